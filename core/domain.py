@@ -1,0 +1,108 @@
+"""The vocabulary of an incident: kinds, severities, the six steps, and the records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+KINDS: dict[str, str] = {
+    "wrong-content": "Wrong content (subject, offer or test copy)",
+    "broken-personalization": "Broken personalisation (raw merge tags)",
+    "wrong-segment": "Sent to the wrong segment",
+    "suppression-list-send": "Sent to a suppression list",
+    "malformed": "Malformed message",
+    "data-breach": "Data breach",
+    "other": "Other",
+}
+"""Incident kinds: stable ids (used by the CLI, playbooks and rules) to short labels."""
+
+SEVERITIES: dict[str, str] = {
+    "SEV1": "Critical: data exposed or harm still spreading",
+    "SEV2": "Major: many subscribers hit, brand at risk",
+    "SEV3": "Moderate: limited audience, contained quickly",
+    "SEV4": "Minor: cosmetic, few people noticed",
+}
+"""Severities, SEV1 the worst."""
+
+STEPS: tuple[str, ...] = ("own", "contain", "assess", "plan", "notify", "monitor")
+"""The six steps of the response, in order."""
+
+STEP_LABELS: dict[str, str] = {
+    "own": "Own it",
+    "contain": "Contain",
+    "assess": "Assess",
+    "plan": "Plan",
+    "notify": "Notify",
+    "monitor": "Monitor",
+}
+
+STEP_OWNERS: dict[str, str] = {
+    "own": "marketing + leadership",
+    "contain": "marketing + IT/security",
+    "assess": "marketing + legal + security",
+    "plan": "cross-functional",
+    "notify": "marketing + legal",
+    "monitor": "deliverability + marketing",
+}
+
+TIMESTAMP_FIELDS: tuple[str, ...] = (
+    "detected_at",
+    "acknowledged_at",
+    "contained_at",
+    "notified_at",
+    "resolved_at",
+)
+
+
+def severity_rank(severity: str) -> int:
+    """Return 1 for SEV1 (worst) up to 4 for SEV4."""
+    return int(severity[3:])
+
+
+def step_index(step: str) -> int:
+    """Return the 0-based position of ``step`` among the six steps."""
+    return STEPS.index(step)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One incident as stored; times are timezone-aware UTC datetimes."""
+
+    id: int
+    title: str
+    kind: str
+    severity: str
+    step: str
+    commander: str | None
+    detected_at: datetime
+    acknowledged_at: datetime | None
+    contained_at: datetime | None
+    notified_at: datetime | None
+    resolved_at: datetime | None
+    created_by: str
+    updated_at: datetime
+    version: int
+    statement: str | None = None
+    statement_by: str | None = None
+    statement_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of an incident's append-only event log."""
+
+    id: int
+    incident_id: int
+    at: datetime
+    operator: str
+    type: str
+    details: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,63 @@
+"""Jinja2 templates: the ones shipped with the package, overridable by the organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import CrisisError
+from .settings import org_templates_dir
+
+LANGUAGES: tuple[str, ...] = ("en", "fr")
+
+
+class TemplateProblem(CrisisError):
+    """A template is missing or failed to render; the message names it and the line."""
+
+
+def shipped_templates_dir() -> Path:
+    """The ``templates/`` folder installed with the package."""
+    # core/ and templates/ are siblings both in the repository and in the wheel
+    # (email_crisis/core, email_crisis/templates).
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def environment(org_dir: Path | None = None) -> jinja2.Environment:
+    """A strict environment: the organisation's folder first, then the shipped one."""
+    folders = [str(shipped_templates_dir())]
+    org = org_dir if org_dir is not None else org_templates_dir()
+    if org.is_dir():
+        folders.insert(0, str(org))
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def list_templates(env: jinja2.Environment | None = None) -> list[str]:
+    """Every template name that can be rendered (organisation and shipped)."""
+    return sorted((env or environment()).list_templates(extensions=["j2"]))
+
+
+def render(name: str, context: Mapping[str, Any], env: jinja2.Environment | None = None) -> str:
+    """Render one template; any failure becomes ``TemplateProblem`` with file and line."""
+    env = env or environment()
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound:
+        raise TemplateProblem(f"template {name!r} was not found.") from None
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateProblem(
+            f"template {error.filename or name}, line {error.lineno}: {error.message}"
+        ) from None
+    except jinja2.UndefinedError as error:
+        raise TemplateProblem(f"template {name}: {error.message}") from None
+    except Exception as error:  # a template can raise anything its filters raise
+        raise TemplateProblem(f"template {name} failed to render: {error}") from None
