@@ -41,28 +41,85 @@ _H = timedelta(hours=1)
 _M = timedelta(minutes=1)
 
 SCENES: tuple[_Scene, ...] = (
-    _Scene("Subscriber export link shared publicly in campaign footer", "data-breach", "SEV2",
-           3 * _H, "sam", ack_after=6 * _M, commander="priya", statement_en=True,
-           reach_step="contain", severity_change="SEV1"),
-    _Scene("Black Friday VIP preview sent to all 480k subscribers", "wrong-segment", "SEV2",
-           26 * _H, "marc", ack_after=11 * _M, commander="marc", statement_en=True,
-           reach_step="assess"),
-    _Scene("Welcome series opens with \"Dear <FirstName>,\"", "broken-personalization", "SEV3",
-           50 * _H, "lea", ack_after=35 * _M, commander="lea", reach_step="plan"),
-    _Scene("Win-back campaign mailed the 2019 unsubscribe list", "suppression-list-send", "SEV2",
-           4 * 24 * _H, "sam", ack_after=22 * _M, commander="priya", statement_en=True,
-           reach_step="assess"),
-    _Scene("Test email \"asdf final FINAL\" reached 1,200 subscribers", "wrong-content", "SEV4",
-           5 * 24 * _H, "jo", ack_after=4 * _M, commander="jo", reach_step="monitor"),
-    _Scene("Holiday newsletter renders as raw HTML in Outlook", "malformed", "SEV3",
-           40 * _M, "lea"),
-    _Scene("ESP outage: queued sends released twice after recovery", "other", "SEV2",
-           12 * _M, "marc"),
-    _Scene("Cyber Monday offer sent with an expired discount code", "wrong-content", "SEV3",
-           90 * _M, "jo", ack_after=9 * _M),
-    _Scene("Wrong promo code in the October newsletter", "wrong-content", "SEV4",
-           20 * 24 * _H, "jo", ack_after=15 * _M, commander="jo", reach_step="monitor",
-           resolved_after=3 * 24 * _H),
+    _Scene(
+        "Subscriber export link shared publicly in campaign footer",
+        "data-breach",
+        "SEV2",
+        3 * _H,
+        "sam",
+        ack_after=6 * _M,
+        commander="priya",
+        statement_en=True,
+        reach_step="contain",
+        severity_change="SEV1",
+    ),
+    _Scene(
+        "Black Friday VIP preview sent to all 480k subscribers",
+        "wrong-segment",
+        "SEV2",
+        26 * _H,
+        "marc",
+        ack_after=11 * _M,
+        commander="marc",
+        statement_en=True,
+        reach_step="assess",
+    ),
+    _Scene(
+        'Welcome series opens with "Dear <FirstName>,"',
+        "broken-personalization",
+        "SEV3",
+        50 * _H,
+        "lea",
+        ack_after=35 * _M,
+        commander="lea",
+        reach_step="plan",
+    ),
+    _Scene(
+        "Win-back campaign mailed the 2019 unsubscribe list",
+        "suppression-list-send",
+        "SEV2",
+        4 * 24 * _H,
+        "sam",
+        ack_after=22 * _M,
+        commander="priya",
+        statement_en=True,
+        reach_step="assess",
+    ),
+    _Scene(
+        'Test email "asdf final FINAL" reached 1,200 subscribers',
+        "wrong-content",
+        "SEV4",
+        5 * 24 * _H,
+        "jo",
+        ack_after=4 * _M,
+        commander="jo",
+        reach_step="monitor",
+    ),
+    _Scene(
+        "Holiday newsletter renders as raw HTML in Outlook", "malformed", "SEV3", 40 * _M, "lea"
+    ),
+    _Scene(
+        "ESP outage: queued sends released twice after recovery", "other", "SEV2", 12 * _M, "marc"
+    ),
+    _Scene(
+        "Cyber Monday offer sent with an expired discount code",
+        "wrong-content",
+        "SEV3",
+        90 * _M,
+        "jo",
+        ack_after=9 * _M,
+    ),
+    _Scene(
+        "Wrong promo code in the October newsletter",
+        "wrong-content",
+        "SEV4",
+        20 * 24 * _H,
+        "jo",
+        ack_after=15 * _M,
+        commander="jo",
+        reach_step="monitor",
+        resolved_after=3 * 24 * _H,
+    ),
 )
 
 _STEP_FIELDS = {"assess": "contained_at", "notify": None, "monitor": "notified_at"}
@@ -72,8 +129,12 @@ def _replay(store: Store, clock: _Moving, scene: _Scene, now: datetime) -> None:
     detected = now - scene.detected_ago
     clock.moment = detected + 2 * _M
     incident = ops.declare(
-        store, title=scene.title, kind=scene.kind, severity=scene.severity,
-        operator=scene.declared_by, detected_at=detected,
+        store,
+        title=scene.title,
+        kind=scene.kind,
+        severity=scene.severity,
+        operator=scene.declared_by,
+        detected_at=detected,
     )
     if scene.ack_after is None:
         return
@@ -84,8 +145,9 @@ def _replay(store: Store, clock: _Moving, scene: _Scene, now: datetime) -> None:
         incident = ops.set_commander(store, incident, scene.commander, operator=scene.declared_by)
     if scene.severity_change:
         clock.moment += 5 * _M
-        incident = ops.set_severity(store, incident, scene.severity_change,
-                                    operator=scene.commander or scene.declared_by)
+        incident = ops.set_severity(
+            store, incident, scene.severity_change, operator=scene.commander or scene.declared_by
+        )
     if scene.statement_en:
         clock.moment += 8 * _M
         from .statement import draft_statement
@@ -102,24 +164,46 @@ def _replay(store: Store, clock: _Moving, scene: _Scene, now: datetime) -> None:
         if field:
             changes[field] = clock.moment
         incident = store.update_incident(
-            incident.id, expected_version=incident.version, operator=incident.commander or "",
+            incident.id,
+            expected_version=incident.version,
+            operator=incident.commander or "",
             changes=changes,
             events=[("step_advanced", {"from": incident.step, "to": step})],
         )
     if scene.resolved_after:
         clock.moment = detected + scene.resolved_after
         store.update_incident(
-            incident.id, expected_version=incident.version, operator=incident.commander or "",
-            changes={"resolved_at": clock.moment}, events=[("resolved", {})],
+            incident.id,
+            expected_version=incident.version,
+            operator=incident.commander or "",
+            changes={"resolved_at": clock.moment},
+            events=[("resolved", {})],
         )
 
 
 _TITLE_PARTS = (
-    ("Spring sale", "Weekly digest", "Loyalty points", "Order follow-up", "Webinar invite",
-     "Product launch", "Renewal reminder", "Survey", "Back in stock", "Newsletter"),
-    ("sent to the wrong list", "with a broken link", "with raw merge tags",
-     "sent twice", "with the wrong price", "to unsubscribed contacts",
-     "with test copy", "rendering blank on mobile"),
+    (
+        "Spring sale",
+        "Weekly digest",
+        "Loyalty points",
+        "Order follow-up",
+        "Webinar invite",
+        "Product launch",
+        "Renewal reminder",
+        "Survey",
+        "Back in stock",
+        "Newsletter",
+    ),
+    (
+        "sent to the wrong list",
+        "with a broken link",
+        "with raw merge tags",
+        "sent twice",
+        "with the wrong price",
+        "to unsubscribed contacts",
+        "with test copy",
+        "rendering blank on mobile",
+    ),
 )
 
 

@@ -19,7 +19,9 @@ def describe(event: Event) -> str:
             )
         case "acknowledged":
             lag = d.get("seconds_after_detection")
-            after = f" {humanize(timedelta(seconds=lag))} after detection" if lag is not None else ""
+            after = (
+                f" {humanize(timedelta(seconds=lag))} after detection" if lag is not None else ""
+            )
             return f"acknowledged the incident{after}"
         case "commander_set":
             if d.get("from"):
