@@ -17,6 +17,17 @@ KINDS: dict[str, str] = {
 }
 """Incident kinds: stable ids (used by the CLI, playbooks and rules) to short labels."""
 
+KIND_SHORT: dict[str, str] = {
+    "wrong-content": "content",
+    "broken-personalization": "merge tags",
+    "wrong-segment": "segment",
+    "suppression-list-send": "supp. list",
+    "malformed": "malformed",
+    "data-breach": "breach",
+    "other": "other",
+}
+"""Kinds in a dozen characters, for narrow table columns."""
+
 SEVERITIES: dict[str, str] = {
     "SEV1": "Critical: data exposed or harm still spreading",
     "SEV2": "Major: many subscribers hit, brand at risk",

@@ -1,0 +1,1 @@
+"""The terminal face of email-crisis: the Textual app and the command line."""

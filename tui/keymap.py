@@ -1,0 +1,145 @@
+"""Every key binding of the app, as data.
+
+Each binding has a stable id (so an organisation keymap can rebind it), a short
+description for the footer, and a tooltip that says in full what it does (shown
+by the F1 help screen and used as the command palette's title).
+Plain keys and F-keys only: they survive tmux, SSH and the Linux console.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+APP = [
+    Binding("q", "quit", "Quit", tooltip="Quit email-crisis", id="app.quit"),
+    Binding(
+        "question_mark,f1",
+        "help",
+        "Help",
+        key_display="?",
+        tooltip="Show the keys of this screen",
+        id="app.help",
+    ),
+]
+
+BOARD = [
+    Binding("n", "new_incident", "New", tooltip="Declare a new incident", id="board.new"),
+    Binding(
+        "a",
+        "acknowledge",
+        "Ack",
+        tooltip="Acknowledge the highlighted incident",
+        id="board.acknowledge",
+    ),
+    Binding(
+        "slash",
+        "filter",
+        "Filter",
+        key_display="/",
+        tooltip="Filter the board by text, kind:, sev:, step:, ack:, cmdr:",
+        id="board.filter",
+    ),
+    Binding(
+        "escape",
+        "clear_filter",
+        "Clear filter",
+        tooltip="Show every open incident again",
+        id="board.clear_filter",
+    ),
+]
+
+INCIDENT_TABLE = [
+    Binding(
+        "enter",
+        "select_cursor",
+        "Open",
+        tooltip="Open the highlighted incident's workspace",
+        id="board.open",
+    ),
+]
+
+WORKSPACE = [
+    Binding("escape", "back", "Back", tooltip="Back to the incident board", id="workspace.back"),
+    Binding(
+        "a",
+        "acknowledge",
+        "Ack",
+        tooltip="Acknowledge this incident (you take it)",
+        id="own.acknowledge",
+    ),
+    Binding(
+        "c",
+        "commander",
+        "Commander",
+        tooltip="Name or change the incident commander",
+        id="own.commander",
+    ),
+    Binding("s", "severity", "Severity", tooltip="Set or change the severity", id="own.severity"),
+    Binding(
+        "w",
+        "statement",
+        "Statement",
+        tooltip="Write or revise the internal statement",
+        id="own.statement",
+    ),
+    Binding(
+        "1",
+        "show_tab('own')",
+        "Own it",
+        show=False,
+        tooltip="Show step 1: own it",
+        id="workspace.tab_own",
+    ),
+    Binding(
+        "l",
+        "show_tab('log')",
+        "Log",
+        tooltip="Show the incident's event log",
+        id="workspace.tab_log",
+    ),
+]
+
+FILTER_INPUT = [
+    Binding(
+        "escape",
+        "cancel",
+        "Cancel filter",
+        tooltip="Clear the filter and go back to the table",
+        id="filter.cancel",
+    ),
+]
+
+FORM = [
+    Binding("f2", "submit", "Save", priority=True, tooltip="Save this form", id="form.submit"),
+    Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form.cancel"),
+]
+
+STATEMENT_EDITOR = [
+    Binding(
+        "f2,ctrl+s",
+        "save",
+        "Save",
+        key_display="F2",
+        priority=True,
+        tooltip="Save this version of the statement",
+        id="statement.save",
+    ),
+    Binding(
+        "escape",
+        "cancel",
+        "Cancel",
+        tooltip="Close (asks again if there are unsaved changes)",
+        id="statement.cancel",
+    ),
+]
+
+HELP = [
+    Binding(
+        "escape,question_mark,f1,q",
+        "dismiss",
+        "Close",
+        key_display="esc",
+        tooltip="Close the help",
+        id="help.close",
+    ),
+]

@@ -1,0 +1,53 @@
+"""Turning incident data into Rich ``Text`` that is safe to show.
+
+User text never goes through markup parsing: it is wrapped in ``Text`` after
+control characters are made visible, so ``[bold]`` or an escape sequence in a
+title shows literally.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from email_crisis.core.clock import humanize
+from email_crisis.core.domain import STEP_LABELS, STEPS, Incident
+from email_crisis.core.text import visible
+
+SEVERITY_STYLE = {
+    "SEV1": "bold reverse red",
+    "SEV2": "bold red",
+    "SEV3": "yellow",
+    "SEV4": "dim",
+}
+
+
+def plain(text: str | None, *, style: str = "", single_line: bool = True) -> Text:
+    """User or imported text as a literal ``Text``."""
+    return Text(visible(text or "", single_line=single_line), style=style)
+
+
+def ellipsize(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` cells with an ellipsis (titles in narrow columns)."""
+    if width <= 0:
+        return ""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def severity(incident_severity: str) -> Text:
+    """The severity badge."""
+    return Text(incident_severity, style=SEVERITY_STYLE.get(incident_severity, ""))
+
+
+def step_cell(incident: Incident) -> Text:
+    """``n Label``, flagged when nobody has acknowledged the incident yet."""
+    number = STEPS.index(incident.step) + 1
+    if not incident.is_acknowledged:
+        return Text(f"{number} UNACKED", style="bold red")
+    return Text(f"{number} {STEP_LABELS[incident.step]}")
+
+
+def age(incident: Incident, now: datetime) -> str:
+    """Time since detection."""
+    return humanize(now - incident.detected_at)

@@ -1,0 +1,1 @@
+"""The app's screens: the incident board, the incident workspace, forms and help."""

@@ -1,0 +1,203 @@
+"""The incident board: every open incident, worst first, filterable."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from email_crisis.core import incidents as ops
+from email_crisis.core.board import BoardFilter, FilterError, board_order, parse_filter
+from email_crisis.core.domain import Incident
+from email_crisis.core.errors import CrisisError, StaleIncident
+
+from .. import keymap
+from ..widgets.incident_table import IncidentTable
+
+if TYPE_CHECKING:
+    from ..app import EmailCrisisApp
+
+AGE_TICK_SECONDS = 30
+
+
+class FilterInput(Input):
+    """The board's filter line; ``escape`` clears it and goes back to the table."""
+
+    BINDINGS = keymap.FILTER_INPUT
+
+    def action_cancel(self) -> None:
+        self.screen.action_cancel_filter()  # type: ignore[attr-defined]
+
+
+class BoardScreen(Screen[None]):
+    """The first screen: the open incidents in one table."""
+
+    HELP_TITLE = "Incident board"
+    BINDINGS = keymap.BOARD
+    app: EmailCrisisApp
+
+    def __init__(self) -> None:
+        super().__init__(id="board")
+        self._incidents: list[Incident] = []
+        self._filter = BoardFilter()
+        self._filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="board-bar")
+        yield IncidentTable(id="incidents")
+        yield Static(id="board-empty")
+        with Horizontal(id="filter-bar"):
+            yield Label("/", id="filter-prompt")
+            yield FilterInput(
+                placeholder="words  kind:breach  sev:1,2  step:own  ack:no  cmdr:none",
+                id="filter",
+                select_on_focus=False,
+            )
+        yield Static(id="filter-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(IncidentTable).fit_title(self.size.width)
+        self.refresh_data()
+        self.set_interval(AGE_TICK_SECONDS, self._show)
+
+    def on_resize(self, event: Resize) -> None:
+        self.query_one(IncidentTable).fit_title(event.size.width)
+
+    # -- data ------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        """Reload from the database and update the table in place."""
+        try:
+            self._incidents = self.app.store.list_incidents()
+        except CrisisError as error:
+            self.notify(str(error), title="Cannot read the database", severity="error")
+            return
+        self._show()
+
+    def _show(self) -> None:
+        shown = board_order(i for i in self._incidents if self._filter.matches(i))
+        table = self.query_one(IncidentTable)
+        table.sync(shown, self.app.now())
+        self._show_bar(shown)
+        empty = self.query_one("#board-empty", Static)
+        if shown:
+            empty.display = False
+        else:
+            empty.display = True
+            if self._incidents:
+                empty.update(
+                    Text.assemble(
+                        "No open incident matches ",
+                        (repr(self._filter_text), "bold"),
+                        ". Press escape to clear the filter.",
+                    )
+                )
+            else:
+                empty.update(
+                    "No open incidents. Press n to declare one "
+                    "(or run `email-crisis demo` on a test database to see sample data)."
+                )
+
+    def _show_bar(self, shown: list[Incident]) -> None:
+        unacked = sum(1 for i in self._incidents if not i.is_acknowledged)
+        sev1 = sum(1 for i in self._incidents if i.severity == "SEV1")
+        bar = Text.assemble(
+            (" email-crisis ", "bold reverse"),
+            f"  {len(self._incidents)} open",
+            ("  ", ""),
+            (f"{unacked} unacknowledged", "bold red" if unacked else ""),
+            ("  ", ""),
+            (f"{sev1} SEV1", "bold red" if sev1 else ""),
+            f"   operator: {self.app.operator}",
+        )
+        if not self._filter.is_empty:
+            bar.append(f"   showing {len(shown)} matching ", style="bold")
+            bar.append(self._filter_text, style="italic")
+        bar.no_wrap = True
+        bar.overflow = "ellipsis"
+        self.query_one("#board-bar", Static).update(bar)
+
+    def incident(self, incident_id: int) -> Incident | None:
+        return next((i for i in self._incidents if i.id == incident_id), None)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return not self._filter.is_empty
+        return True
+
+    def on_data_table_row_selected(self, event: IncidentTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.open_incident(int(event.row_key.value))
+
+    def action_new_incident(self) -> None:
+        from .forms import NewIncidentForm
+
+        def declared(incident_id: int | None) -> None:
+            if incident_id is not None:
+                self.refresh_data()
+                self.query_one(IncidentTable).select(incident_id)
+                self.notify(f"Incident {incident_id} declared. Press enter to open it.")
+
+        self.app.push_screen(NewIncidentForm(), declared)
+
+    def action_acknowledge(self) -> None:
+        incident_id = self.query_one(IncidentTable).highlighted_id()
+        incident = self.incident(incident_id) if incident_id is not None else None
+        if incident is None:
+            self.notify("No incident selected.", severity="warning")
+            return
+        try:
+            ops.acknowledge(self.app.store, incident, operator=self.app.operator)
+        except StaleIncident as error:
+            self.notify(str(error), title="Changed elsewhere", severity="warning", timeout=8)
+        except CrisisError as error:
+            self.notify(str(error), severity="warning")
+        else:
+            self.notify(f"Incident {incident.id} acknowledged by {self.app.operator}.")
+        self.refresh_data()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter-bar").display = True
+        self.query_one(FilterInput).focus()
+
+    def action_clear_filter(self) -> None:
+        self.action_cancel_filter()
+
+    def action_cancel_filter(self) -> None:
+        self.query_one(FilterInput).value = ""
+        self._set_filter("")
+        self.query_one("#filter-bar").display = False
+        self.query_one(IncidentTable).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self._set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "filter":
+            return
+        if self._set_filter(event.value):
+            self.query_one("#filter-bar").display = bool(event.value.strip())
+            self.query_one(IncidentTable).focus()
+
+    def _set_filter(self, text: str) -> bool:
+        error_line = self.query_one("#filter-error", Static)
+        try:
+            parsed = parse_filter(text)
+        except FilterError as error:
+            error_line.update(Text(f"Filter: {error}", style="bold red"))
+            error_line.display = True
+            return False
+        error_line.display = False
+        self._filter, self._filter_text = parsed, text.strip()
+        self.refresh_bindings()
+        self._show()
+        return True

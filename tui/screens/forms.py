@@ -1,0 +1,198 @@
+"""Modal forms: declare an incident, name the commander, set the severity.
+
+Each form validates through ``core`` and keeps what was typed when something
+fails, so a rejected or stale write never loses the operator's input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from email_crisis.core import incidents as ops
+from email_crisis.core.domain import KINDS, SEVERITIES
+from email_crisis.core.errors import CrisisError
+
+from .. import keymap
+
+if TYPE_CHECKING:
+    from ..app import EmailCrisisApp
+
+Submit = Callable[[str], str | None]
+"""Performs the write; returns an error message to show, or None when done."""
+
+
+class _Form(ModalScreen[object]):
+    BINDINGS = keymap.FORM
+    app: EmailCrisisApp
+
+    def show_error(self, message: str | None) -> None:
+        error = self.query_one(".form-error", Static)
+        error.update(Text(message or "", style="bold red"))
+        error.display = bool(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+
+class NewIncidentForm(_Form):
+    """Declare an incident: title, kind, severity."""
+
+    HELP_TITLE = "Declare an incident"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form") as form:
+            form.border_title = "Declare an incident"
+            form.border_subtitle = "enter or F2 to declare · escape to cancel"
+            yield Label("Title (what went wrong, in a few words)")
+            yield Input(id="title", placeholder="e.g. VIP preview sent to the whole list")
+            yield Label("Kind")
+            yield Select(
+                [(label, kind) for kind, label in KINDS.items()],
+                id="kind",
+                prompt="Choose the kind of incident",
+            )
+            yield Label("Severity")
+            yield Select(
+                [(f"{sev}  {label}", sev) for sev, label in SEVERITIES.items()],
+                id="severity",
+                value=ops.DEFAULT_SEVERITY,
+                allow_blank=False,
+            )
+            yield Static(classes="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Declare", variant="primary", id="declare", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.show_error(None)
+
+    def on_input_submitted(self) -> None:
+        self._declare()
+
+    def action_submit(self) -> None:
+        self._declare()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "declare":
+            self._declare()
+        else:
+            self.dismiss(None)
+
+    def _declare(self) -> None:
+        title = self.query_one("#title", Input).value
+        kind = self.query_one("#kind", Select).value
+        severity = self.query_one("#severity", Select).value
+        if not title.strip():
+            self.show_error("Title is required.")
+            self.query_one("#title", Input).focus()
+            return
+        if kind is Select.NULL:
+            self.show_error("Choose a kind (enter on the Kind list opens it).")
+            self.query_one("#kind", Select).focus()
+            return
+        try:
+            incident = ops.declare(
+                self.app.store,
+                title=title,
+                kind=str(kind),
+                severity=str(severity),
+                operator=self.app.operator,
+            )
+        except CrisisError as error:
+            self.show_error(str(error))
+            return
+        self.dismiss(incident.id)
+
+
+class CommanderForm(_Form):
+    """Name the incident commander."""
+
+    HELP_TITLE = "Incident commander"
+
+    def __init__(self, current: str | None, suggestion: str, submit: Submit) -> None:
+        super().__init__()
+        self._current = current
+        self._suggestion = suggestion
+        self._submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form") as form:
+            form.border_title = "Incident commander"
+            form.border_subtitle = "enter to save · escape to cancel"
+            yield Label(
+                Text(f"Now: {self._current}") if self._current else "Nobody is in command yet."
+            )
+            yield Label("Who leads the response? (name or handle)")
+            yield Input(value=self._current or self._suggestion, id="commander")
+            yield Static(classes="form-error")
+
+    def on_mount(self) -> None:
+        self.show_error(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._save(event.value)
+
+    def action_submit(self) -> None:
+        self._save(self.query_one(Input).value)
+
+    def _save(self, name: str) -> None:
+        error = self._submit(name)
+        if error:
+            self.show_error(error)
+        else:
+            self.dismiss(True)
+
+
+class SeverityForm(_Form):
+    """Pick a severity from the list."""
+
+    HELP_TITLE = "Severity"
+
+    def __init__(self, current: str, submit: Submit) -> None:
+        super().__init__()
+        self._current = current
+        self._submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form") as form:
+            form.border_title = "Severity"
+            form.border_subtitle = "enter to choose · escape to cancel"
+            yield OptionList(
+                *(
+                    Option(Text(f"{sev}  {label}" + ("  (now)" * (sev == self._current))), sev)
+                    for sev, label in SEVERITIES.items()
+                ),
+                id="severity-list",
+            )
+            yield Static(classes="form-error")
+
+    def on_mount(self) -> None:
+        self.show_error(None)
+        options = self.query_one(OptionList)
+        options.highlighted = list(SEVERITIES).index(self._current)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._save(str(event.option.id))
+
+    def action_submit(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self._save(str(options.get_option_at_index(options.highlighted).id))
+
+    def _save(self, severity: str) -> None:
+        error = self._submit(severity)
+        if error:
+            self.show_error(error)
+        else:
+            self.dismiss(True)

@@ -1,0 +1,145 @@
+"""The incident workspace: header with steps and clocks, the step panels, the event log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from email_crisis.core import incidents as ops
+from email_crisis.core.domain import Incident
+from email_crisis.core.errors import CrisisError, NotFound, StaleIncident
+
+from .. import keymap
+from ..widgets.event_log import EventLog
+from ..widgets.incident_header import IncidentHeader
+from ..widgets.own_panel import OwnPanel
+
+if TYPE_CHECKING:
+    from ..app import EmailCrisisApp
+
+CLOCK_TICK_SECONDS = 15
+
+
+class WorkspaceScreen(Screen[None]):
+    """Everything about one incident. Only steps with a working panel get a tab."""
+
+    HELP_TITLE = "Incident workspace"
+    BINDINGS = keymap.WORKSPACE
+    app: EmailCrisisApp
+
+    def __init__(self, incident_id: int) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.incident: Incident | None = None
+
+    def compose(self) -> ComposeResult:
+        yield IncidentHeader(id="incident-header")
+        with TabbedContent(initial="own", id="steps"):
+            with TabPane("1 Own it", id="own"):
+                yield OwnPanel(id="own-panel")
+            with TabPane("Log", id="log"):
+                yield EventLog(id="event-log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+        self.set_interval(CLOCK_TICK_SECONDS, self._tick)
+
+    def _tick(self) -> None:
+        if self.incident is not None:
+            self.query_one(IncidentHeader).show(self.incident, self.app.now())
+
+    def refresh_data(self) -> None:
+        """Reload the incident, its statements and any new events."""
+        store = self.app.store
+        try:
+            self.incident = store.get_incident(self.incident_id)
+            statements = store.statements(self.incident_id)
+            log = self.query_one(EventLog)
+            events = store.events(self.incident_id, after_id=log.last_event_id)
+        except NotFound:
+            self.notify(f"Incident {self.incident_id} no longer exists.", severity="error")
+            self.app.pop_screen()
+            return
+        except CrisisError as error:
+            self.notify(str(error), title="Cannot read the database", severity="error")
+            return
+        self.query_one(IncidentHeader).show(self.incident, self.app.now())
+        self.query_one(OwnPanel).show(self.incident, statements)
+        log.append(events)
+
+    # -- writes ----------------------------------------------------------------------
+
+    def _write(self, change: Callable[[Incident], Incident]) -> str | None:
+        """Run one change on the current incident; returns an error message or None."""
+        if self.incident is None:
+            return "The incident is not loaded."
+        try:
+            change(self.incident)
+        except StaleIncident as error:
+            self.refresh_data()
+            return f"{error} The screen now shows the latest state."
+        except CrisisError as error:
+            return str(error)
+        finally:
+            self.app.refresh_screens()
+        return None
+
+    def action_acknowledge(self) -> None:
+        operator = self.app.operator
+        error = self._write(lambda i: ops.acknowledge(self.app.store, i, operator=operator))
+        if error:
+            self.notify(error, severity="warning", timeout=8)
+        else:
+            self.notify(f"Acknowledged by {self.app.operator}.")
+
+    def action_commander(self) -> None:
+        if self.incident is None:
+            return
+
+        def submit(name: str) -> str | None:
+            return self._write(
+                lambda i: ops.set_commander(self.app.store, i, name, operator=self.app.operator)
+            )
+
+        from .forms import CommanderForm
+
+        self.app.push_screen(CommanderForm(self.incident.commander, self.app.operator, submit))
+
+    def action_severity(self) -> None:
+        if self.incident is None:
+            return
+
+        def submit(value: str) -> str | None:
+            return self._write(
+                lambda i: ops.set_severity(self.app.store, i, value, operator=self.app.operator)
+            )
+
+        from .forms import SeverityForm
+
+        self.app.push_screen(SeverityForm(self.incident.severity, submit))
+
+    def action_statement(self) -> None:
+        if self.incident is None:
+            return
+
+        def submit(body: str) -> str | None:
+            return self._write(
+                lambda i: ops.write_statement(self.app.store, i, body, operator=self.app.operator)
+            )
+
+        from .statement import StatementEditor
+
+        statements = self.app.store.statements(self.incident_id)
+        latest = statements[-1].body if statements else None
+        self.app.push_screen(StatementEditor(self.incident, latest, submit))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab

@@ -1,0 +1,123 @@
+"""The board's table of incidents, updated in place (rows keyed by incident id)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from email_crisis.core.domain import KIND_SHORT, Incident
+
+from .. import keymap
+from ..render import age, ellipsize, plain, severity, step_cell
+
+# (key, label, width); the title takes whatever width is left. Every column but
+# the first starts with one space of gap (cell padding would cost two per column,
+# which an 80-column terminal cannot spare).
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("id", "  ID", 4),
+    ("sev", " SEV", 5),
+    ("title", " TITLE", 0),
+    ("kind", " KIND", 11),
+    ("step", " STEP", 10),
+    ("age", "    AGE", 7),
+    ("cmdr", " COMMANDER", 10),
+)
+_MIN_TITLE = 16
+_COMMANDER_WIDTH = 9
+
+
+def _gap(cell: Text) -> Text:
+    return Text(" ").append_text(cell)
+
+
+class IncidentTable(DataTable[Text]):
+    """Open incidents, one row each; ``enter`` opens the highlighted one."""
+
+    BINDINGS = keymap.INCIDENT_TABLE
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", cell_padding=0, **kwargs)  # type: ignore[arg-type]
+        self._rendered: dict[int, tuple[Text, ...]] = {}
+        self._titles: dict[int, str] = {}
+        self._title_width = _MIN_TITLE
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width or self._title_width)
+
+    def fit_title(self, available: int) -> None:
+        """Give the title column whatever the other columns leave of ``available`` cells."""
+        fixed = sum(width for _, _, width in COLUMNS)
+        width = max(_MIN_TITLE, available - fixed - 2)  # 2: room for the scrollbar
+        if width == self._title_width:
+            return
+        self._title_width = width
+        column = self.columns.get(self._column_key("title"))
+        if column is not None:
+            column.width = width
+            column.content_width = width
+            for incident_id, title in self._titles.items():
+                self.update_cell(str(incident_id), "title", self._title_cell(title))
+            self.refresh()
+
+    def _column_key(self, key: str):  # type: ignore[no-untyped-def]
+        return next(k for k in self.columns if k.value == key)
+
+    def _title_cell(self, title: str) -> Text:
+        return _gap(plain(ellipsize(title, self._title_width - 1)))
+
+    def cells(self, incident: Incident, now: datetime) -> tuple[Text, ...]:
+        """The row for one incident."""
+        return (
+            Text(str(incident.id).rjust(4)),
+            _gap(severity(incident.severity)),
+            self._title_cell(incident.title),
+            _gap(Text(KIND_SHORT.get(incident.kind, incident.kind))),
+            _gap(step_cell(incident)),
+            _gap(Text(age(incident, now).rjust(6))),
+            _gap(plain(ellipsize(incident.commander or "—", _COMMANDER_WIDTH))),
+        )
+
+    def highlighted_id(self) -> int | None:
+        """The id of the incident under the cursor, if any."""
+        if not self.row_count:
+            return None
+        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return int(row_key.value) if row_key.value is not None else None
+
+    def sync(self, incidents: Sequence[Incident], now: datetime) -> None:
+        """Make the rows match ``incidents`` (already in board order), in place."""
+        keep = self.highlighted_id()
+        wanted = [incident.id for incident in incidents]
+        wanted_set = set(wanted)
+        for incident_id in list(self._rendered):
+            if incident_id not in wanted_set:
+                self.remove_row(str(incident_id))
+                del self._rendered[incident_id]
+                del self._titles[incident_id]
+        keys = [key for key, _, _ in COLUMNS]
+        for incident in incidents:
+            cells = self.cells(incident, now)
+            old = self._rendered.get(incident.id)
+            self._titles[incident.id] = incident.title
+            if old is None:
+                self.add_row(*cells, key=str(incident.id))
+            elif old != cells:
+                for key, before, after in zip(keys, old, cells, strict=True):
+                    if before != after:
+                        self.update_cell(str(incident.id), key, after)
+            self._rendered[incident.id] = cells
+        current = [int(row.key.value) for row in self.ordered_rows if row.key.value is not None]
+        if current != wanted:
+            rank = {incident_id: position for position, incident_id in enumerate(wanted)}
+            self.sort("id", key=lambda cell: rank[int(cell.plain)])
+        if keep is not None and keep in wanted_set:
+            self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
+
+    def select(self, incident_id: int) -> None:
+        """Put the cursor on an incident."""
+        if str(incident_id) in self.rows:
+            self.move_cursor(row=self.get_row_index(str(incident_id)), animate=False)
