@@ -62,12 +62,17 @@ class BoardFilter:
         return all(word in haystack for word in self.words)
 
 
-def _pick(value: str, options: Iterable[str], what: str) -> str:
+def _pick(value: str, options: Iterable[str], what: str, *, prefix: bool = False) -> str:
+    """The one option ``value`` names: exactly, or by a unique part (or prefix)."""
     options = list(options)
     lowered = value.casefold()
     if lowered in options:
         return lowered
-    hits = [option for option in options if lowered in option]
+    hits = [
+        option
+        for option in options
+        if (option.startswith(lowered) if prefix else lowered in option)
+    ]
     if len(hits) == 1:
         return hits[0]
     if not hits:
@@ -104,12 +109,14 @@ def parse_filter(text: str) -> BoardFilter:
         if not value:
             raise FilterError(f"{term!r} needs a value after the colon")
         values = [v for v in value.split(",") if v]
+        if not values:
+            raise FilterError(f"{term!r} needs a value after the colon")
         if name == "kind":
             kinds.update(_pick(v, KINDS, "kind") for v in values)
         elif name in ("sev", "severity"):
             severities.update(_severity(v) for v in values)
         elif name == "step":
-            steps.update(_pick(v, STEPS, "step") for v in values)
+            steps.update(_pick(v, STEPS, "step", prefix=True) for v in values)
         elif name in ("ack", "acknowledged"):
             if value.casefold() in _YES:
                 acknowledged = True

@@ -94,9 +94,6 @@ class Incident:
     created_by: str
     updated_at: datetime
     version: int
-    statement: str | None = None
-    statement_by: str | None = None
-    statement_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

@@ -65,6 +65,8 @@ def declare(
     detected_at: datetime | None = None,
 ) -> Incident:
     """Declare a new incident at step ``own``; returns it as stored."""
+    if detected_at is not None and detected_at.tzinfo is None:
+        raise ValidationError("Detection time needs a time zone (for example +00:00).")
     new = NewIncident(
         title=check_title(title),
         kind=check_kind(kind),

@@ -42,6 +42,11 @@ CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
 BEGIN
     SELECT RAISE(ABORT, 'the event log is append-only');
 END;
+CREATE TRIGGER events_are_never_replaced BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'the event log is append-only');
+END;
 """
 
 # v2: internal statements keep every version (the first statement matters, and so

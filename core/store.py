@@ -91,19 +91,21 @@ def translate(error: sqlite3.Error, path: Path) -> StoreError:
         )
     if "locked" in text or "busy" in text:
         return DatabaseLocked(
-            f"{path} is locked by another process (waited {BUSY_TIMEOUT_MS // 1000} s); "
+            f"{path} is locked by another process (waited {BUSY_TIMEOUT_MS / 1000:g} s); "
             "nothing was written. Try again in a moment."
         )
     if "readonly" in text or "read-only" in text:
         return DatabaseReadOnly(f"{path} cannot be written (read-only file or folder).")
     if "unable to open" in text:
+        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            return StoreError(f"cannot open {path}: permission denied (owner or mode of the file).")
         return StoreError(f"cannot open {path}: check that the folder exists and is writable.")
     return StoreError(f"database error on {path}: {error}")
 
 
 def _create_private_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         return
@@ -229,13 +231,17 @@ class Store:
             )
 
     def _migrate(self) -> None:
-        current = self.schema_version()
-        for version in range(current, SCHEMA_VERSION):
-            with self._write():
+        if self.schema_version() >= SCHEMA_VERSION:
+            return  # the usual case: no write lock taken just to open
+        with self._write():
+            # Read again under the lock: another process may have migrated meanwhile
+            # (two operators starting on a new file at the same moment).
+            current = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            for version in range(current, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[version]):
                     self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                self._conn.execute(f"PRAGMA user_version = {version + 1}")
+            self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def schema_version(self) -> int:
         """The ``PRAGMA user_version`` of the open file."""

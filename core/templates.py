@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,27 @@ def shipped_templates_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "templates"
 
 
+_HTML_SUFFIXES = (".html", ".htm", ".xml")
+
+
+def _escapes_html(name: str | None) -> bool:
+    """Autoescape HTML templates, also when they carry the ``.j2`` suffix."""
+    if not name:
+        return False
+    base = name[: -len(".j2")] if name.endswith(".j2") else name
+    return base.endswith(_HTML_SUFFIXES)
+
+
+def _template_line(name: str) -> str:
+    """``, line N`` for the innermost template frame of the exception being handled."""
+    line = None
+    for frame, lineno in traceback.walk_tb(sys.exc_info()[2]):
+        filename = frame.f_code.co_filename
+        if filename.endswith(".j2") or filename == "<template>":
+            line = lineno  # Jinja rewrites template frames to the template's own lines
+    return f", line {line}" if line is not None else ""
+
+
 def environment(org_dir: Path | None = None) -> jinja2.Environment:
     """A strict environment: the organisation's folder first, then the shipped one."""
     folders = [str(shipped_templates_dir())]
@@ -34,7 +57,7 @@ def environment(org_dir: Path | None = None) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+        autoescape=_escapes_html,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -51,13 +74,17 @@ def render(name: str, context: Mapping[str, Any], env: jinja2.Environment | None
     env = env or environment()
     try:
         return env.get_template(name).render(**context)
-    except jinja2.TemplateNotFound:
-        raise TemplateProblem(f"template {name!r} was not found.") from None
+    except jinja2.TemplateNotFound as error:
+        missing = error.name or name
+        where = "" if missing == name else f" (included from {name})"
+        raise TemplateProblem(f"template {missing!r} was not found{where}.") from None
     except jinja2.TemplateSyntaxError as error:
         raise TemplateProblem(
             f"template {error.filename or name}, line {error.lineno}: {error.message}"
         ) from None
     except jinja2.UndefinedError as error:
-        raise TemplateProblem(f"template {name}: {error.message}") from None
+        raise TemplateProblem(f"template {name}{_template_line(name)}: {error.message}") from None
     except Exception as error:  # a template can raise anything its filters raise
-        raise TemplateProblem(f"template {name} failed to render: {error}") from None
+        raise TemplateProblem(
+            f"template {name}{_template_line(name)} failed to render: {error}"
+        ) from None

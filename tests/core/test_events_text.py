@@ -1,0 +1,90 @@
+"""One line per event type, for the event log and the CLI."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from email_crisis.core import incidents as ops
+from email_crisis.core.domain import Event, Incident
+from email_crisis.core.events_text import describe
+from email_crisis.core.store import Store
+from tests.conftest import FROZEN_NOW
+
+
+def event(type_: str, details: dict[str, Any] | None = None) -> Event:
+    return Event(1, 1, FROZEN_NOW, "sam", type_, details or {})
+
+
+@pytest.mark.parametrize(
+    ("type_", "details", "text"),
+    [
+        (
+            "declared",
+            {"title": "Promo sent twice", "kind": "wrong-content", "severity": "SEV2"},
+            "declared SEV2 Wrong content (subject, offer or test copy): Promo sent twice",
+        ),
+        (
+            "declared",
+            {"title": "X", "kind": "new-kind", "severity": "SEV1"},
+            "declared SEV1 new-kind: X",
+        ),
+        (
+            "acknowledged",
+            {"seconds_after_detection": 360},
+            "acknowledged the incident 6m after detection",
+        ),
+        (
+            "acknowledged",
+            {"seconds_after_detection": 0},
+            "acknowledged the incident 0s after detection",
+        ),
+        ("acknowledged", {}, "acknowledged the incident"),
+        ("commander_set", {"from": None, "to": "priya"}, "named priya incident commander"),
+        ("commander_set", {"from": "priya", "to": "noor"}, "handed command from priya to noor"),
+        ("severity_changed", {"from": "SEV3", "to": "SEV1"}, "changed severity from SEV3 to SEV1"),
+        (
+            "statement_written",
+            {"version": 1, "characters": 10},
+            "wrote the first internal statement",
+        ),
+        (
+            "statement_written",
+            {"version": 2, "characters": 12},
+            "revised the internal statement (version 2)",
+        ),
+        ("step_advanced", {"from": "own", "to": "contain"}, "step Own it done; now at Contain"),
+        ("step_advanced", {"from": "plan", "to": "later"}, "step Plan done; now at later"),
+        ("note", {"text": "ESP support paged"}, "note: ESP support paged"),
+        ("resolved", {}, "resolved"),
+        ("send_paused", {"by": "esp", "campaign": 12}, "send paused (by=esp, campaign=12)"),
+    ],
+)
+def test_describe(type_: str, details: dict[str, Any], text: str) -> None:
+    assert describe(event(type_, details)) == text
+
+
+def test_every_event_core_writes_has_its_own_sentence(store: Store, declared: Incident) -> None:
+    """Events produced by the real operations, described end to end."""
+    incident = ops.acknowledge(store, declared, operator="lea")
+    incident = ops.set_commander(store, incident, "priya", operator="lea")
+    incident = ops.set_commander(store, incident, "noor", operator="priya")
+    incident = ops.set_severity(store, incident, "SEV1", operator="noor")
+    incident = ops.write_statement(store, incident, "First.", operator="noor")
+    incident = ops.write_statement(store, incident, "Second.", operator="noor")
+    store.append_event(incident.id, operator="noor", type_="note", details={"text": "Paused"})
+    lines = [describe(e) for e in store.events(declared.id)]
+    assert lines == [
+        "declared SEV2 Sent to the wrong segment: Black Friday preview sent to every subscriber",
+        "acknowledged the incident 10m after detection",
+        "named priya incident commander",
+        "step Own it done; now at Contain",
+        "handed command from priya to noor",
+        "changed severity from SEV2 to SEV1",
+        "wrote the first internal statement",
+        "revised the internal statement (version 2)",
+        "note: Paused",
+    ]
+    assert FROZEN_NOW - declared.detected_at == timedelta(minutes=10)
