@@ -59,7 +59,7 @@ class BoardScreen(Screen[None]):
                 select_on_focus=False,
             )
         yield Static(id="filter-error")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(IncidentTable).fit_title(self.size.width)

@@ -51,13 +51,14 @@ class StatementEditor(ModalScreen[bool]):
                 )
             yield TextArea(id="statement-text", soft_wrap=True, show_line_numbers=False)
             yield Static(classes="form-error")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show_error(None)
         editor = self.query_one(TextArea)
         if self._latest:
             editor.text = self._latest
+            editor.move_cursor(editor.document.end)  # revisions usually add an update
         else:
             self._draft = self._render_draft("en")
             editor.text = self._draft

@@ -43,7 +43,7 @@ class WorkspaceScreen(Screen[None]):
                 yield OwnPanel(id="own-panel")
             with TabPane("Log", id="log"):
                 yield EventLog(id="event-log")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_data()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
@@ -27,10 +28,25 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 _MIN_TITLE = 16
 _COMMANDER_WIDTH = 9
+_TITLE = 2
+_AGE = 5
+
+
+def _age_cell(text: str) -> Text:
+    return Text(" " + text.rjust(6))
 
 
 def _gap(cell: Text) -> Text:
     return Text(" ").append_text(cell)
+
+
+@dataclass
+class _Row:
+    """What a row shows, with the incident version it was built from."""
+
+    version: int
+    age: str
+    cells: list[Text]
 
 
 class IncidentTable(DataTable[Text]):
@@ -40,7 +56,7 @@ class IncidentTable(DataTable[Text]):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", cell_padding=0, **kwargs)  # type: ignore[arg-type]
-        self._rendered: dict[int, tuple[Text, ...]] = {}
+        self._rows: dict[int, _Row] = {}
         self._titles: dict[int, str] = {}
         self._title_width = _MIN_TITLE
 
@@ -59,8 +75,9 @@ class IncidentTable(DataTable[Text]):
         if column is not None:
             column.width = width
             column.content_width = width
-            for incident_id, title in self._titles.items():
-                self.update_cell(str(incident_id), "title", self._title_cell(title))
+            for incident_id, row in self._rows.items():
+                row.cells[_TITLE] = self._title_cell(self._titles[incident_id])
+                self.update_cell(str(incident_id), "title", row.cells[_TITLE])
             self.refresh()
 
     def _column_key(self, key: str):  # type: ignore[no-untyped-def]
@@ -69,17 +86,17 @@ class IncidentTable(DataTable[Text]):
     def _title_cell(self, title: str) -> Text:
         return _gap(plain(ellipsize(title, self._title_width - 1)))
 
-    def cells(self, incident: Incident, now: datetime) -> tuple[Text, ...]:
+    def cells(self, incident: Incident, now: datetime) -> list[Text]:
         """The row for one incident."""
-        return (
+        return [
             Text(str(incident.id).rjust(4)),
             _gap(severity(incident.severity)),
             self._title_cell(incident.title),
             _gap(Text(KIND_SHORT.get(incident.kind, incident.kind))),
             _gap(step_cell(incident)),
-            _gap(Text(age(incident, now).rjust(6))),
+            _age_cell(age(incident, now)),
             _gap(plain(ellipsize(incident.commander or "—", _COMMANDER_WIDTH))),
-        )
+        ]
 
     def highlighted_id(self) -> int | None:
         """The id of the incident under the cursor, if any."""
@@ -89,33 +106,46 @@ class IncidentTable(DataTable[Text]):
         return int(row_key.value) if row_key.value is not None else None
 
     def sync(self, incidents: Sequence[Incident], now: datetime) -> None:
-        """Make the rows match ``incidents`` (already in board order), in place."""
+        """Make the rows match ``incidents`` (already in board order), in place.
+
+        Rows are rebuilt only for incidents whose version changed; for the rest
+        only the age is recomputed, so a refresh of a large board stays cheap.
+        """
         keep = self.highlighted_id()
         wanted = [incident.id for incident in incidents]
         wanted_set = set(wanted)
-        for incident_id in list(self._rendered):
-            if incident_id not in wanted_set:
-                self.remove_row(str(incident_id))
-                del self._rendered[incident_id]
-                del self._titles[incident_id]
-        keys = [key for key, _, _ in COLUMNS]
+        for incident_id in [i for i in self._rows if i not in wanted_set]:
+            self.remove_row(str(incident_id))
+            del self._rows[incident_id]
+            del self._titles[incident_id]
         for incident in incidents:
-            cells = self.cells(incident, now)
-            old = self._rendered.get(incident.id)
-            self._titles[incident.id] = incident.title
-            if old is None:
-                self.add_row(*cells, key=str(incident.id))
-            elif old != cells:
-                for key, before, after in zip(keys, old, cells, strict=True):
-                    if before != after:
-                        self.update_cell(str(incident.id), key, after)
-            self._rendered[incident.id] = cells
+            self._sync_row(incident, now)
         current = [int(row.key.value) for row in self.ordered_rows if row.key.value is not None]
         if current != wanted:
             rank = {incident_id: position for position, incident_id in enumerate(wanted)}
             self.sort("id", key=lambda cell: rank[int(cell.plain)])
         if keep is not None and keep in wanted_set:
             self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
+
+    def _sync_row(self, incident: Incident, now: datetime) -> None:
+        row_key = str(incident.id)
+        shown = self._rows.get(incident.id)
+        if shown is not None and shown.version == incident.version:
+            new_age = age(incident, now)
+            if new_age != shown.age:
+                shown.age = new_age
+                shown.cells[_AGE] = _age_cell(new_age)
+                self.update_cell(row_key, "age", shown.cells[_AGE])
+            return
+        cells = self.cells(incident, now)
+        self._titles[incident.id] = incident.title
+        if shown is None:
+            self.add_row(*cells, key=row_key)
+        else:
+            for (key, _, _), before, after in zip(COLUMNS, shown.cells, cells, strict=True):
+                if before != after:
+                    self.update_cell(row_key, key, after)
+        self._rows[incident.id] = _Row(incident.version, age(incident, now), cells)
 
     def select(self, incident_id: int) -> None:
         """Put the cursor on an incident."""
