@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .clock import format_local
 from .domain import KINDS, SEVERITIES, STEPS, Incident
 from .errors import ValidationError
 from .store import NewIncident, Store
@@ -102,7 +103,7 @@ def acknowledge(store: Store, incident: Incident, *, operator: str) -> Incident:
     if incident.is_acknowledged:
         raise ValidationError(
             f"Incident {incident.id} is already acknowledged "
-            f"({incident.acknowledged_at:%Y-%m-%d %H:%M} UTC)."
+            f"({format_local(incident.acknowledged_at)})."
         )
     now = store.clock()
     changes: dict[str, object] = {"acknowledged_at": now}

@@ -103,11 +103,14 @@ def translate(error: sqlite3.Error, path: Path) -> StoreError:
     return StoreError(f"database error on {path}: {error}")
 
 
-def _create_private_file(path: Path) -> None:
+def _create_private_file(path: Path, *, exclusive: bool = False) -> None:
+    """Create ``path`` with mode 0600 (its folder 0700); ``exclusive`` refuses an existing one."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
+        if exclusive:
+            raise
         return
     except OSError as error:
         raise StoreError(f"cannot create {path}: {error.strerror}") from None
@@ -187,7 +190,10 @@ class Store:
             raise StoreError(f"{path} is a folder; give the path of a database file.")
         if not path.exists():
             if not create:
-                raise StoreError(f"{path} does not exist.")
+                raise StoreError(
+                    f"there is no database at {path} (check --db or EMAIL_CRISIS_DB; a new "
+                    "one is created when you open the console or declare an incident)."
+                )
             _create_private_file(path)
         try:
             conn = sqlite3.connect(
@@ -471,9 +477,10 @@ class Store:
         dest = Path(destination).expanduser()
         if dest.is_dir():
             dest = dest / self.path.name
-        if dest.exists():
-            raise StoreError(f"{dest} already exists; choose a new file name.")
-        _create_private_file(dest)
+        try:
+            _create_private_file(dest, exclusive=True)
+        except FileExistsError:
+            raise StoreError(f"{dest} already exists; choose a new file name.") from None
         try:
             target = sqlite3.connect(dest)
         except sqlite3.Error as error:

@@ -127,7 +127,7 @@ def test_reopen_keeps_everything(db_path: Path) -> None:
 
 
 def test_open_without_create_refuses_a_missing_file(db_path: Path) -> None:
-    with pytest.raises(StoreError, match="does not exist"):
+    with pytest.raises(StoreError, match="there is no database at"):
         Store.open(db_path, create=False)
     assert not db_path.exists()
 
@@ -444,3 +444,22 @@ def test_data_version_changes_when_another_connection_commits(store: Store, db_p
     with Store.open(db_path, clock=frozen(FROZEN_NOW + timedelta(minutes=1))) as other:
         other.append_event(incident.id, operator="lea", type_="note", details={"text": "hi"})
     assert store.data_version() != before
+
+
+def test_schema_refuses_unknown_kinds_and_steps(store: Store) -> None:
+    """The file itself guards the vocabulary, whoever writes to it."""
+    from email_crisis.core.store import NewIncident
+
+    with pytest.raises(StoreError, match="CHECK constraint"):
+        store.create_incidents([NewIncident("x", "typo-kind", "SEV3", FROZEN_NOW, "op")])
+    (incident_id,) = store.create_incidents([NewIncident("x", "other", "SEV3", FROZEN_NOW, "op")])
+    with pytest.raises(StoreError, match="CHECK constraint"):
+        store.update_incident(
+            incident_id,
+            expected_version=1,
+            operator="op",
+            changes={"step": "dance"},
+            events=[("step_advanced", {})],
+        )
+    assert store.get_incident(incident_id).step == "own"
+    assert [e.type for e in store.events(incident_id)] == ["declared"]

@@ -31,9 +31,7 @@ class Tmux:
         """Start ``command`` in a detached window of the given size."""
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
         line = f"env {exports} {shlex.join(command)}; echo EXITED:$?; sleep 60"
-        self._tmux(
-            "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), line
-        )
+        self._tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), line)
         # Deliver a lone Escape at once instead of waiting to see if it starts a sequence.
         self._tmux("set-option", "-s", "escape-time", "0")
 

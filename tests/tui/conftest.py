@@ -26,7 +26,9 @@ def demo_store(db_path: Path) -> Store:
 
 @pytest.fixture
 def make_app() -> AppFactory:
-    def factory(store: Store, *, operator: str = "sam", poll_seconds: float = 600) -> EmailCrisisApp:
+    def factory(
+        store: Store, *, operator: str = "sam", poll_seconds: float = 600
+    ) -> EmailCrisisApp:
         # A long poll by default, so a test decides when another process's write shows.
         return EmailCrisisApp(
             store, operator=operator, clock=frozen(FROZEN_NOW), poll_seconds=poll_seconds

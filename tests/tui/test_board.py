@@ -25,8 +25,7 @@ async def test_board_lists_open_incidents_worst_first_then_oldest(
         open_incidents = demo_store.list_incidents()
         assert table.row_count == len(open_incidents) == 8
         expected = [
-            i.id
-            for i in sorted(open_incidents, key=lambda i: (i.severity, i.detected_at, i.id))
+            i.id for i in sorted(open_incidents, key=lambda i: (i.severity, i.detected_at, i.id))
         ]
         assert _ids(table) == expected
         text = screen_text(app)

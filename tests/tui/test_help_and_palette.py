@@ -68,7 +68,7 @@ async def test_help_follows_the_screen(demo_store: Store, make_app: AppFactory) 
 async def test_palette_offers_and_runs_screen_actions(
     demo_store: Store, make_app: AppFactory
 ) -> None:
-    unacked = [i for i in demo_store.list_incidents() if not i.is_acknowledged][0]
+    unacked = next(i for i in demo_store.list_incidents() if not i.is_acknowledged)
     app = make_app(demo_store, operator="jo")
     async with app.run_test(size=(80, 24)) as pilot:
         app.screen.query_one("IncidentTable").select(unacked.id)

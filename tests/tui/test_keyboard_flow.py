@@ -1,4 +1,4 @@
-"""The operator's main path, keyboard only: create, open, acknowledge, command, back, filter, quit."""
+"""The main path, keyboard only: create, open, acknowledge, command, back, filter, quit."""
 
 from __future__ import annotations
 
