@@ -1,7 +1,7 @@
 """Regenerate screenshots/*.svg from demo data, headless, at a fixed size and a frozen clock.
 
-    python scripts/screenshots.py            # writes screenshots/*.svg
-    python scripts/screenshots.py --check    # fails if a committed SVG is out of date
+python scripts/screenshots.py            # writes screenshots/*.svg
+python scripts/screenshots.py --check    # fails if a committed SVG is out of date
 """
 
 from __future__ import annotations
