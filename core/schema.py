@@ -6,6 +6,8 @@ Never edit a migration that has shipped: append a new one.
 
 from __future__ import annotations
 
+from . import schema_assess, schema_audience
+
 APPLICATION_ID = 0x45434953  # "ECIS": marks the file as an email-crisis database
 
 _V1 = """
@@ -66,6 +68,6 @@ CREATE INDEX statements_by_incident ON statements (incident_id, id);
 CREATE INDEX incidents_open_board ON incidents (resolved_at, severity, detected_at);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, schema_assess.MIGRATION, schema_audience.MIGRATION)
 
 SCHEMA_VERSION = len(MIGRATIONS)
