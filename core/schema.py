@@ -6,7 +6,7 @@ Never edit a migration that has shipped: append a new one.
 
 from __future__ import annotations
 
-from . import schema_assess, schema_audience
+from . import schema_assess, schema_audience, schema_contain
 
 APPLICATION_ID = 0x45434953  # "ECIS": marks the file as an email-crisis database
 
@@ -68,6 +68,12 @@ CREATE INDEX statements_by_incident ON statements (incident_id, id);
 CREATE INDEX incidents_open_board ON incidents (resolved_at, severity, detected_at);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, schema_assess.MIGRATION, schema_audience.MIGRATION)
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2,
+    schema_assess.MIGRATION,
+    schema_audience.MIGRATION,
+    schema_contain.MIGRATION,
+)
 
 SCHEMA_VERSION = len(MIGRATIONS)
