@@ -411,44 +411,52 @@ class Store:
         transaction. When someone else changed the incident first, nothing is
         written and ``StaleIncident`` carries the fresh state.
         """
-        unknown = set(changes) - _UPDATABLE
-        if unknown:
-            raise ValueError(f"not updatable: {sorted(unknown)}")
         if not events:
             raise ValueError("every change needs at least one event")
         now = to_iso(self.clock())
+        with self._write():
+            self._bump_incident(incident_id, expected_version, changes, now)
+            for type_, details in events:
+                self._append_event(incident_id, now, operator, type_, details)
+            if statement is not None:
+                self._conn.execute(
+                    "INSERT INTO statements (incident_id, at, operator, body) VALUES (?, ?, ?, ?)",
+                    (incident_id, now, operator, statement),
+                )
+        return self.get_incident(incident_id)
+
+    def _bump_incident(
+        self, incident_id: int, expected_version: int, changes: Mapping[str, Any], now: str
+    ) -> None:
+        """Inside a write transaction: apply ``changes`` and bump the version, or raise.
+
+        Store modules that change their own tables *and* the incident call this in
+        their transaction, so both land together or not at all. Raises
+        ``StaleIncident`` (rolling the transaction back) when the version moved on,
+        ``NotFound`` when there is no such incident.
+        """
+        unknown = set(changes) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"not updatable: {sorted(unknown)}")
         values = {
             key: to_iso(value) if isinstance(value, datetime) else value
             for key, value in changes.items()
         }
         assignments = "".join(f"{key} = ?, " for key in values)
-        stale = False
-        with self._write():
-            cursor = self._conn.execute(
-                f"UPDATE incidents SET {assignments}updated_at = ?, version = version + 1 "
-                "WHERE id = ? AND version = ?",
-                (*values.values(), now, incident_id, expected_version),
-            )
-            if cursor.rowcount == 1:
-                for type_, details in events:
-                    self._append_event(incident_id, now, operator, type_, details)
-                if statement is not None:
-                    self._conn.execute(
-                        "INSERT INTO statements (incident_id, at, operator, body) "
-                        "VALUES (?, ?, ?, ?)",
-                        (incident_id, now, operator, statement),
-                    )
-            else:
-                stale = True
+        cursor = self._conn.execute(
+            f"UPDATE incidents SET {assignments}updated_at = ?, version = version + 1 "
+            "WHERE id = ? AND version = ?",
+            (*values.values(), now, incident_id, expected_version),
+        )
+        if cursor.rowcount == 1:
+            return
         fresh = self.get_incident(incident_id)  # raises NotFound for a missing id
-        if stale:
-            raise StaleIncident(
-                f"incident {incident_id} was changed by {self._last_operator(incident_id)} "
-                f"since you loaded it (version {expected_version}, now {fresh.version}); "
-                "nothing was saved. Review the latest state and try again.",
-                fresh,
-            )
-        return fresh
+        raise StaleIncident(
+            f"incident {incident_id} was changed by {self._last_operator(incident_id)} "
+            f"since you loaded it (version {expected_version}, now {fresh.version}); "
+            "nothing was saved. Review the latest state and try again.",
+            fresh,
+        )
 
     def _last_operator(self, incident_id: int) -> str:
         with self._read():
