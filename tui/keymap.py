@@ -62,28 +62,6 @@ INCIDENT_TABLE = [
 WORKSPACE = [
     Binding("escape", "back", "Back", tooltip="Back to the incident board", id="workspace.back"),
     Binding(
-        "a",
-        "acknowledge",
-        "Ack",
-        tooltip="Acknowledge this incident (you take it)",
-        id="own.acknowledge",
-    ),
-    Binding(
-        "c",
-        "commander",
-        "Commander",
-        tooltip="Name or change the incident commander",
-        id="own.commander",
-    ),
-    Binding("s", "severity", "Severity", tooltip="Set or change the severity", id="own.severity"),
-    Binding(
-        "w",
-        "statement",
-        "Statement",
-        tooltip="Write or revise the internal statement",
-        id="own.statement",
-    ),
-    Binding(
         "1",
         "show_tab('own')",
         "Own it",
@@ -96,6 +74,34 @@ WORKSPACE = [
         "Log",
         tooltip="Show the incident's event log",
         id="workspace.tab_log",
+    ),
+]
+
+# Step panels: active while the panel (its tab) has the focus.
+OWN_PANEL = [
+    Binding(
+        "a",
+        "screen.acknowledge",
+        "Ack",
+        tooltip="Acknowledge this incident (you take it)",
+        id="own.acknowledge",
+    ),
+    Binding(
+        "c",
+        "screen.commander",
+        "Commander",
+        tooltip="Name or change the incident commander",
+        id="own.commander",
+    ),
+    Binding(
+        "s", "screen.severity", "Severity", tooltip="Set or change the severity", id="own.severity"
+    ),
+    Binding(
+        "w",
+        "screen.statement",
+        "Statement",
+        tooltip="Write or revise the internal statement",
+        id="own.statement",
     ),
 ]
 

@@ -48,6 +48,18 @@ class WorkspaceScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_data()
         self.set_interval(CLOCK_TICK_SECONDS, self._tick)
+        self._focus_tab("own")
+
+    def _focus_tab(self, tab: str) -> None:
+        """Give the focus to the panel inside ``tab``, so its keys are the live ones."""
+        pane = self.query_one(f"#{tab}", TabPane)
+        panel = next(iter(pane.children), None)
+        if panel is not None and panel.focusable:
+            panel.focus()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._focus_tab(event.pane.id)
 
     def _tick(self) -> None:
         if self.incident is not None:
@@ -143,3 +155,4 @@ class WorkspaceScreen(Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)

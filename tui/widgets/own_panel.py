@@ -13,6 +13,7 @@ from email_crisis.core.domain import SEVERITIES, STEP_OWNERS, Incident
 from email_crisis.core.incidents import own_is_complete
 from email_crisis.core.store import Statement
 
+from .. import keymap
 from ..render import plain, severity
 
 
@@ -50,6 +51,8 @@ def _facts(incident: Incident, statements: list[Statement]) -> Table:
 
 class OwnPanel(VerticalScroll):
     """What step 1 asks for, what is done, and the latest internal statement."""
+
+    BINDINGS = keymap.OWN_PANEL
 
     def compose(self) -> ComposeResult:
         yield Static(id="own-intro")
