@@ -6,7 +6,7 @@ Never edit a migration that has shipped: append a new one.
 
 from __future__ import annotations
 
-from . import schema_assess, schema_audience, schema_contain
+from . import schema_assess, schema_audience, schema_contain, schema_metrics, schema_plan
 
 APPLICATION_ID = 0x45434953  # "ECIS": marks the file as an email-crisis database
 
@@ -74,6 +74,8 @@ MIGRATIONS: tuple[str, ...] = (
     schema_assess.MIGRATION,
     schema_audience.MIGRATION,
     schema_contain.MIGRATION,
+    schema_metrics.MIGRATION,
+    schema_plan.MIGRATION,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
