@@ -6,7 +6,14 @@ Never edit a migration that has shipped: append a new one.
 
 from __future__ import annotations
 
-from . import schema_assess, schema_audience, schema_contain, schema_metrics, schema_plan
+from . import (
+    schema_assess,
+    schema_audience,
+    schema_contain,
+    schema_metrics,
+    schema_notify,
+    schema_plan,
+)
 
 APPLICATION_ID = 0x45434953  # "ECIS": marks the file as an email-crisis database
 
@@ -76,6 +83,7 @@ MIGRATIONS: tuple[str, ...] = (
     schema_contain.MIGRATION,
     schema_metrics.MIGRATION,
     schema_plan.MIGRATION,
+    schema_notify.MIGRATION,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
