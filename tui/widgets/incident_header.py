@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
@@ -51,10 +52,14 @@ def clocks_line(incident: Incident, now: datetime) -> Text:
 
 
 class IncidentHeader(Static):
-    """Three lines at the top of the workspace."""
+    """Three lines at the top of the workspace, and a fourth for running deadlines."""
 
-    def show(self, incident: Incident, now: datetime) -> None:
-        """Render the header for ``incident`` as of ``now``."""
+    def show(self, incident: Incident, now: datetime, deadlines: Sequence[Text] = ()) -> None:
+        """Render the header for ``incident`` as of ``now``.
+
+        ``deadlines`` are short labels of clocks that run for this incident (for
+        example breach-notification deadlines), already styled by urgency.
+        """
         title = Text.assemble(
             (f"#{incident.id} ", "bold"),
             severity(incident.severity),
@@ -65,4 +70,11 @@ class IncidentHeader(Static):
         )
         title.no_wrap = True
         title.overflow = "ellipsis"
-        self.update(Text("\n").join([title, steps_line(incident), clocks_line(incident, now)]))
+        lines = [title, steps_line(incident), clocks_line(incident, now)]
+        if deadlines:
+            line = Text("Deadlines: ", style="bold")
+            line.append_text(Text("  ").join(deadlines))
+            line.no_wrap = True
+            line.overflow = "ellipsis"
+            lines.append(line)
+        self.update(Text("\n").join(lines))
