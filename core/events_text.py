@@ -8,6 +8,13 @@ from .clock import humanize
 from .domain import KINDS, STEP_LABELS, Event
 
 
+def _after_detection(details: dict[str, object]) -> str:
+    lag = details.get("seconds_after_detection")
+    if not isinstance(lag, int):
+        return ""
+    return f" {humanize(timedelta(seconds=lag))} after detection"
+
+
 def describe(event: Event) -> str:
     """Describe what the event changed, in words (user text is not escaped here)."""
     d = event.details
@@ -40,6 +47,29 @@ def describe(event: Event) -> str:
             return f"step {src} done; now at {dst}"
         case "note":
             return f"note: {d.get('text', '')}"
+        case "contain_actions_created":
+            return f"set up {len(d.get('actions', []))} containment actions from the playbook"
+        case "contain_action_status":
+            extra = d.get("reason") or d.get("error")
+            how = " by hand" if d.get("manual") else ""
+            text = f"action {d.get('action')}: {d.get('from')} -> {d.get('to')}{how}"
+            return f"{text} ({extra})" if extra else text
+        case "contain_action_assigned":
+            owner = " / ".join(str(x) for x in (d.get("person"), d.get("role")) if x)
+            return f"action {d.get('action')} assigned to {owner}"
+        case "contain_action_note":
+            return f"added a note to action {d.get('action')}"
+        case "contain_action_added":
+            return f"added action {d.get('action')}"
+        case "contain_action_executed":
+            outcome = "succeeded" if d.get("ok") else "failed"
+            return f"ran action {d.get('action')} through {d.get('esp')}: {outcome}"
+        case "escalated":
+            return f"escalated to {d.get('to')}"
+        case "contained":
+            return f"contained the incident{_after_detection(d)} (action {d.get('action')})"
+        case "apology_lock_overridden":
+            return f"overrode the no-apology lock: {d.get('reason', '')}"
         case _:
             extra = ", ".join(f"{k}={v}" for k, v in sorted(d.items()))
             return f"{event.type.replace('_', ' ')}" + (f" ({extra})" if extra else "")

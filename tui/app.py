@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from email_crisis.core.clock import Clock, utc_now
 from email_crisis.core.errors import CrisisError
+from email_crisis.core.playbooks import Playbook, load_playbook
 from email_crisis.core.store import Store
 
 from . import keymap
@@ -43,6 +44,13 @@ class EmailCrisisApp(App[None]):
         self._poll_seconds = poll_seconds
         self._seen_version: int | None = None
         self._poll_failed = False
+        self._playbook: Playbook | None = None
+
+    def playbook(self) -> Playbook:
+        """The playbook in force (ours plus the organisation's file), loaded once."""
+        if self._playbook is None:
+            self._playbook = load_playbook()
+        return self._playbook
 
     def now(self) -> datetime:
         """The app's idea of now (frozen in tests and screenshots)."""

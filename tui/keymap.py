@@ -65,8 +65,17 @@ WORKSPACE = [
         "1",
         "show_tab('own')",
         "Own it",
+        show=False,  # the tab's label shows its number
         tooltip="Show step 1: own it",
         id="workspace.tab_own",
+    ),
+    Binding(
+        "2",
+        "show_tab('contain')",
+        "Contain",
+        show=False,  # the tab's label shows its number
+        tooltip="Show step 2: contain",
+        id="workspace.tab_contain",
     ),
     Binding(
         "l",
@@ -102,6 +111,35 @@ OWN_PANEL = [
         "Statement",
         tooltip="Write or revise the internal statement",
         id="own.statement",
+    ),
+]
+
+CONTAIN_PANEL = [
+    Binding(
+        "plus",
+        "add_action",
+        "Add",
+        key_display="+",
+        tooltip="Add a containment action of your own",
+        id="contain.add",
+    ),
+    Binding(
+        "e",
+        "escalate",
+        "Escalate",
+        tooltip="Record an escalation (security, IT, legal, leadership, the ESP's support)",
+        id="contain.escalate",
+    ),
+]
+
+ACTION_TABLE = [
+    Binding(
+        "enter",
+        "select_cursor",
+        "Act",
+        key_display="enter",
+        tooltip="What to do with the highlighted action: start, done, skip, assign, note…",
+        id="contain.act",
     ),
 ]
 

@@ -88,3 +88,42 @@ def test_every_event_core_writes_has_its_own_sentence(store: Store, declared: In
         "note: Paused",
     ]
     assert FROZEN_NOW - declared.detected_at == timedelta(minutes=10)
+
+
+@pytest.mark.parametrize(
+    ("type_", "details", "expected"),
+    [
+        ("contain_actions_created", {"actions": ["a", "b"]}, "set up 2 containment actions"),
+        (
+            "contain_action_status",
+            {"action": "halt-send", "from": "todo", "to": "skipped", "reason": "already done"},
+            "action halt-send: todo -> skipped (already done)",
+        ),
+        (
+            "contain_action_status",
+            {"action": "halt-send", "from": "todo", "to": "done", "manual": True},
+            "action halt-send: todo -> done by hand",
+        ),
+        (
+            "contain_action_assigned",
+            {"action": "halt-send", "role": "it", "person": "ana"},
+            "action halt-send assigned to ana / it",
+        ),
+        ("contain_action_note", {"action": "x"}, "added a note to action x"),
+        ("contain_action_added", {"action": "custom-1"}, "added action custom-1"),
+        (
+            "contain_action_executed",
+            {"action": "halt-send", "esp": "sendgrid", "ok": False},
+            "ran action halt-send through sendgrid: failed",
+        ),
+        ("escalated", {"to": "security"}, "escalated to security"),
+        (
+            "contained",
+            {"action": "halt-send", "seconds_after_detection": 600},
+            "contained the incident 10m after detection (action halt-send)",
+        ),
+        ("apology_lock_overridden", {"reason": "legal asked"}, "overrode the no-apology lock"),
+    ],
+)
+def test_containment_events(type_: str, details: dict[str, object], expected: str) -> None:
+    assert expected in describe(event(type_, details))

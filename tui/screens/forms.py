@@ -196,3 +196,72 @@ class SeverityForm(_Form):
             self.show_error(error)
         else:
             self.dismiss(True)
+
+
+class PromptForm(_Form):
+    """One line of text (a reason, a note, a name) with a title and an explanation."""
+
+    HELP_TITLE = "Prompt"
+
+    def __init__(self, title: str, label: str, submit: Submit, *, value: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._label = label
+        self._value = value
+        self._submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form") as form:
+            form.border_title = self._title
+            form.border_subtitle = "enter or F2 to save · escape to cancel"
+            yield Label(Text(self._label))
+            yield Input(value=self._value, id="prompt")
+            yield Static(classes="form-error")
+
+    def on_mount(self) -> None:
+        self.show_error(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._save(event.value)
+
+    def action_submit(self) -> None:
+        self._save(self.query_one(Input).value)
+
+    def _save(self, value: str) -> None:
+        error = self._submit(value)
+        if error:
+            self.show_error(error)
+        else:
+            self.dismiss(True)
+
+
+class ChoiceMenu(_Form):
+    """Pick one of a few labelled choices; dismisses with the chosen id (or None)."""
+
+    HELP_TITLE = "Choose"
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._title = title
+        self._choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form") as form:
+            form.border_title = self._title
+            form.border_subtitle = "enter to choose · escape to cancel"
+            yield OptionList(
+                *(Option(Text(label), choice) for choice, label in self._choices),
+                id="choices",
+            )
+            yield Static(classes="form-error")
+
+    def on_mount(self) -> None:
+        self.show_error(None)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_submit(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)

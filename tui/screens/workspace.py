@@ -9,11 +9,13 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from email_crisis.core import contain
 from email_crisis.core import incidents as ops
 from email_crisis.core.domain import Incident
 from email_crisis.core.errors import CrisisError, NotFound, StaleIncident
 
 from .. import keymap
+from ..widgets.contain_panel import ContainPanel
 from ..widgets.event_log import EventLog
 from ..widgets.incident_header import IncidentHeader
 from ..widgets.own_panel import OwnPanel
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from ..app import EmailCrisisApp
 
 CLOCK_TICK_SECONDS = 15
+PANELS = ("own", "contain")
+"""Steps that have a working panel; the workspace opens on the incident's current one."""
 
 
 class WorkspaceScreen(Screen[None]):
@@ -41,6 +45,8 @@ class WorkspaceScreen(Screen[None]):
         with TabbedContent(initial="own", id="steps"):
             with TabPane("1 Own it", id="own"):
                 yield OwnPanel(id="own-panel")
+            with TabPane("2 Contain", id="contain"):
+                yield ContainPanel(id="contain-panel")
             with TabPane("Log", id="log"):
                 yield EventLog(id="event-log")
         yield Footer(compact=True, show_command_palette=False)
@@ -48,16 +54,19 @@ class WorkspaceScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_data()
         self.set_interval(CLOCK_TICK_SECONDS, self._tick)
-        self._focus_tab("own")
+        start = self.incident.step if self.incident and self.incident.step in PANELS else "own"
+        self.call_after_refresh(self.action_show_tab, start)
 
     def _focus_tab(self, tab: str) -> None:
         """Give the focus to the panel inside ``tab``, so its keys are the live ones."""
         pane = self.query_one(f"#{tab}", TabPane)
-        panel = next(iter(pane.children), None)
-        if panel is not None and panel.focusable:
-            panel.focus()
+        target = next((w for w in pane.query("*") if w.focusable), None)
+        if target is not None:
+            target.focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "contain" and self.incident is not None:
+            self._show_contain()  # the first look creates the playbook's actions
         if event.pane.id:
             self._focus_tab(event.pane.id)
 
@@ -82,28 +91,70 @@ class WorkspaceScreen(Screen[None]):
             return
         self.query_one(IncidentHeader).show(self.incident, self.app.now())
         self.query_one(OwnPanel).show(self.incident, statements)
+        self._show_contain()
         log.append(events)
+
+    def _show_contain(self) -> None:
+        assert self.incident is not None
+        store = self.app.store
+        try:
+            section = self.app.playbook().for_kind(self.incident.kind)
+        except CrisisError as error:
+            self.notify(str(error), title="Playbook", severity="error")
+            section = None
+        actions = contain.list_actions(store, self.incident_id)
+        if (
+            not actions
+            and section is not None
+            and self.query_one(TabbedContent).active == "contain"
+        ):
+            actions = contain.ensure_actions(
+                store, self.incident, self.app.playbook(), operator=self.app.operator
+            )
+        escalations = contain.list_escalations(store, self.incident_id)
+        self.query_one(ContainPanel).show(self.incident, actions, escalations, section)
 
     # -- writes ----------------------------------------------------------------------
 
-    def _write(self, change: Callable[[Incident], Incident]) -> str | None:
-        """Run one change on the current incident; returns an error message or None."""
+    def write(self, change: Callable[[Incident], object]) -> str | None:
+        """Run one change on the current incident; returns an error message or None.
+
+        Panels call this for every write, so a stale write refreshes the screen,
+        and a change that completes a step moves the incident on.
+        """
         if self.incident is None:
             return "The incident is not loaded."
         try:
             change(self.incident)
         except StaleIncident as error:
-            self.refresh_data()
             return f"{error} The screen now shows the latest state."
         except CrisisError as error:
             return str(error)
+        else:
+            self._advance_if_done()
         finally:
             self.app.refresh_screens()
         return None
 
+    def _advance_if_done(self) -> None:
+        """Leave Contain as soon as the harm is stopped and the required people are told."""
+        store = self.app.store
+        incident = store.get_incident(self.incident_id)
+        if incident.step != "contain":
+            return
+        allowed, _ = contain.can_leave_contain(
+            incident, contain.list_escalations(store, incident.id)
+        )
+        if allowed:
+            try:
+                contain.leave_contain(store, incident, operator=self.app.operator)
+            except CrisisError:
+                return  # someone else moved it first; the refresh shows where it is
+            self.notify("Contained. Step 3, Assess, is next.")
+
     def action_acknowledge(self) -> None:
         operator = self.app.operator
-        error = self._write(lambda i: ops.acknowledge(self.app.store, i, operator=operator))
+        error = self.write(lambda i: ops.acknowledge(self.app.store, i, operator=operator))
         if error:
             self.notify(error, severity="warning", timeout=8)
         else:
@@ -114,7 +165,7 @@ class WorkspaceScreen(Screen[None]):
             return
 
         def submit(name: str) -> str | None:
-            return self._write(
+            return self.write(
                 lambda i: ops.set_commander(self.app.store, i, name, operator=self.app.operator)
             )
 
@@ -127,7 +178,7 @@ class WorkspaceScreen(Screen[None]):
             return
 
         def submit(value: str) -> str | None:
-            return self._write(
+            return self.write(
                 lambda i: ops.set_severity(self.app.store, i, value, operator=self.app.operator)
             )
 
@@ -140,7 +191,7 @@ class WorkspaceScreen(Screen[None]):
             return
 
         def submit(body: str) -> str | None:
-            return self._write(
+            return self.write(
                 lambda i: ops.write_statement(self.app.store, i, body, operator=self.app.operator)
             )
 

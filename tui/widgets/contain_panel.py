@@ -1,0 +1,346 @@
+"""Step 2, "contain": the playbook's actions, who owns them, where they stand, escalations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from email_crisis.core import contain
+from email_crisis.core.clock import format_local
+from email_crisis.core.contain import ContainAction, Escalation
+from email_crisis.core.domain import Incident
+from email_crisis.core.playbooks import ROLES, KindPlaybook
+
+from .. import keymap
+from ..render import ellipsize, plain
+
+if TYPE_CHECKING:
+    from ..screens.workspace import WorkspaceScreen
+
+STATUS_STYLE = {
+    "todo": "",
+    "in-progress": "bold yellow",
+    "done": "green",
+    "skipped": "dim",
+    "failed": "bold red",
+}
+
+
+class ActionTable(DataTable[Text]):
+    """The incident's containment actions, rows keyed by action id, updated in place."""
+
+    BINDINGS = keymap.ACTION_TABLE
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
+        self._shown: dict[int, tuple[Text, ...]] = {}
+
+    def on_mount(self) -> None:
+        # 2 cells of padding per column, the scrollbar and the panel's own padding.
+        rest = max(20, self.app.size.width - (2 + 1 + 11 + 12 + 5) - 2 * 6 - 2 - 2)
+        self.add_column("#", key="number", width=2)
+        self.add_column(" ", key="mark", width=1)
+        self.add_column("STATUS", key="status", width=11)
+        self.add_column("ACTION", key="title", width=rest)
+        self.add_column("OWNER", key="owner", width=12)
+        self.add_column("WHEN", key="when", width=5)
+
+    def highlighted(self) -> int | None:
+        """The row id of the highlighted action."""
+        if not self.row_count:
+            return None
+        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return int(key.value) if key.value is not None else None
+
+    def sync(self, actions: Sequence[ContainAction]) -> None:
+        """Make the rows match ``actions`` (in playbook order), in place."""
+        keys = ("number", "mark", "status", "title", "owner", "when")
+        title_width = self.columns[next(k for k in self.columns if k.value == "title")].width
+        wanted = {a.id for a in actions}
+        for gone in [pk for pk in self._shown if pk not in wanted]:
+            self.remove_row(str(gone))
+            del self._shown[gone]
+        for number, action in enumerate(actions, start=1):
+            cells = _cells(action, number, title_width)
+            old = self._shown.get(action.id)
+            if old is None:
+                self.add_row(*cells, key=str(action.id))
+            else:
+                for key, before, after in zip(keys, old, cells, strict=True):
+                    if before != after:
+                        self.update_cell(str(action.id), key, after)
+            self._shown[action.id] = cells
+        order = [a.id for a in actions]
+        if [int(r.key.value) for r in self.ordered_rows if r.key.value] != order:
+            self.sort("number", key=lambda cell: int(cell.plain))
+
+
+def _owner(action: ContainAction) -> str:
+    role = ROLES.get(action.owner_role or "", action.owner_role or "")
+    if action.owner_person:
+        return f"{action.owner_person} ({role})" if role else action.owner_person
+    return role or "—"
+
+
+def _cells(action: ContainAction, number: int, title_width: int) -> tuple[Text, ...]:
+    when = action.finished_at or action.started_at
+    return (
+        Text(str(number), justify="right"),
+        Text("*" if action.stops_harm else "", style="bold"),
+        Text(
+            contain.STATUSES.get(action.status, action.status),
+            style=STATUS_STYLE.get(action.status, ""),
+        ),
+        plain(ellipsize(action.title, title_width)),
+        plain(ellipsize(_owner(action), 12)),
+        Text(format_local(when, with_date=False) if when else ""),
+    )
+
+
+class ContainPanel(Vertical):
+    """What stops the harm, who does it, what is done, and who has been told."""
+
+    BINDINGS = keymap.CONTAIN_PANEL
+    screen: WorkspaceScreen
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._actions: dict[int, ContainAction] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="contain-status")
+        yield ActionTable(id="contain-actions")
+        yield Static(id="contain-detail")
+
+    def on_focus(self) -> None:
+        self.query_one(ActionTable).focus()
+
+    def _highlighted(self) -> ContainAction | None:
+        pk = self.query_one(ActionTable).highlighted()
+        return self._actions.get(pk) if pk is not None else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        action = self._highlighted()
+        if action is not None:
+            ContainActions(self).open_menu(action)
+
+    def action_add_action(self) -> None:
+        if self.screen.incident is not None:
+            ContainActions(self).add(self.screen.incident, self._highlighted())
+
+    def action_escalate(self) -> None:
+        ContainActions(self).escalate()
+
+    def show(
+        self,
+        incident: Incident,
+        actions: Sequence[ContainAction],
+        escalations: Sequence[Escalation],
+        section: KindPlaybook | None,
+    ) -> None:
+        """Render the panel from fresh data."""
+        self.query_one("#contain-status", Static).update(_status(incident, escalations, section))
+        table = self.query_one(ActionTable)
+        table.sync(actions)
+        self._actions = {a.id: a for a in actions}
+        self._show_detail()
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#contain-detail", Static)
+        action = self._highlighted()
+        if action is None:
+            detail.update("")
+            return
+        lines: list[Text] = []
+        if action.stops_harm:
+            lines.append(
+                Text("* Doing this stops the harm: the incident counts as contained.", style="bold")
+            )
+        if action.guidance:
+            lines.append(plain(action.guidance, single_line=False))
+        if action.reason:
+            label = "Error" if action.status == "failed" else "Reason"
+            lines.append(Text(f"{label}: ", style="bold").append_text(plain(action.reason)))
+        if action.manual:
+            lines.append(Text("Done by hand (outside this app).", style="italic"))
+        for note in action.notes[-3:]:
+            lines.append(
+                Text(
+                    f"{format_local(note.at, with_date=False)} {note.operator}: ", style="dim"
+                ).append_text(plain(note.body))
+            )
+        detail.update(Text("\n").join(lines))
+
+
+def _status(
+    incident: Incident, escalations: Sequence[Escalation], section: KindPlaybook | None
+) -> Text:
+    line = Text()
+    if incident.contained_at:
+        line.append(f"Contained at {format_local(incident.contained_at)}.", style="green")
+    else:
+        line.append("Not contained yet: ", style="bold red")
+        line.append("finish the action marked * to stop the harm.")
+    told = ", ".join(
+        f"{ROLES.get(e.to, e.to)} ({format_local(e.at, with_date=False)})" for e in escalations
+    )
+    if told:
+        line.append("\nTold: ").append(told)
+    if section is not None:
+        pending = contain.pending_escalations(section, escalations)
+        if pending:
+            names = ", ".join(
+                ROLES.get(rule.to, rule.to) + (" NOW" if rule.immediate else "") for rule in pending
+            )
+            line.append("\nStill to tell: ", style="bold").append(names, style="bold yellow")
+    allowed, reason = contain.can_leave_contain(incident, escalations)
+    if incident.step == "contain" and incident.contained_at and not allowed:
+        line.append("\n").append(reason, style="bold yellow")
+    return line
+
+
+# -- what the operator can do -------------------------------------------------------------
+
+_MENU_LABELS = {
+    "in-progress": "Start: I am working on it",
+    "done": "Mark done",
+    "by-hand": "Done by hand (for example in the ESP's console)…",
+    "skipped": "Skip… (say why)",
+    "failed": "Mark failed… (paste the error)",
+    "todo": "Back to to-do",
+    "assign": "Assign an owner…",
+    "note": "Add a note…",
+}
+
+
+def menu_choices(action: ContainAction) -> list[tuple[str, str]]:
+    """The operations that make sense for ``action`` in its current status."""
+    allowed = contain.next_statuses(action)
+    choices = [s for s in ("in-progress", "done") if s in allowed]
+    if "done" in allowed:
+        choices.append("by-hand")
+    choices += [s for s in ("skipped", "failed", "todo") if s in allowed]
+    choices += ["assign", "note"]
+    labels = dict(_MENU_LABELS)
+    if action.stops_harm:
+        labels["done"] = "Mark done: the harm has stopped"
+    return [(choice, labels[choice]) for choice in choices]
+
+
+class ContainActions:
+    """The panel's operations, kept apart from its rendering."""
+
+    def __init__(self, panel: ContainPanel) -> None:
+        self.panel = panel
+
+    @property
+    def _app(self):  # type: ignore[no-untyped-def]
+        return self.panel.app
+
+    def _write(self, change) -> str | None:  # type: ignore[no-untyped-def]
+        return self.panel.screen.write(change)
+
+    def open_menu(self, action: ContainAction) -> None:
+        from ..screens.forms import ChoiceMenu
+
+        def chosen(choice: object) -> None:
+            if isinstance(choice, str):
+                self.run(action, choice)
+
+        title = ellipsize(action.title, 60)
+        self._app.push_screen(ChoiceMenu(title, menu_choices(action)), chosen)
+
+    def run(self, action: ContainAction, choice: str) -> None:
+        from ..screens.forms import PromptForm
+
+        store, who = self._app.store, self._app.operator
+        if choice in ("in-progress", "done", "todo"):
+            error = self._write(lambda _i: contain.set_status(store, action, choice, operator=who))
+            if error:
+                self.panel.notify(error, severity="warning", timeout=8)
+            return
+        prompts = {
+            "skipped": ("Skip this action", "Why is it not needed?"),
+            "failed": ("Mark failed", "What went wrong (the error)?"),
+            "by-hand": (
+                "Done by hand",
+                "Where and how was it done? (e.g. paused in the ESP console)",
+            ),
+            "note": ("Add a note", "Note (who you called, what you saw…)"),
+            "assign": ("Assign an owner", "Person who owns it (name or handle)"),
+        }
+        title, label = prompts[choice]
+
+        def submit(text: str) -> str | None:
+            def change(_incident: Incident) -> object:
+                if choice in ("skipped", "failed"):
+                    return contain.set_status(store, action, choice, operator=who, reason=text)
+                if choice == "by-hand":
+                    return contain.mark_done_by_hand(store, action, text, operator=who)
+                if choice == "note":
+                    return contain.add_note(store, action, text, operator=who)
+                return contain.assign(
+                    store, action, role=action.owner_role, person=text or None, operator=who
+                )
+
+            return self._write(change)
+
+        value = (action.owner_person or "") if choice == "assign" else ""
+        self._app.push_screen(PromptForm(title, label, submit, value=value))
+
+    def add(self, incident: Incident, after: ContainAction | None) -> None:
+        from ..screens.contain_forms import RoleAndTextForm
+
+        store, who = self._app.store, self._app.operator
+
+        def submit(role: str | None, title: str, person: str) -> str | None:
+            return self._write(
+                lambda i: contain.add_custom_action(
+                    store,
+                    i,
+                    title=title,
+                    role=role,
+                    person=person or None,
+                    after=after,
+                    operator=who,
+                )
+            )
+
+        self._app.push_screen(
+            RoleAndTextForm(
+                "Add an action", "What needs doing?", submit, extra_label="Person (optional)"
+            )
+        )
+
+    def escalate(self) -> None:
+        from ..screens.contain_forms import RoleAndTextForm
+
+        store, who = self._app.store, self._app.operator
+
+        def submit(role: str | None, contact: str, note: str) -> str | None:
+            if role is None:
+                return "Choose who was told (a role)."
+            return self._write(
+                lambda i: contain.escalate(
+                    store, i, to=role, contact=contact, note=note, operator=who
+                )
+            )
+
+        self._app.push_screen(
+            RoleAndTextForm(
+                "Record an escalation",
+                "Whom did you tell, and how? (name, channel)",
+                submit,
+                role_required=True,
+                extra_label="Note (optional)",
+            )
+        )
