@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .decisions import SUPPRESSION_KIND, apology_decision
 from .domain import Incident
 from .errors import ValidationError
 from .store import Store
 from .store_overrides import Override, add_override, latest_override
 from .text import clean_block
 
-LOCKED_KINDS = frozenset({"suppression-list-send"})
+LOCKED_KINDS = frozenset({SUPPRESSION_KIND})
 REASON_MIN = 15
 
 
@@ -29,22 +30,13 @@ class NotifyGate:
 
 
 def gate(store: Store, incident: Incident) -> NotifyGate:
-    """Decide whether an apology may be prepared and sent for ``incident``."""
-    if incident.kind not in LOCKED_KINDS:
-        return NotifyGate(True, "An apology is allowed for this kind of incident.")
-    override = latest_override(store, incident.id)
-    if override is not None:
-        return NotifyGate(
-            True,
-            f"Locked for suppression-list sends, but {override.operator} overrode the lock: "
-            f"{override.reason}",
-            override,
-        )
-    return NotifyGate(
-        False,
-        "Do not send an apology: these people asked not to receive email, and mailing "
-        "them again is the harm itself (and unlawful in many places).",
-    )
+    """Decide whether an apology may be prepared and sent for ``incident``.
+
+    The words come from ``decisions.apology_decision`` so the panel and the gate agree.
+    """
+    override = latest_override(store, incident.id) if incident.kind in LOCKED_KINDS else None
+    decision = apology_decision(incident.kind, None, override)
+    return NotifyGate(not decision.locked, decision.reason, decision.override)
 
 
 def override_lock(store: Store, incident: Incident, reason: str, *, operator: str) -> Override:

@@ -70,6 +70,22 @@ def describe(event: Event) -> str:
             return f"contained the incident{_after_detection(d)} (action {d.get('action')})"
         case "apology_lock_overridden":
             return f"overrode the no-apology lock: {d.get('reason', '')}"
+        case "assessment_updated":
+            from .assess import describe_event  # the field labels live with the form
+
+            return describe_event(d)
+        case "draft_saved":
+            changed = ", ".join(str(f) for f in d.get("changed", []))
+            return f"saved apology draft v{d.get('version')}" + (f" ({changed})" if changed else "")
+        case "notify_export_override":
+            rules = ", ".join(str(r) for r in d.get("rules", []))
+            return f"exported despite errors ({rules}): {d.get('reason', '')}"
+        case "apology_exported":
+            count = d.get("audience_count")
+            to = f" for {count:,} recipients" if isinstance(count, int) else ""
+            return f"exported apology v{d.get('version')} to {d.get('file')}{to}"
+        case "apology_sent":
+            return "marked the apology as sent"
         case _:
             extra = ", ".join(f"{k}={v}" for k, v in sorted(d.items()))
             return f"{event.type.replace('_', ' ')}" + (f" ({extra})" if extra else "")

@@ -1,15 +1,19 @@
-"""Migration 3: the impact assessment (step 3) and apology-lock overrides."""
+"""Migration 3: the impact assessment (step 3) and apology-lock overrides.
+
+``assessments.data`` is the JSON of ``core.assessment.to_json`` (answers only, with a
+``format`` number); ``version`` guards concurrent saves. The assessment holds counts,
+categories, regions and times, never a subscriber's personal data.
+"""
 
 from __future__ import annotations
 
 MIGRATION = """
 CREATE TABLE assessments (
     incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
-    data        TEXT NOT NULL DEFAULT '{}',
-    aware_at    TEXT,
+    data        TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
     updated_by  TEXT NOT NULL,
-    version     INTEGER NOT NULL DEFAULT 1
+    version     INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
 );
 CREATE TABLE apology_overrides (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,

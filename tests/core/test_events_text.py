@@ -127,3 +127,29 @@ def test_every_event_core_writes_has_its_own_sentence(store: Store, declared: In
 )
 def test_containment_events(type_: str, details: dict[str, object], expected: str) -> None:
     assert expected in describe(event(type_, details))
+
+
+@pytest.mark.parametrize(
+    ("type_", "details", "expected"),
+    [
+        (
+            "assessment_updated",
+            {"fields": ["affected_count"], "values": {"affected_count": 12500}},
+            "updated the assessment",
+        ),
+        ("draft_saved", {"version": 3, "changed": ["subject"]}, "saved apology draft v3 (subject)"),
+        (
+            "notify_export_override",
+            {"reason": "legal approved", "rules": ["humor"]},
+            "exported despite errors (humor): legal approved",
+        ),
+        (
+            "apology_exported",
+            {"version": 2, "file": "a.eml", "audience_count": 1200},
+            "exported apology v2 to a.eml for 1,200 recipients",
+        ),
+        ("apology_sent", {}, "marked the apology as sent"),
+    ],
+)
+def test_assess_and_notify_events(type_: str, details: dict[str, object], expected: str) -> None:
+    assert expected in describe(event(type_, details))

@@ -1,0 +1,44 @@
+"""Fixtures for the notify tests: isolated brand and template folders, incidents, findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from email_crisis.core import incidents as ops
+from email_crisis.core.brand import BRAND_ENV, Brand, load_brand
+from email_crisis.core.domain import Incident
+from email_crisis.core.settings import TEMPLATES_ENV
+from email_crisis.core.store import Store
+from tests.conftest import FROZEN_NOW
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep a developer's own brand file and template folder out of the tests."""
+    monkeypatch.setenv(TEMPLATES_ENV, str(tmp_path / "no-org-templates"))
+    monkeypatch.delenv(BRAND_ENV, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+
+
+@pytest.fixture
+def brand() -> Brand:
+    return load_brand()
+
+
+@pytest.fixture
+def declare(store: Store) -> Callable[..., Incident]:
+    def make(kind: str = "wrong-content", title: str = "Spring sale sent twice") -> Incident:
+        return ops.declare(
+            store,
+            title=title,
+            kind=kind,
+            severity="SEV2",
+            operator="sam",
+            detected_at=FROZEN_NOW - timedelta(hours=2),
+        )
+
+    return make
