@@ -366,3 +366,23 @@ def templates(db: str | None, operator: str | None) -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+from email_crisis.tui.cli_esp import credentials, esp  # noqa: E402
+
+cli.add_command(esp)
+cli.add_command(credentials)
+from email_crisis.tui.cli_audience import audience  # noqa: E402
+
+cli.add_command(audience)
+from email_crisis.tui.cli_report import reopen, report, resolve, serve, stats  # noqa: E402
+
+cli.add_command(report)
+cli.add_command(stats)
+cli.add_command(resolve)
+cli.add_command(reopen)
+cli.add_command(serve)
+from email_crisis.tui.cli_lint import lint  # noqa: E402
+
+cli.add_command(lint)
+from email_crisis.tui.cli_metrics import metrics  # noqa: E402
+
+cli.add_command(metrics)

@@ -78,6 +78,14 @@ WORKSPACE = [
         id="workspace.tab_contain",
     ),
     Binding(
+        "3",
+        "show_tab('assess')",
+        "Assess",
+        show=False,  # the tab's label shows its number
+        tooltip="Show step 3: assess",
+        id="workspace.tab_assess",
+    ),
+    Binding(
         "l",
         "show_tab('log')",
         "Log",
@@ -129,6 +137,31 @@ CONTAIN_PANEL = [
         "Escalate",
         tooltip="Record an escalation (security, IT, legal, leadership, the ESP's support)",
         id="contain.escalate",
+    ),
+]
+
+ASSESS_PANEL = [
+    Binding(
+        "f2",
+        "save",
+        "Save",
+        priority=True,
+        tooltip="Save the assessment (one event in the log)",
+        id="assess.save",
+    ),
+    Binding(
+        "f3",
+        "accept_severity",
+        "Take severity",
+        tooltip="Set the incident's severity to the suggested one",
+        id="assess.accept_severity",
+    ),
+    Binding(
+        "f4",
+        "override_lock",
+        "Override",
+        tooltip="Allow an apology despite the suppression-list lock (a written reason is recorded)",
+        id="assess.override_lock",
     ),
 ]
 

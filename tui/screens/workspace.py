@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from email_crisis.core import contain
+from email_crisis.core import assess, contain
 from email_crisis.core import incidents as ops
 from email_crisis.core.domain import Incident
 from email_crisis.core.errors import CrisisError, NotFound, StaleIncident
 
 from .. import keymap
+from ..widgets.assess_panel import AssessPanel
 from ..widgets.contain_panel import ContainPanel
 from ..widgets.event_log import EventLog
 from ..widgets.incident_header import IncidentHeader
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from ..app import EmailCrisisApp
 
 CLOCK_TICK_SECONDS = 15
-PANELS = ("own", "contain")
+PANELS = ("own", "contain", "assess")
 """Steps that have a working panel; the workspace opens on the incident's current one."""
 
 
@@ -39,6 +41,7 @@ class WorkspaceScreen(Screen[None]):
         super().__init__()
         self.incident_id = incident_id
         self.incident: Incident | None = None
+        self._discard_armed = False
 
     def compose(self) -> ComposeResult:
         yield IncidentHeader(id="incident-header")
@@ -47,6 +50,8 @@ class WorkspaceScreen(Screen[None]):
                 yield OwnPanel(id="own-panel")
             with TabPane("2 Contain", id="contain"):
                 yield ContainPanel(id="contain-panel")
+            with TabPane("3 Assess", id="assess"):
+                yield AssessPanel(id="assess-panel")
             with TabPane("Log", id="log"):
                 yield EventLog(id="event-log")
         yield Footer(compact=True, show_command_palette=False)
@@ -72,7 +77,7 @@ class WorkspaceScreen(Screen[None]):
 
     def _tick(self) -> None:
         if self.incident is not None:
-            self.query_one(IncidentHeader).show(self.incident, self.app.now())
+            self.query_one(IncidentHeader).show(self.incident, self.app.now(), self._show_assess())
 
     def refresh_data(self) -> None:
         """Reload the incident, its statements and any new events."""
@@ -89,10 +94,24 @@ class WorkspaceScreen(Screen[None]):
         except CrisisError as error:
             self.notify(str(error), title="Cannot read the database", severity="error")
             return
-        self.query_one(IncidentHeader).show(self.incident, self.app.now())
+        deadlines = self._show_assess()
+        self.query_one(IncidentHeader).show(self.incident, self.app.now(), deadlines)
         self.query_one(OwnPanel).show(self.incident, statements)
         self._show_contain()
         log.append(events)
+
+    def _show_assess(self) -> list[Text]:
+        """Fill the Assess panel; returns the header's deadline labels."""
+        assert self.incident is not None
+        try:
+            view = assess.assess_view(self.app.store, self.incident)
+        except CrisisError as error:  # a broken organisation rules file, say
+            self.notify(str(error), title="Assessment", severity="error")
+            return []
+        override = view.apology.override
+        self.query_one(AssessPanel).show(self.incident, view, override)
+        styles = {"overdue": "bold reverse red", "due-soon": "bold yellow"}
+        return [Text(clock.text, style=styles.get(clock.status, "")) for clock in view.header]
 
     def _show_contain(self) -> None:
         assert self.incident is not None
@@ -202,6 +221,14 @@ class WorkspaceScreen(Screen[None]):
         self.app.push_screen(StatementEditor(self.incident, latest, submit))
 
     def action_back(self) -> None:
+        panel = self.query_one(AssessPanel)
+        if panel.has_unsaved and not self._discard_armed:
+            self._discard_armed = True
+            self.notify(
+                "The assessment has unsaved changes: F2 saves them, escape again discards them.",
+                severity="warning",
+            )
+            return
         self.app.pop_screen()
 
     def action_show_tab(self, tab: str) -> None:

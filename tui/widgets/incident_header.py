@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
@@ -35,7 +36,7 @@ def clocks_line(incident: Incident, now: datetime) -> Text:
     line = Text()
     line.append(f"Detected {humanize(now - incident.detected_at)} ago")
     line.append(f" ({format_local(incident.detected_at)})", style="dim")
-    line.append("   ")
+    line.append("  ")
     if incident.acknowledged_at is None:
         line.append(
             f"NOT ACKNOWLEDGED for {humanize(now - incident.detected_at)}", style="bold red"
@@ -43,7 +44,7 @@ def clocks_line(incident: Incident, now: datetime) -> Text:
     else:
         took = humanize(incident.acknowledged_at - incident.detected_at)
         line.append(f"Acknowledged in {took}")
-    line.append("   Commander: ")
+    line.append("  Commander: ")
     if incident.commander:
         line.append_text(plain(incident.commander, style="bold"))
     else:
@@ -74,7 +75,8 @@ class IncidentHeader(Static):
         if deadlines:
             line = Text("Deadlines: ", style="bold")
             line.append_text(Text("  ").join(deadlines))
+            lines.append(line)
+        for line in lines:  # one line each, cut with an ellipsis rather than wrapped
             line.no_wrap = True
             line.overflow = "ellipsis"
-            lines.append(line)
-        self.update(Text("\n").join(lines))
+        self.update(Group(*lines))

@@ -1,0 +1,236 @@
+"""Step 3, "assess the damage": the form, checked as it is typed, and the live decisions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Label, Static
+
+from email_crisis.core import assess
+from email_crisis.core.assess import FIELDS, AssessView, FieldError
+from email_crisis.core.domain import Incident
+from email_crisis.core.store_overrides import Override
+
+from .. import keymap
+from ..render import plain, severity
+
+if TYPE_CHECKING:
+    from ..screens.workspace import WorkspaceScreen
+
+CLOCK_STYLE = {
+    "overdue": "bold red",
+    "due-soon": "bold yellow",
+    "running": "",
+    "no-fixed-deadline": "bold",
+    "not-started": "dim",
+}
+VERDICT_STYLE = {
+    "do-not-send": "bold red",
+    "breach-notice": "bold yellow",
+    "recommended": "green",
+    "allowed-with-override": "yellow",
+    "not-needed": "dim",
+}
+
+
+def decisions_text(incident: Incident, view: AssessView) -> Text:
+    """The decisions beside the form, each with its reason."""
+    out = Text()
+    apology = view.apology
+    out.append("Apology: ", style="bold")
+    out.append(
+        apology.verdict.replace("-", " ").upper(), style=VERDICT_STYLE.get(apology.verdict, "")
+    )
+    out.append("\n").append_text(plain(apology.reason, single_line=False))
+    if apology.locked:
+        out.append("\nF4 lifts the lock with a written reason.", style="dim")
+    out.append("\n\nSeverity: ", style="bold")
+    suggested = view.severity.severity
+    out.append_text(severity(suggested))
+    if suggested == incident.severity:
+        out.append(" (as set)")
+    else:
+        out.append(f" suggested, now {incident.severity}: F3 takes it", style="bold yellow")
+    out.append("\n").append_text(plain(view.severity.reason, single_line=False))
+    out.append("\n\nBreach notification\n", style="bold")
+    if view.clocks.clocks:
+        out.append(view.notice, style="italic").append("\n")
+    out.append_text(plain(view.clocks.reason, single_line=False))
+    for clock in view.clocks.clocks:
+        out.append("\n- ")
+        out.append(f"{clock.jurisdiction}, {clock.audience}: ", style="bold")
+        out.append(clock.due_text, style=CLOCK_STYLE.get(clock.status, ""))
+        if clock.condition:
+            out.append("\n  ").append(clock.condition, style="dim")
+        out.append(f"\n  {clock.source} (reviewed {clock.last_reviewed})", style="dim")
+    for note in view.clocks.notes:
+        out.append("\n").append_text(plain(note, single_line=False))
+    return out
+
+
+class AssessPanel(Horizontal):
+    """The assessment form on the left, what follows from it on the right."""
+
+    BINDINGS = keymap.ASSESS_PANEL
+    screen: WorkspaceScreen
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._base: assess.Assessment | None = None
+        self._incident: Incident | None = None
+        self._override: Override | None = None
+        self._changes: dict[str, str] = {}
+        self._filling = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="assess-form"):
+            for name, spec in FIELDS.items():
+                with Vertical(classes="field"):
+                    yield Label(spec.label, classes="field-label")
+                    yield Input(placeholder=spec.hint, id=f"field-{name}", compact=True)
+                    yield Static(classes="field-error", id=f"error-{name}")
+        with VerticalScroll(id="assess-decisions"):
+            yield Static(id="assess-status")
+            yield Static(id="assess-decisions-text")
+
+    @property
+    def has_unsaved(self) -> bool:
+        return bool(self._changes)
+
+    def show(self, incident: Incident, view: AssessView, override: Override | None) -> None:
+        """Render fresh data; fields being edited keep what the operator typed."""
+        self._incident, self._override = incident, override
+        fresh = view.assessment
+        if self._base is None or not self._changes or fresh.version != self._base.version:
+            if self._changes and self._base is not None and fresh.version != self._base.version:
+                self.notify(
+                    "Someone else saved the assessment; your unsaved edits are kept on screen.",
+                    severity="warning",
+                )
+            self._base = fresh
+            self._fill(fresh)
+        self._render_decisions()
+
+    def _fill(self, assessment: assess.Assessment) -> None:
+        self._filling = True
+        try:
+            for name in FIELDS:
+                if name in self._changes:
+                    continue
+                field = self.query_one(f"#field-{name}", Input)
+                text = assess.field_text(assessment, name)
+                if field.value != text:
+                    field.value = text
+        finally:
+            self._filling = False
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._filling or self._base is None or not (event.input.id or "").startswith("field-"):
+            return
+        event.stop()
+        name = (event.input.id or "")[len("field-") :]
+        if event.value == assess.field_text(self._base, name):
+            self._changes.pop(name, None)
+        else:
+            self._changes[name] = event.value
+        parsed = assess.parse_field(name, event.value)
+        error = self.query_one(f"#error-{name}", Static)
+        if isinstance(parsed, FieldError):
+            error.update(Text(parsed.message, style="bold red"))
+            error.display = True
+        else:
+            error.display = False
+        self._render_decisions()
+
+    def _render_decisions(self) -> None:
+        if self._base is None or self._incident is None:
+            return
+        candidate, problems = assess.apply_changes(self._base, self._changes, self.app.now())
+        view = assess.decide(self._incident, candidate, self._override, self.app.now())
+        status = self.query_one("#assess-status", Static)
+        if self._changes:
+            count = len(self._changes)
+            status.update(
+                Text(
+                    f"{count} unsaved change{'s' * (count > 1)}: F2 saves"
+                    + (f" ({len(problems)} to fix first)" if problems else ""),
+                    style="bold yellow",
+                )
+            )
+        elif self._base.version:
+            status.update(Text(f"Saved (version {self._base.version}).", style="green"))
+        else:
+            status.update(Text("Not assessed yet: fill in what you know, F2 saves.", style="bold"))
+        self.query_one("#assess-decisions-text", Static).update(
+            decisions_text(self._incident, view)
+        )
+        self.refresh_bindings()
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if not self._changes:
+            self.notify("Nothing to save.")
+            return
+        base = self._base
+        changes = dict(self._changes)
+        store, who = self.app.store, self.app.operator
+
+        def change(incident: Incident) -> object:
+            return assess.update_assessment(
+                store,
+                incident,
+                changes,
+                operator=who,
+                expected_version=base.version if base else None,
+            )
+
+        error = self.screen.write(change)
+        if error:
+            self.notify(error, severity="error", timeout=10)
+            return
+        self._changes.clear()
+        self._base = None  # the refresh refills every field from what was saved
+        self.notify("Assessment saved.")
+        self.screen.refresh_data()
+
+    def action_accept_severity(self) -> None:
+        store, who = self.app.store, self.app.operator
+        error = self.screen.write(
+            lambda i: assess.accept_suggested_severity(store, i, operator=who)
+        )
+        if error:
+            self.notify(error, severity="warning", timeout=8)
+
+    def action_override_lock(self) -> None:
+        from email_crisis.core import apology_lock
+
+        from ..screens.forms import PromptForm
+
+        store, who = self.app.store, self.app.operator
+
+        def submit(reason: str) -> str | None:
+            return self.screen.write(
+                lambda i: apology_lock.override_lock(store, i, reason, operator=who)
+            )
+
+        self.app.push_screen(
+            PromptForm(
+                "Override the no-apology lock",
+                "Why must these people get an apology anyway? (goes on the record)",
+                submit,
+            )
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._incident is None or self._base is None:
+            return True
+        if action == "override_lock":
+            return self._incident.kind in assess.LOCKED_KINDS and self._override is None
+        if action == "accept_severity":
+            view = assess.decide(self._incident, self._base, self._override, self.app.now())
+            return view.severity.severity != self._incident.severity
+        return True
