@@ -19,14 +19,14 @@ KINDS: dict[str, str] = {
 
 KIND_SHORT: dict[str, str] = {
     "wrong-content": "content",
-    "broken-personalization": "merge tags",
+    "broken-personalization": "merge tag",
     "wrong-segment": "segment",
-    "suppression-list-send": "supp. list",
+    "suppression-list-send": "supp.list",
     "malformed": "malformed",
     "data-breach": "breach",
     "other": "other",
 }
-"""Kinds in a dozen characters, for narrow table columns."""
+"""Kinds in nine characters at most, for narrow table columns."""
 
 SEVERITIES: dict[str, str] = {
     "SEV1": "Critical: data exposed or harm still spreading",

@@ -86,6 +86,47 @@ def describe(event: Event) -> str:
             return f"exported apology v{d.get('version')} to {d.get('file')}{to}"
         case "apology_sent":
             return "marked the apology as sent"
+        case "resolved" | "reopened":
+            from .lifecycle import describe_lifecycle_event
+
+            return describe_lifecycle_event(event)
+        case t if t.startswith("plan_task_"):
+            from .plan import describe_plan_event
+
+            return describe_plan_event(event)
+        case "audience_imported" | "audience_list_removed" | "audience_exported":
+            return _audience(event.type, d)
+        case "metrics_imported" | "metric_added":
+            from .metrics import describe_event as describe_metrics
+
+            return describe_metrics(event) or _generic(event)
+        case "esp_call":
+            from .esp import describe_event as describe_esp_call
+
+            return describe_esp_call(d)
         case _:
-            extra = ", ".join(f"{k}={v}" for k, v in sorted(d.items()))
-            return f"{event.type.replace('_', ' ')}" + (f" ({extra})" if extra else "")
+            return _generic(event)
+
+
+def _audience(type_: str, d: dict[str, object]) -> str:
+    """Audience lists: counts and file names only (addresses never reach the log)."""
+    if type_ == "audience_list_removed":
+        return f"removed the {d.get('role')} list {d.get('file')}"
+    if type_ == "audience_exported":
+        text = f"exported the apology audience to {d.get('file')} ({d.get('addresses')} addresses)"
+        return text + (" (apology lock overridden)" if d.get("override") else "")
+    text = (
+        f"imported {d.get('file')} as the {d.get('role')} list: {d.get('rows')} rows, "
+        f"{d.get('addresses')} addresses ({d.get('invalid')} invalid, "
+        f"{d.get('duplicates')} duplicates)"
+    )
+    replaced = d.get("replaced")
+    if isinstance(replaced, dict):
+        text += f"; replaces {replaced.get('file')}"
+    return text
+
+
+def _generic(event: Event) -> str:
+    """Any other event: its type in words, then its details."""
+    extra = ", ".join(f"{k}={v}" for k, v in sorted(event.details.items()))
+    return f"{event.type.replace('_', ' ')}" + (f" ({extra})" if extra else "")

@@ -277,10 +277,10 @@ class Store:
             try:
                 yield
             except sqlite3.Error as error:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise translate(error, self.path) from None
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self._conn.execute("COMMIT")
@@ -288,6 +288,11 @@ class Store:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise translate(error, self.path) from None
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back (an interrupted or failed statement).
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
     @contextmanager
     def _read(self) -> Iterator[None]:

@@ -64,9 +64,19 @@ def test_wheel_holds_only_the_email_crisis_namespace(wheel: Path) -> None:
         "email_crisis/templates/internal/statement.fr.md.j2",
     ):
         assert expected in names
-    # The app's stylesheets are package data too (none may exist yet).
-    for stylesheet in (REPO / "tui").glob("*.tcss"):
-        assert f"email_crisis/tui/{stylesheet.name}" in names
+    # Every module, stylesheet, data file and template of the repository is in the wheel
+    # (a new subpackage or data folder must be declared in pyproject.toml).
+    shipped = ("core", "tui", "templates")
+    missing = [
+        str(path.relative_to(REPO))
+        for folder in shipped
+        for path in (REPO / folder).rglob("*")
+        if path.is_file()
+        and path.suffix in (".py", ".tcss", ".toml", ".j2")
+        and "__pycache__" not in path.parts
+        and f"email_crisis/{path.relative_to(REPO)}" not in names
+    ]
+    assert missing == []
 
 
 def test_wheel_works_in_a_fresh_virtualenv(wheel: Path, tmp_path: Path) -> None:

@@ -364,25 +364,28 @@ def templates(db: str | None, operator: str | None) -> None:
     _emit(out.template_listing(org_templates_dir(), shipped, shipped_names))
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-from email_crisis.tui.cli_esp import credentials, esp  # noqa: E402
+# -- commands of the later steps (each in its own module) ---------------------------------
 
-cli.add_command(esp)
-cli.add_command(credentials)
 from email_crisis.tui.cli_audience import audience  # noqa: E402
-
-cli.add_command(audience)
+from email_crisis.tui.cli_esp import credentials, esp  # noqa: E402
+from email_crisis.tui.cli_lint import lint  # noqa: E402
+from email_crisis.tui.cli_metrics import metrics  # noqa: E402
 from email_crisis.tui.cli_report import reopen, report, resolve, serve, stats  # noqa: E402
 
-cli.add_command(report)
-cli.add_command(stats)
-cli.add_command(resolve)
-cli.add_command(reopen)
-cli.add_command(serve)
-from email_crisis.tui.cli_lint import lint  # noqa: E402
+for _command in (
+    esp,
+    credentials,
+    audience,
+    metrics,
+    lint,
+    report,
+    stats,
+    resolve,
+    reopen,
+    serve,
+):
+    cli.add_command(_command)
 
-cli.add_command(lint)
-from email_crisis.tui.cli_metrics import metrics  # noqa: E402
 
-cli.add_command(metrics)
+if __name__ == "__main__":
+    sys.exit(main())

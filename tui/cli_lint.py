@@ -16,6 +16,7 @@ import click
 
 from email_crisis.core.domain import KINDS
 from email_crisis.core.lint import (
+    RULES,
     Finding,
     LintConfigError,
     LintContext,
@@ -71,10 +72,17 @@ def _summary(results: Sequence[tuple[str, list[Finding]]]) -> str:
     return f"{', '.join(parts)} in {files}."
 
 
+def rule_table() -> list[str]:
+    """One line per rule: id, default severity, where it applies, what it finds."""
+    width = max(len(rule) for rule in RULES)
+    return [
+        f"{rule.ljust(width)}  {info.severity.value:<7}  {info.scope:<7}  {info.summary}"
+        for rule, info in sorted(RULES.items())
+    ]
+
+
 @click.command(name="lint")
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE..."
-)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="FILE...")
 @click.option(
     "--kind",
     type=click.Choice(list(KINDS), case_sensitive=False),
@@ -106,6 +114,9 @@ def _summary(results: Sequence[tuple[str, list[Finding]]]) -> str:
     show_default=True,
     help="Whether bodies are Jinja2 source (auto: .j2 files and bodies with {% %} or {# #}).",
 )
+@click.option(
+    "--rules", "list_rules", is_flag=True, help="List the rule ids, severities and scopes."
+)
 def lint(
     files: tuple[Path, ...],
     kind: str | None,
@@ -113,6 +124,7 @@ def lint(
     fmt: str,
     config_path: str | None,
     template: str,
+    list_rules: bool,
 ) -> int:
     """Check email drafts (.eml, or a bare body: .txt, .html, .j2) against the rules.
 
@@ -128,6 +140,11 @@ def lint(
 
     Exit status: 0 no error finding, 1 error findings, 2 usage or unreadable input.
     """
+    if list_rules:
+        click.echo("\n".join(rule_table()))
+        return EXIT_CLEAN
+    if not files:
+        raise click.UsageError("give at least one FILE to check (or --rules).")
     try:
         config = load_config(resolve_config_path(config_path))
     except LintConfigError as error:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
-import os
 import re
 import shlex
 import sys
@@ -23,6 +22,7 @@ import click
 
 from email_crisis.core.clock import humanize
 from email_crisis.core.errors import CrisisError
+from email_crisis.core.files import write_private
 from email_crisis.core.report import FORMATS, build_report, render_report, when
 from email_crisis.core.stats import WindowStats, as_json, load_metrics
 from email_crisis.tui import cli_output as out
@@ -80,16 +80,6 @@ def reopen(incident_id: int, reason: str, db: str | None, operator: str | None) 
 # -- report --------------------------------------------------------------------------------
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by its owner only (reports are internal)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-    except OSError as error:
-        raise CrisisError(f"cannot write {path}: {error.strerror}.") from None
-
-
 @click.command()
 @click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option(
@@ -108,7 +98,7 @@ def report(
         click.echo(text, nl=False)
         return
     path = Path(output).expanduser()
-    _write_private(path, text)
+    write_private(path, text)
     click.echo(
         f"Wrote the postmortem of incident {incident_id} to {out.one_line(str(path))}", err=True
     )

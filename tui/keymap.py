@@ -40,6 +40,34 @@ BOARD = [
         id="board.filter",
     ),
     Binding(
+        "x",
+        "close_incident",
+        "Close",
+        tooltip="Close (resolve) the highlighted incident, or reopen a closed one",
+        id="board.close",
+    ),
+    Binding(
+        "r",
+        "report",
+        "Report",
+        tooltip="Write the postmortem of the highlighted incident (Markdown and HTML)",
+        id="board.report",
+    ),
+    Binding(
+        "m",
+        "toggle_stats",
+        "Stats",
+        tooltip="Show or hide time-to-acknowledge / contain / notify / resolve (30 and 90 days)",
+        id="board.stats",
+    ),
+    Binding(
+        "o",
+        "toggle_closed",
+        "All",
+        tooltip="Show closed incidents too, or only open ones",
+        id="board.toggle_closed",
+    ),
+    Binding(
         "escape",
         "clear_filter",
         "Clear filter",
@@ -165,6 +193,30 @@ ASSESS_PANEL = [
     ),
 ]
 
+AUDIENCE = [
+    Binding(
+        "f5",
+        "import_list",
+        "Import",
+        tooltip="Import the affected list or a suppression list (CSV/TSV)",
+        id="assess.import",
+    ),
+    Binding(
+        "f6",
+        "export_audience",
+        "Export",
+        tooltip="Write the apology audience (affected minus suppressed) as CSV",
+        id="assess.export",
+    ),
+    Binding(
+        "f8",
+        "cancel_import",
+        "Cancel import",
+        tooltip="Stop the running import; nothing is changed",
+        id="assess.cancel_import",
+    ),
+]
+
 ACTION_TABLE = [
     Binding(
         "enter",
@@ -174,6 +226,11 @@ ACTION_TABLE = [
         tooltip="What to do with the highlighted action: start, done, skip, assign, note…",
         id="contain.act",
     ),
+]
+
+ESP_CONFIRM = [
+    Binding("enter", "send", "Send", tooltip="Make this one call now", id="esp.send"),
+    Binding("escape", "cancel", "Cancel", tooltip="Send nothing", id="esp.cancel"),
 ]
 
 FILTER_INPUT = [

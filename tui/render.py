@@ -43,6 +43,8 @@ def severity(incident_severity: str) -> Text:
 def step_cell(incident: Incident) -> Text:
     """``n Label``, flagged when nobody has acknowledged the incident yet."""
     number = STEPS.index(incident.step) + 1
+    if incident.resolved_at is not None:
+        return Text("Closed", style="dim")
     if not incident.is_acknowledged:
         return Text(f"{number} UNACKED", style="bold red")
     return Text(f"{number} {STEP_LABELS[incident.step]}")

@@ -58,7 +58,7 @@ def event(type_: str, details: dict[str, Any] | None = None) -> Event:
         ("step_advanced", {"from": "own", "to": "contain"}, "step Own it done; now at Contain"),
         ("step_advanced", {"from": "plan", "to": "later"}, "step Plan done; now at later"),
         ("note", {"text": "ESP support paged"}, "note: ESP support paged"),
-        ("resolved", {}, "resolved"),
+        ("resolved", {}, "resolved the incident"),
         ("send_paused", {"by": "esp", "campaign": 12}, "send paused (by=esp, campaign=12)"),
     ],
 )
@@ -153,3 +153,53 @@ def test_containment_events(type_: str, details: dict[str, object], expected: st
 )
 def test_assess_and_notify_events(type_: str, details: dict[str, object], expected: str) -> None:
     assert expected in describe(event(type_, details))
+
+
+@pytest.mark.parametrize(
+    ("type_", "details"),
+    [
+        ("resolved", {"seconds_after_detection": 7200}),
+        ("reopened", {"reason": "complaints came back"}),
+        ("plan_task_added", {"task": 1, "title": "Rebuild the segment"}),
+        ("esp_call", {"esp": "sendgrid", "operation": "cancel-batch", "ok": True}),
+        ("metric_added", {"metric": "spam_rate", "value": 0.2}),
+    ],
+)
+def test_plan_lifecycle_and_esp_events_get_their_modules_wording(
+    type_: str, details: dict[str, object]
+) -> None:
+    text = describe(event(type_, details))
+    assert text and "=" not in text  # not the generic key=value fallback
+
+
+@pytest.mark.parametrize(
+    ("type_", "details", "expected"),
+    [
+        (
+            "audience_imported",
+            {
+                "file": "sent.csv",
+                "role": "affected",
+                "rows": 10,
+                "addresses": 8,
+                "invalid": 1,
+                "duplicates": 1,
+                "replaced": {"file": "old.csv", "addresses": 5},
+            },
+            "imported sent.csv as the affected list: 10 rows, 8 addresses (1 invalid, "
+            "1 duplicates); replaces old.csv",
+        ),
+        (
+            "audience_list_removed",
+            {"file": "unsubs.csv", "role": "suppressed"},
+            "removed the suppressed list unsubs.csv",
+        ),
+        (
+            "audience_exported",
+            {"file": "audience.csv", "addresses": 7, "override": True},
+            "exported the apology audience to audience.csv (7 addresses) (apology lock overridden)",
+        ),
+    ],
+)
+def test_audience_events(type_: str, details: dict[str, object], expected: str) -> None:
+    assert describe(event(type_, details)) == expected

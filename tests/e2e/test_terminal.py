@@ -107,7 +107,7 @@ def test_every_screen_works_in_other_terminals(
 
         demo.populate(store, now=utc_now())
     tmux.start([_console_script(), "--db", str(db)], env=tmux_env(term, **extra))
-    board = tmux.wait_for("COMMANDER")
+    board = tmux.wait_for("CMDR")
     assert "Subscriber export link" in board
     tmux.keys("F1")
     tmux.wait_for("Keys: Incident board")
@@ -120,6 +120,6 @@ def test_every_screen_works_in_other_terminals(
     tmux.keys("n")
     tmux.wait_for("Declare an incident")
     tmux.keys("Escape")
-    tmux.wait_for("COMMANDER")
+    tmux.wait_for("CMDR")
     tmux.keys("q")
     tmux.wait_for("EXITED:0")

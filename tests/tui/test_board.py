@@ -29,7 +29,7 @@ async def test_board_lists_open_incidents_worst_first_then_oldest(
         ]
         assert _ids(table) == expected
         text = screen_text(app)
-        for column in ("ID", "SEV", "TITLE", "KIND", "STEP", "AGE", "COMMANDER"):
+        for column in ("ID", "SEV", "TITLE", "KIND", "STEP", "FLAG", "AGE", "CMDR"):
             assert column in text
         assert "UNACKED" in text  # unacknowledged incidents stand out
 

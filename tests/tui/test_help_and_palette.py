@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
 import pytest
 from textual.binding import Binding
 
@@ -12,11 +15,17 @@ from email_crisis.tui.screens.help import HelpScreen
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from tests.tui.conftest import AppFactory, screen_text
 
+# keymap.py and any tui/keymap_<panel>.py module: every binding of the app is data there.
+KEYMAPS = [keymap] + [
+    importlib.import_module(f"email_crisis.tui.{path.stem}")
+    for path in sorted(Path(keymap.__file__).parent.glob("keymap_*.py"))
+]
 ALL_BINDINGS = [
     binding
-    for name in dir(keymap)
+    for module in KEYMAPS
+    for name in dir(module)
     if name.isupper()
-    for binding in getattr(keymap, name)
+    for binding in getattr(module, name)
     if isinstance(binding, Binding)
 ]
 

@@ -12,17 +12,32 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from email_crisis.core import incidents as ops
+from email_crisis.core import lifecycle, metrics, plan, report, stats
 from email_crisis.core.board import BoardFilter, FilterError, board_order, parse_filter
 from email_crisis.core.domain import Incident
 from email_crisis.core.errors import CrisisError, StaleIncident
 
 from .. import keymap
+from ..widgets.board_stats import stats_table
 from ..widgets.incident_table import IncidentTable
 
 if TYPE_CHECKING:
     from ..app import EmailCrisisApp
 
 AGE_TICK_SECONDS = 30
+
+
+def board_flags(overdue: dict[int, int], badges: dict[int, str]) -> dict[int, str]:
+    """Short alerts per incident: ``T2`` two overdue plan tasks, ``M`` / ``M!`` a
+    deliverability metric at warning / critical level."""
+    flags: dict[int, str] = {}
+    for incident_id in overdue.keys() | badges.keys():
+        parts = [f"T{overdue[incident_id]}" if overdue.get(incident_id) else ""]
+        parts.append({"warning": "M", "critical": "M!"}.get(badges.get(incident_id, ""), ""))
+        text = "".join(parts)
+        if text:
+            flags[incident_id] = text
+    return flags
 
 
 class FilterInput(Input):
@@ -46,11 +61,14 @@ class BoardScreen(Screen[None]):
         self._incidents: list[Incident] = []
         self._filter = BoardFilter()
         self._filter_text = ""
+        self._show_closed = False
+        self._flags: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-bar")
         yield IncidentTable(id="incidents")
         yield Static(id="board-empty")
+        yield Static(id="board-stats")
         with Horizontal(id="filter-bar"):
             yield Label("/", id="filter-prompt")
             yield FilterInput(
@@ -73,17 +91,21 @@ class BoardScreen(Screen[None]):
 
     def refresh_data(self) -> None:
         """Reload from the database and update the table in place."""
+        store, now = self.app.store, self.app.now()
         try:
-            self._incidents = self.app.store.list_incidents()
+            self._incidents = store.list_incidents(include_resolved=self._show_closed)
+            self._flags = board_flags(plan.overdue_counts(store, now), metrics.badges(store))
         except CrisisError as error:
             self.notify(str(error), title="Cannot read the database", severity="error")
             return
         self._show()
+        if self.query_one("#board-stats").display:
+            self._show_stats()
 
     def _show(self) -> None:
         shown = board_order(i for i in self._incidents if self._filter.matches(i))
         table = self.query_one(IncidentTable)
-        table.sync(shown, self.app.now())
+        table.sync(shown, self.app.now(), self._flags)
         self._show_bar(shown)
         empty = self.query_one("#board-empty", Static)
         if shown:
@@ -105,17 +127,20 @@ class BoardScreen(Screen[None]):
                 )
 
     def _show_bar(self, shown: list[Incident]) -> None:
-        unacked = sum(1 for i in self._incidents if not i.is_acknowledged)
-        sev1 = sum(1 for i in self._incidents if i.severity == "SEV1")
+        open_ = [i for i in self._incidents if i.is_open]
+        unacked = sum(1 for i in open_ if not i.is_acknowledged)
+        sev1 = sum(1 for i in open_ if i.severity == "SEV1")
         bar = Text.assemble(
             (" email-crisis ", "bold reverse"),
-            f"  {len(self._incidents)} open",
+            f"  {len(open_)} open",
             ("  ", ""),
             (f"{unacked} unacknowledged", "bold red" if unacked else ""),
             ("  ", ""),
             (f"{sev1} SEV1", "bold red" if sev1 else ""),
             f"   operator: {self.app.operator}",
         )
+        if self._show_closed:
+            bar.append("   with closed ones", style="bold")
         if not self._filter.is_empty:
             bar.append(f"   showing {len(shown)} matching ", style="bold")
             bar.append(self._filter_text, style="italic")
@@ -124,6 +149,7 @@ class BoardScreen(Screen[None]):
         self.query_one("#board-bar", Static).update(bar)
 
     def incident(self, incident_id: int) -> Incident | None:
+        """The loaded incident with that id, if shown."""
         return next((i for i in self._incidents if i.id == incident_id), None)
 
     # -- actions ---------------------------------------------------------------------
@@ -162,6 +188,78 @@ class BoardScreen(Screen[None]):
             self.notify(str(error), severity="warning")
         else:
             self.notify(f"Incident {incident.id} acknowledged by {self.app.operator}.")
+        self.refresh_data()
+
+    def _highlighted(self) -> Incident | None:
+        incident_id = self.query_one(IncidentTable).highlighted_id()
+        incident = self.incident(incident_id) if incident_id is not None else None
+        if incident is None:
+            self.notify("No incident selected.", severity="warning")
+        return incident
+
+    def action_close_incident(self) -> None:
+        from .forms import PromptForm
+
+        incident = self._highlighted()
+        if incident is None:
+            return
+        store, who = self.app.store, self.app.operator
+
+        def submit(text: str) -> str | None:
+            try:
+                if incident.is_open:
+                    lifecycle.resolve(store, incident, who, summary=text.strip() or None)
+                else:
+                    lifecycle.reopen(store, incident, who, text)
+            except CrisisError as error:
+                return str(error)
+            self.refresh_data()
+            return None
+
+        if incident.is_open:
+            form = PromptForm(
+                f"Close incident {incident.id}",
+                "One line for the postmortem: how it ended (optional)",
+                submit,
+            )
+        else:
+            form = PromptForm(
+                f"Reopen incident {incident.id}", "Why is it open again? (on the record)", submit
+            )
+        self.app.push_screen(form)
+
+    def action_report(self) -> None:
+        incident = self._highlighted()
+        if incident is None:
+            return
+        folder = self.app.store.path.parent / "reports"
+        try:
+            written = report.write_reports(self.app.store, incident.id, self.app.now(), folder)
+        except CrisisError as error:
+            self.notify(str(error), title="No report", severity="error")
+            return
+        self.notify(
+            "Postmortem written: " + ", ".join(str(path) for path in written),
+            title=f"Incident {incident.id}",
+            timeout=15,
+        )
+
+    def action_toggle_stats(self) -> None:
+        panel = self.query_one("#board-stats", Static)
+        panel.display = not panel.display
+        if panel.display:
+            self._show_stats()
+
+    def _show_stats(self) -> None:
+        try:
+            windows = stats.load_metrics(self.app.store, self.app.now())
+        except CrisisError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.query_one("#board-stats", Static).update(stats_table(windows))
+
+    def action_toggle_closed(self) -> None:
+        self._show_closed = not self._show_closed
         self.refresh_data()
 
     def action_filter(self) -> None:

@@ -5,36 +5,47 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from email_crisis.core import assess, contain
+from email_crisis.core import contain
 from email_crisis.core import incidents as ops
 from email_crisis.core.domain import Incident
 from email_crisis.core.errors import CrisisError, NotFound, StaleIncident
 
-from .. import keymap
+from .. import keymap, keymap_monitor, keymap_plan
 from ..widgets.assess_panel import AssessPanel
 from ..widgets.contain_panel import ContainPanel
 from ..widgets.event_log import EventLog
 from ..widgets.incident_header import IncidentHeader
+from ..widgets.monitor_panel import MonitorPanel
 from ..widgets.own_panel import OwnPanel
+from ..widgets.plan_panel import PlanPanel
+from ..widgets.step_panel import StepPanel
 
 if TYPE_CHECKING:
     from ..app import EmailCrisisApp
 
 CLOCK_TICK_SECONDS = 15
-PANELS = ("own", "contain", "assess")
-"""Steps that have a working panel; the workspace opens on the incident's current one."""
+
+STEP_PANELS: tuple[tuple[str, str, type[StepPanel]], ...] = (
+    ("own", "1 Own it", OwnPanel),
+    ("contain", "2 Contain", ContainPanel),
+    ("assess", "3 Assess", AssessPanel),
+    ("plan", "4 Plan", PlanPanel),
+    ("monitor", "6 Monitor", MonitorPanel),
+)
+"""(step, tab label, panel): only steps with a working panel get a tab. Each panel
+loads its own data in ``load(incident, active)`` and writes through ``screen.write``."""
+PANELS = tuple(step for step, _, _ in STEP_PANELS)
 
 
 class WorkspaceScreen(Screen[None]):
     """Everything about one incident. Only steps with a working panel get a tab."""
 
     HELP_TITLE = "Incident workspace"
-    BINDINGS = keymap.WORKSPACE
+    BINDINGS = keymap.WORKSPACE + keymap_plan.WORKSPACE_TAB + keymap_monitor.WORKSPACE_TAB
     app: EmailCrisisApp
 
     def __init__(self, incident_id: int) -> None:
@@ -46,12 +57,9 @@ class WorkspaceScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield IncidentHeader(id="incident-header")
         with TabbedContent(initial="own", id="steps"):
-            with TabPane("1 Own it", id="own"):
-                yield OwnPanel(id="own-panel")
-            with TabPane("2 Contain", id="contain"):
-                yield ContainPanel(id="contain-panel")
-            with TabPane("3 Assess", id="assess"):
-                yield AssessPanel(id="assess-panel")
+            for step, label, panel in STEP_PANELS:
+                with TabPane(label, id=step):
+                    yield panel(id=f"{step}-panel")
             with TabPane("Log", id="log"):
                 yield EventLog(id="event-log")
         yield Footer(compact=True, show_command_palette=False)
@@ -70,21 +78,36 @@ class WorkspaceScreen(Screen[None]):
             target.focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "contain" and self.incident is not None:
-            self._show_contain()  # the first look creates the playbook's actions
         if event.pane.id:
+            self._load_panel(event.pane.id)  # a first look may set things up (contain)
             self._focus_tab(event.pane.id)
 
     def _tick(self) -> None:
         if self.incident is not None:
-            self.query_one(IncidentHeader).show(self.incident, self.app.now(), self._show_assess())
+            self._show_header()
+
+    def _show_header(self) -> None:
+        assert self.incident is not None
+        deadlines = self.query_one(AssessPanel).deadlines
+        self.query_one(IncidentHeader).show(self.incident, self.app.now(), deadlines)
+
+    def _load_panel(self, step: str) -> None:
+        if self.incident is None or step not in PANELS:
+            return
+        panel = self.query_one(f"#{step}-panel")
+        try:
+            panel.load(self.incident, active=self._active() == step)  # type: ignore[attr-defined]
+        except CrisisError as error:  # a broken organisation data file, say
+            self.notify(str(error), title=f"Step {step}", severity="error")
+
+    def _active(self) -> str:
+        return str(self.query_one(TabbedContent).active)
 
     def refresh_data(self) -> None:
         """Reload the incident, its statements and any new events."""
         store = self.app.store
         try:
             self.incident = store.get_incident(self.incident_id)
-            statements = store.statements(self.incident_id)
             log = self.query_one(EventLog)
             events = store.events(self.incident_id, after_id=log.last_event_id)
         except NotFound:
@@ -94,44 +117,10 @@ class WorkspaceScreen(Screen[None]):
         except CrisisError as error:
             self.notify(str(error), title="Cannot read the database", severity="error")
             return
-        deadlines = self._show_assess()
-        self.query_one(IncidentHeader).show(self.incident, self.app.now(), deadlines)
-        self.query_one(OwnPanel).show(self.incident, statements)
-        self._show_contain()
+        for step in PANELS:
+            self._load_panel(step)
+        self._show_header()
         log.append(events)
-
-    def _show_assess(self) -> list[Text]:
-        """Fill the Assess panel; returns the header's deadline labels."""
-        assert self.incident is not None
-        try:
-            view = assess.assess_view(self.app.store, self.incident)
-        except CrisisError as error:  # a broken organisation rules file, say
-            self.notify(str(error), title="Assessment", severity="error")
-            return []
-        override = view.apology.override
-        self.query_one(AssessPanel).show(self.incident, view, override)
-        styles = {"overdue": "bold reverse red", "due-soon": "bold yellow"}
-        return [Text(clock.text, style=styles.get(clock.status, "")) for clock in view.header]
-
-    def _show_contain(self) -> None:
-        assert self.incident is not None
-        store = self.app.store
-        try:
-            section = self.app.playbook().for_kind(self.incident.kind)
-        except CrisisError as error:
-            self.notify(str(error), title="Playbook", severity="error")
-            section = None
-        actions = contain.list_actions(store, self.incident_id)
-        if (
-            not actions
-            and section is not None
-            and self.query_one(TabbedContent).active == "contain"
-        ):
-            actions = contain.ensure_actions(
-                store, self.incident, self.app.playbook(), operator=self.app.operator
-            )
-        escalations = contain.list_escalations(store, self.incident_id)
-        self.query_one(ContainPanel).show(self.incident, actions, escalations, section)
 
     # -- writes ----------------------------------------------------------------------
 
@@ -150,12 +139,12 @@ class WorkspaceScreen(Screen[None]):
         except CrisisError as error:
             return str(error)
         else:
-            self._advance_if_done()
+            self.advance_if_done()
         finally:
             self.app.refresh_screens()
         return None
 
-    def _advance_if_done(self) -> None:
+    def advance_if_done(self) -> None:
         """Leave Contain as soon as the harm is stopped and the required people are told."""
         store = self.app.store
         incident = store.get_incident(self.incident_id)
@@ -233,4 +222,5 @@ class WorkspaceScreen(Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._load_panel(tab)
         self._focus_tab(tab)

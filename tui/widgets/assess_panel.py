@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
-from email_crisis.core import assess
+from email_crisis.core import assess, audience
 from email_crisis.core.assess import FIELDS, AssessView, FieldError
 from email_crisis.core.domain import Incident
 from email_crisis.core.store_overrides import Override
@@ -74,7 +75,7 @@ def decisions_text(incident: Incident, view: AssessView) -> Text:
 class AssessPanel(Horizontal):
     """The assessment form on the left, what follows from it on the right."""
 
-    BINDINGS = keymap.ASSESS_PANEL
+    BINDINGS = keymap.ASSESS_PANEL + keymap.AUDIENCE
     screen: WorkspaceScreen
 
     def __init__(self, **kwargs: object) -> None:
@@ -84,6 +85,10 @@ class AssessPanel(Horizontal):
         self._override: Override | None = None
         self._changes: dict[str, str] = {}
         self._filling = False
+        self.deadlines: list[Text] = []
+        self._import_cancel: threading.Event | None = None
+        self._audience_key: tuple[int, ...] | None = None
+        self._audience_text = Text()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="assess-form"):
@@ -94,11 +99,34 @@ class AssessPanel(Horizontal):
                     yield Static(classes="field-error", id=f"error-{name}")
         with VerticalScroll(id="assess-decisions"):
             yield Static(id="assess-status")
+            yield ProgressBar(id="assess-progress", show_eta=False)
+            yield Static(id="assess-audience")
             yield Static(id="assess-decisions-text")
 
     @property
     def has_unsaved(self) -> bool:
         return bool(self._changes)
+
+    def load(self, incident: Incident, *, active: bool) -> None:
+        """Read the assessment, decide, and render; keeps the header's deadlines."""
+        view = assess.assess_view(self.app.store, incident)
+        styles = {"overdue": "bold reverse red", "due-soon": "bold yellow"}
+        self.deadlines = [Text(c.text, style=styles.get(c.status, "")) for c in view.header]
+        self._load_audience(incident)
+        self.show(incident, view, view.apology.override)
+
+    def _load_audience(self, incident: Incident) -> None:
+        # Counting a million-row audience takes a moment: only when a list changed.
+        lists = audience.audience_lists(self.app.store, incident.id)
+        key = tuple(item.id for item in lists)
+        if key != self._audience_key:
+            self._audience_key = key
+            counts = audience.audience_counts(self.app.store, incident.id)
+            text = Text("Apology audience\n", style="bold")
+            text.append("\n".join(counts.lines()))
+            text.append("\nF5 imports a list, F6 exports the audience.", style="dim")
+            self._audience_text = text
+        self.query_one("#assess-audience", Static).update(self._audience_text)
 
     def show(self, incident: Incident, view: AssessView, override: Override | None) -> None:
         """Render fresh data; fields being edited keep what the operator typed."""
@@ -225,7 +253,53 @@ class AssessPanel(Horizontal):
             )
         )
 
+    # -- audience --------------------------------------------------------------------
+
+    def action_import_list(self) -> None:
+        if self._import_cancel is not None:
+            self.notify("An import is already running (F8 cancels it).", severity="warning")
+            return
+        from ..screens.audience_flow import start_import
+
+        start_import(self)
+
+    def action_export_audience(self) -> None:
+        from ..screens.audience_flow import export
+
+        export(self)
+
+    def action_cancel_import(self) -> None:
+        if self._import_cancel is not None:
+            self._import_cancel.set()
+
+    def import_started(self, file_name: str, cancel: threading.Event) -> None:
+        """Show the progress bar (called on the UI thread)."""
+        self._import_cancel = cancel
+        bar = self.query_one("#assess-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.notify(f"Importing {file_name}… (F8 cancels)")
+        self.refresh_bindings()
+
+    def import_progress(self, done: int, total: int) -> None:
+        self.query_one("#assess-progress", ProgressBar).update(total=max(total, 1), progress=done)
+
+    def import_finished(self, message: str, ok: bool) -> None:
+        """Hide the progress bar and say what happened (called on the UI thread)."""
+        self._import_cancel = None
+        self.query_one("#assess-progress", ProgressBar).display = False
+        self.notify(
+            message,
+            title="Imported" if ok else "Nothing was imported",
+            severity="information" if ok else "error",
+            timeout=12,
+        )
+        self.refresh_bindings()
+        self.app.refresh_screens()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_import":
+            return self._import_cancel is not None
         if self._incident is None or self._base is None:
             return True
         if action == "override_lock":

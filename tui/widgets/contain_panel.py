@@ -137,6 +137,17 @@ class ContainPanel(Vertical):
     def action_escalate(self) -> None:
         ContainActions(self).escalate()
 
+    def load(self, incident: Incident, *, active: bool) -> None:
+        """Read actions and escalations; the first look at the tab creates the actions."""
+        store = self.app.store
+        section = self.app.playbook().for_kind(incident.kind)
+        actions = contain.list_actions(store, incident.id)
+        if not actions and active:
+            actions = contain.ensure_actions(
+                store, incident, self.app.playbook(), operator=self.app.operator
+            )
+        self.show(incident, actions, contain.list_escalations(store, incident.id), section)
+
     def show(
         self,
         incident: Incident,
@@ -217,6 +228,7 @@ _MENU_LABELS = {
     "skipped": "Skip… (say why)",
     "failed": "Mark failed… (paste the error)",
     "todo": "Back to to-do",
+    "esp": "Run it through the ESP… (you see the request before anything is sent)",
     "assign": "Assign an owner…",
     "note": "Add a note…",
 }
@@ -229,6 +241,8 @@ def menu_choices(action: ContainAction) -> list[tuple[str, str]]:
     if "done" in allowed:
         choices.append("by-hand")
     choices += [s for s in ("skipped", "failed", "todo") if s in allowed]
+    if action.esp_operation and ("done" in allowed or action.status == "failed"):
+        choices.insert(0, "esp")
     choices += ["assign", "note"]
     labels = dict(_MENU_LABELS)
     if action.stops_harm:
@@ -249,6 +263,11 @@ class ContainActions:
     def _write(self, change) -> str | None:  # type: ignore[no-untyped-def]
         return self.panel.screen.write(change)
 
+    def _refresh(self) -> None:
+        screen = self.panel.screen
+        screen.advance_if_done()
+        self._app.refresh_screens()
+
     def open_menu(self, action: ContainAction) -> None:
         from ..screens.forms import ChoiceMenu
 
@@ -263,6 +282,11 @@ class ContainActions:
         from ..screens.forms import PromptForm
 
         store, who = self._app.store, self._app.operator
+        if choice == "esp":
+            from ..screens.esp_run import run_through_esp
+
+            run_through_esp(self._app, action, self._refresh)
+            return
         if choice in ("in-progress", "done", "todo"):
             error = self._write(lambda _i: contain.set_status(store, action, choice, operator=who))
             if error:

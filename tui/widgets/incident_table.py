@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,19 +21,25 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("id", "  ID", 4),
     ("sev", " SEV", 5),
     ("title", " TITLE", 0),
-    ("kind", " KIND", 11),
+    ("kind", " KIND", 10),
     ("step", " STEP", 10),
+    ("flags", " FLAG", 5),
     ("age", "    AGE", 7),
-    ("cmdr", " COMMANDER", 10),
+    ("cmdr", " CMDR", 9),
 )
 _MIN_TITLE = 16
-_COMMANDER_WIDTH = 9
+_COMMANDER_WIDTH = 8
 _TITLE = 2
-_AGE = 5
+_FLAGS = 5
+_AGE = 6
 
 
 def _age_cell(text: str) -> Text:
     return Text(" " + text.rjust(6))
+
+
+def _flags_cell(text: str) -> Text:
+    return Text(" " + text, style="bold red" if "!" in text else "bold yellow")
 
 
 def _gap(cell: Text) -> Text:
@@ -46,6 +52,7 @@ class _Row:
 
     version: int
     age: str
+    flags: str
     cells: list[Text]
 
 
@@ -86,7 +93,7 @@ class IncidentTable(DataTable[Text]):
     def _title_cell(self, title: str) -> Text:
         return _gap(plain(ellipsize(title, self._title_width - 1)))
 
-    def cells(self, incident: Incident, now: datetime) -> list[Text]:
+    def cells(self, incident: Incident, now: datetime, flags: str = "") -> list[Text]:
         """The row for one incident."""
         return [
             Text(str(incident.id).rjust(4)),
@@ -94,6 +101,7 @@ class IncidentTable(DataTable[Text]):
             self._title_cell(incident.title),
             _gap(Text(KIND_SHORT.get(incident.kind, incident.kind))),
             _gap(step_cell(incident)),
+            _flags_cell(flags),
             _age_cell(age(incident, now)),
             _gap(plain(ellipsize(incident.commander or "—", _COMMANDER_WIDTH))),
         ]
@@ -105,8 +113,15 @@ class IncidentTable(DataTable[Text]):
         row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
         return int(row_key.value) if row_key.value is not None else None
 
-    def sync(self, incidents: Sequence[Incident], now: datetime) -> None:
+    def sync(
+        self,
+        incidents: Sequence[Incident],
+        now: datetime,
+        flags: Mapping[int, str] | None = None,
+    ) -> None:
         """Make the rows match ``incidents`` (already in board order), in place.
+
+        ``flags`` holds each incident's short alerts (overdue tasks, metrics).
 
         Rows are rebuilt only for incidents whose version changed; for the rest
         only the age is recomputed, so a refresh of a large board stays cheap.
@@ -118,8 +133,9 @@ class IncidentTable(DataTable[Text]):
             self.remove_row(str(incident_id))
             del self._rows[incident_id]
             del self._titles[incident_id]
+        flags = flags or {}
         for incident in incidents:
-            self._sync_row(incident, now)
+            self._sync_row(incident, now, flags.get(incident.id, ""))
         current = [int(row.key.value) for row in self.ordered_rows if row.key.value is not None]
         if current != wanted:
             rank = {incident_id: position for position, incident_id in enumerate(wanted)}
@@ -127,7 +143,7 @@ class IncidentTable(DataTable[Text]):
         if keep is not None and keep in wanted_set:
             self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
 
-    def _sync_row(self, incident: Incident, now: datetime) -> None:
+    def _sync_row(self, incident: Incident, now: datetime, flags: str) -> None:
         row_key = str(incident.id)
         shown = self._rows.get(incident.id)
         if shown is not None and shown.version == incident.version:
@@ -136,8 +152,12 @@ class IncidentTable(DataTable[Text]):
                 shown.age = new_age
                 shown.cells[_AGE] = _age_cell(new_age)
                 self.update_cell(row_key, "age", shown.cells[_AGE])
+            if flags != shown.flags:
+                shown.flags = flags
+                shown.cells[_FLAGS] = _flags_cell(flags)
+                self.update_cell(row_key, "flags", shown.cells[_FLAGS])
             return
-        cells = self.cells(incident, now)
+        cells = self.cells(incident, now, flags)
         self._titles[incident.id] = incident.title
         if shown is None:
             self.add_row(*cells, key=row_key)
@@ -145,7 +165,7 @@ class IncidentTable(DataTable[Text]):
             for (key, _, _), before, after in zip(COLUMNS, shown.cells, cells, strict=True):
                 if before != after:
                     self.update_cell(row_key, key, after)
-        self._rows[incident.id] = _Row(incident.version, age(incident, now), cells)
+        self._rows[incident.id] = _Row(incident.version, age(incident, now), flags, cells)
 
     def select(self, incident_id: int) -> None:
         """Put the cursor on an incident."""

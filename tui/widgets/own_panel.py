@@ -59,6 +59,10 @@ class OwnPanel(VerticalScroll):
         yield Static(id="own-facts")
         yield Static(id="own-statement")
 
+    def load(self, incident: Incident, *, active: bool) -> None:
+        """Read the statements and render the panel."""
+        self.show(incident, self.app.store.statements(incident.id))
+
     def show(self, incident: Incident, statements: list[Statement]) -> None:
         """Render the panel for ``incident`` and its statement history."""
         if own_is_complete(incident):

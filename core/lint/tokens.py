@@ -1,0 +1,277 @@
+"""Words and phrases: folding, tokenising, and matching phrase lists over tokens.
+
+Matching works on tokens rather than one big regular expression: a paragraph is
+split once (in C), each word is looked up in a dict keyed by the first word of every
+phrase, and only candidates are followed further. That keeps a 2,000-word draft
+well under a millisecond whatever the size of the word lists.
+
+Matching is case-insensitive and accent-insensitive ("desole" finds "DÉSOLÉS", also
+when the accent is a combining mark), and whole-word: "lol" does not match "lollipop".
+Between the words of a phrase the text may hold any run of spaces or hyphens (one line
+break included); an apostrophe in the phrase needs an apostrophe (straight or curly).
+A trailing ``*`` makes a word a prefix: ``apolog*`` finds "apologise" and "apologies".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
+
+MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_SPLIT = re.compile(r"(\w+)")
+_SPLIT_MARKS = re.compile(f"([\\w{MARKS}]+)")
+# UTF-8 lead bytes of the combining-mark blocks above: a quick test (false alarms
+# only cost the slower split) that avoids a regex scan of every non-ASCII text.
+_MARK_BYTES = (b"\xcc", b"\xcd", b"\xe1\xaa", b"\xe1\xab", b"\xe1\xb7", b"\xe2\x83", b"\xef\xb8")
+_APOSTROPHES = frozenset("'’ʼ‘`´")
+_SOFT = re.compile(r"[\s\-‐‑*_~]*")  # spaces, hyphens and emphasis marks join words
+_FOLD_CACHE: dict[str, str] = {}
+_FOLD_CACHE_MAX = 50_000
+
+
+def fold_word(word: str) -> str:
+    """Lower-case ``word`` and strip its accents (NFD, marks dropped)."""
+    folded = _FOLD_CACHE.get(word)
+    if folded is None:
+        decomposed = unicodedata.normalize("NFD", word.lower())
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if len(_FOLD_CACHE) >= _FOLD_CACHE_MAX:
+            _FOLD_CACHE.clear()
+        _FOLD_CACHE[word] = folded
+    return folded
+
+
+def _fold_table() -> dict[int, str]:
+    """Length-preserving lower-casing, for text whose ``lower()`` changes its length."""
+    table: dict[int, str] = {}
+    for code in range(0x41, 0x530):
+        low = chr(code).lower()
+        if len(low) == 1 and low != chr(code):
+            table[code] = low
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()`` when that keeps every offset, else a 1:1 per-character fold."""
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate(_FOLD_TABLE)
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A text split into words.
+
+    ``parts`` alternates gap, word, gap, ..., gap; ``ends[k]`` is the offset just
+    after ``parts[k]``, so word ``i`` spans ``ends[2i]`` to ``ends[2i + 1]``.
+    ``words`` are folded (lower case, no accents).
+    """
+
+    parts: list[str]
+    ends: list[int]
+    words: list[str]
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """Offsets from the start of word ``first`` to the end of word ``last``."""
+        return self.ends[2 * first], self.ends[2 * last + 1]
+
+    def gap_after(self, i: int) -> str:
+        """The text between word ``i`` and word ``i + 1``."""
+        return self.parts[2 * i + 2]
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8, lone surrogates included (for quick byte-level tests)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def has_marks(text: str) -> bool:
+    """Whether ``text`` may hold combining marks (never a false "no")."""
+    if text.isascii():
+        return False
+    data = utf8(text)
+    return any(lead in data for lead in _MARK_BYTES)
+
+
+def tokenize(text: str) -> Tokens:
+    """Split ``text`` into folded words, keeping every offset."""
+    low = lower_same_length(text)
+    if text.isascii():
+        parts = _SPLIT.split(low)
+        words = parts[1::2]
+    elif has_marks(text):
+        parts = _SPLIT_MARKS.split(low)
+        words = [fold_word(w) for w in parts[1::2]]
+    else:
+        parts = _SPLIT.split(low)
+        words = [w if w.isascii() else fold_word(w) for w in parts[1::2]]
+    return Tokens(parts, list(accumulate(map(len, parts))), words)
+
+
+def gap_kind(gap: str) -> str:
+    """``s`` (spaces/hyphens), ``'`` (an apostrophe) or ``x`` (anything else)."""
+    if gap == " ":
+        return "s"
+    if len(gap) == 1 and gap in _APOSTROPHES:
+        return "'"
+    if _SOFT.fullmatch(gap) and gap.count("\n") + gap.count("\r") <= 2:
+        return "s"
+    return "x"
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One entry of a word list, ready to match."""
+
+    words: tuple[str, ...]
+    prefix: tuple[bool, ...]
+    gaps: tuple[str, ...]
+    tag: str
+    text: str
+
+
+class Match(NamedTuple):
+    """A phrase found in a text: its tag, the phrase, and the words it covers."""
+
+    tag: str
+    phrase: Phrase
+    first: int
+    last: int
+
+
+def compile_phrase(text: str, tag: str) -> Phrase | None:
+    """A ``Phrase`` for ``text``; ``None`` when it holds no word at all."""
+    words: list[str] = []
+    prefix: list[bool] = []
+    gaps: list[str] = []
+    for piece in text.split():
+        star = piece.endswith("*")
+        parts = _SPLIT_MARKS.split(lower_same_length(piece.rstrip("*")))
+        found = [fold_word(w) for w in parts[1::2]]
+        if not found:
+            continue
+        if words:
+            gaps.append("s")  # whitespace in the phrase
+        for k, word in enumerate(found):
+            if k:
+                gaps.append(gap_kind(parts[2 * k]))
+            words.append(word)
+            prefix.append(False)
+        prefix[-1] = star
+    if not words:
+        return None
+    return Phrase(tuple(words), tuple(prefix), tuple(gaps), tag, text)
+
+
+class PhraseMatcher:
+    """Finds every phrase of many tagged lists in one pass over the words.
+
+    One-word phrases are found with one dict lookup per word. Longer phrases are
+    indexed by their first two words when neither is a prefix, so a common first
+    word ("we", "nous") costs a lookup rather than a walk through every phrase that
+    starts with it; the rest are indexed by their first word.
+    """
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self._single: dict[str, list[Phrase]] = {}
+        self._pairs: dict[str, dict[str, list[Phrase]]] = {}
+        self._exact: dict[str, list[Phrase]] = {}
+        self._prefixed: dict[str, list[Phrase]] = {}
+        for phrase in phrases:
+            first = phrase.words[0]
+            if len(phrase.words) == 1 and not phrase.prefix[0]:
+                self._single.setdefault(first, []).append(phrase)
+            elif not phrase.prefix[0] and not phrase.prefix[1]:
+                self._pairs.setdefault(first, {}).setdefault(phrase.words[1], []).append(phrase)
+            elif phrase.prefix[0]:
+                self._prefixed.setdefault(first, []).append(phrase)
+            else:
+                self._exact.setdefault(first, []).append(phrase)
+        self._prefix_lengths = sorted({len(p) for p in self._prefixed})
+        self._entries: dict[str, _Entry | None] = {}
+
+    def clear_memo(self) -> None:
+        """Forget the per-word lookups (they are rebuilt on demand)."""
+        self._entries.clear()
+
+    def _entry(self, word: str) -> _Entry | None:
+        """What may start at ``word``: one-word phrases, pairs by next word, the rest."""
+        others = list(self._exact.get(word, ()))
+        for length in self._prefix_lengths:
+            if length > len(word):
+                break
+            others.extend(self._prefixed.get(word[:length], ()))
+        single = tuple(self._single.get(word, ()))
+        pairs = self._pairs.get(word)
+        entry = (single, pairs, tuple(others)) if single or pairs or others else None
+        if len(self._entries) >= _FOLD_CACHE_MAX:
+            self._entries.clear()
+        self._entries[word] = entry
+        return entry
+
+    def scan(self, tokens: Tokens) -> list[Match]:
+        """Every phrase occurrence, in text order (longest first at one position)."""
+        words = tokens.words
+        count = len(words)
+        entries = self._entries
+        found: list[Match] = []
+        for i, word in enumerate(words):
+            try:
+                entry = entries[word]
+            except KeyError:
+                entry = self._entry(word)
+            if entry is None:
+                continue
+            single, pairs, others = entry
+            for phrase in single:
+                found.append(Match(phrase.tag, phrase, i, i))
+            if pairs is not None and i + 1 < count:
+                for phrase in pairs.get(words[i + 1], ()):
+                    last = i + len(phrase.words) - 1
+                    if last < count and _continues(phrase, tokens, i):
+                        found.append(Match(phrase.tag, phrase, i, last))
+            for phrase in others:
+                last = i + len(phrase.words) - 1
+                if last < count and _continues(phrase, tokens, i):
+                    found.append(Match(phrase.tag, phrase, i, last))
+        if len(found) > 1:
+            found.sort(key=_order)
+        return found
+
+
+_Entry = tuple[tuple[Phrase, ...], "dict[str, list[Phrase]] | None", tuple[Phrase, ...]]
+
+
+def _order(match: Match) -> tuple[int, int]:
+    return match.first, -match.last
+
+
+def _continues(phrase: Phrase, tokens: Tokens, first: int) -> bool:
+    """Whether ``phrase`` (whose first word matched at ``first``) matches entirely."""
+    words = tokens.words
+    for k in range(1, len(phrase.words)):
+        want = phrase.words[k]
+        got = words[first + k]
+        if (got != want) and not (phrase.prefix[k] and got.startswith(want)):
+            return False
+        if gap_kind(tokens.gap_after(first + k - 1)) != phrase.gaps[k - 1]:
+            return False
+    return True
+
+
+def longest(matches: list[Match]) -> list[Match]:
+    """Drop matches that lie inside an earlier, longer one (``matches`` in scan order)."""
+    kept: list[Match] = []
+    reach = -1
+    for match in matches:
+        if match.last <= reach:
+            continue
+        kept.append(match)
+        reach = match.last
+    return kept

@@ -1,0 +1,398 @@
+"""A fake ESP on 127.0.0.1 that checks requests the way the real APIs do.
+
+Each ``Api`` knows its ESP's routes (method, path, query, JSON body), how the key must
+arrive (raw header, Bearer, Basic, ``api-key``, or a SigV4 signature verified with
+botocore), and what its error bodies look like. A ``FakeEsp`` serves one ``Api`` from a
+thread and can be told to answer ``success``, ``401``, ``404``, ``429`` (with
+Retry-After), ``500``, to ``hang`` past the client's timeout, to ``redirect``, or to
+``echo-key`` (an error that quotes the key back, to test redaction).
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+RETRY_AFTER = "7"
+HANG_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request as the server received it."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+    client: str
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # a regular expression matched against the whole path
+    status: int  # the success status
+    answer: dict[str, Any] | None = None  # the success body (None: empty)
+    query: tuple[str, ...] = ()  # query parameters that must be present and non-empty
+    body: Callable[[Any], bool] | None = None  # JSON body check; None: no body allowed
+
+
+@dataclass(frozen=True)
+class Api:
+    """How one ESP behaves."""
+
+    name: str
+    routes: tuple[Route, ...]
+    auth_ok: Callable[[Seen, str, str], bool]  # (request, secret, base url) -> accepted
+    error: Callable[[int, str], tuple[bytes, dict[str, str]]]  # (status, text) -> body
+    messages: dict[int, str]  # the ESP's text for each error status
+
+
+def _json(data: Any, content_type: str = "application/json") -> tuple[bytes, dict[str, str]]:
+    return json.dumps(data).encode(), {"Content-Type": content_type}
+
+
+def _basic_password(seen: Seen) -> tuple[str, str] | None:
+    value = seen.headers.get("authorization", "")
+    if not value.startswith("Basic "):
+        return None
+    try:
+        user, _, password = base64.b64decode(value[6:]).decode().partition(":")
+    except ValueError:
+        return None
+    return user, password
+
+
+def _sigv4_ok(seen: Seen, secret: str, base_url: str, region: str = "eu-west-1") -> bool:
+    return sigv4_problem(seen, secret, base_url, region) is None
+
+
+SIGV4 = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=(?P<akid>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/"
+    r"(?P<service>[^/]+)/aws4_request, SignedHeaders=(?P<signed>[a-z0-9;-]+), "
+    r"Signature=(?P<signature>[0-9a-f]{64})"
+)
+
+
+def sigv4_problem(seen: Seen, secret: str, base_url: str, region: str) -> str | None:
+    """Why the SigV4 ``Authorization`` header is wrong, or ``None`` (checked by botocore)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    match = SIGV4.fullmatch(seen.headers.get("authorization", ""))
+    if not match:
+        return "Authorization header is not a well-formed SigV4 header"
+    access_key, secret_key, *token = secret.split(":")
+    if match["akid"] != access_key:
+        return "unknown access key id"
+    if match["region"] != region or match["service"] != "ses":
+        return f"scope {match['region']}/{match['service']} instead of {region}/ses"
+    amz_date = seen.headers.get("x-amz-date", "")
+    if not amz_date.startswith(match["date"]):
+        return "X-Amz-Date missing or not matching the credential scope"
+    if token and seen.headers.get("x-amz-security-token") != token[0]:
+        return "session token missing"
+    signed = match["signed"].split(";")
+    headers = {name: seen.headers[name] for name in signed if name in seen.headers}
+    query = "&".join(f"{k}={v}" for k, values in seen.query.items() for v in values)
+    url = base_url + seen.path + (f"?{query}" if query else "")
+    request = AWSRequest(method=seen.method, url=url, data=seen.body or None, headers=headers)
+    request.context["timestamp"] = amz_date
+    signer = SigV4Auth(
+        Credentials(access_key, secret_key, token[0] if token else None), "ses", region
+    )
+    expected = signer.signature(
+        signer.string_to_sign(request, signer.canonical_request(request)), request
+    )
+    if not hmac.compare_digest(expected, match["signature"]):
+        return "signature does not match"
+    return None
+
+
+def _is(value: Any, expected: dict[str, Any]) -> bool:
+    return isinstance(value, dict) and value == expected
+
+
+APIS: dict[str, Api] = {
+    "sparkpost": Api(
+        "sparkpost",
+        (Route("DELETE", r"/api/v1/transmissions", 204, query=("campaign_id",)),),
+        lambda seen, secret, _: seen.headers.get("authorization") == secret,
+        lambda status, text: _json({"errors": [{"message": text, "code": str(1000 + status)}]}),
+        {
+            401: "Unauthorized.",
+            404: "resource not found",
+            429: "Too many requests",
+            500: "internal error, try again later",
+        },
+    ),
+    "sendgrid": Api(
+        "sendgrid",
+        (
+            Route(
+                "POST",
+                r"/v3/user/scheduled_sends",
+                201,
+                {"batch_id": "B", "status": "cancel"},
+                body=lambda b: (
+                    isinstance(b, dict)
+                    and set(b) == {"batch_id", "status"}
+                    and b["status"] in ("pause", "cancel")
+                ),
+            ),
+            Route(
+                "DELETE",
+                r"/v3/marketing/singlesends/[A-Za-z0-9_-]+/schedule",
+                200,
+                {"status": "draft"},
+            ),
+        ),
+        lambda seen, secret, _: seen.headers.get("authorization") == f"Bearer {secret}",
+        lambda status, text: _json({"errors": [{"field": None, "message": text}]}),
+        {
+            401: "The provided authorization grant is invalid, expired, or revoked",
+            404: "batch id not found",
+            429: "too many requests",
+            500: "internal server error",
+        },
+    ),
+    "mailgun": Api(
+        "mailgun",
+        (Route("DELETE", r"/v3/[a-z0-9.-]+/envelopes", 200, {"message": "done"}),),
+        lambda seen, secret, _: _basic_password(seen) == ("api", secret),
+        # Mailgun answers a bad key with a plain-text body.
+        lambda status, text: (
+            (text.encode(), {"Content-Type": "text/plain"})
+            if status == 401
+            else _json({"message": text})
+        ),
+        {
+            401: "Forbidden",
+            404: "domain not found",
+            429: "Too many requests",
+            500: "Internal Server Error",
+        },
+    ),
+    "ses": Api(
+        "ses",
+        (
+            Route(
+                "PUT",
+                r"/v2/email/configuration-sets/[A-Za-z0-9_-]+/sending",
+                200,
+                body=lambda b: _is(b, {"SendingEnabled": False}),
+            ),
+            Route(
+                "PUT",
+                r"/v2/email/account/sending",
+                200,
+                body=lambda b: _is(b, {"SendingEnabled": False}),
+            ),
+        ),
+        _sigv4_ok,
+        lambda status, text: (
+            json.dumps({"message": text}).encode(),
+            {
+                "Content-Type": "application/json",
+                "x-amzn-ErrorType": SES_TYPES.get(status, "InternalFailure"),
+            },
+        ),
+        {
+            401: "The security token included in the request is invalid.",
+            404: "Configuration set <crisis> does not exist.",
+            429: "Too many requests have been made to the operation.",
+            500: "An internal error occurred.",
+        },
+    ),
+    "mailchimp": Api(
+        "mailchimp",
+        (Route("POST", r"/3.0/campaigns/[A-Za-z0-9]+/actions/(unschedule|cancel-send)", 204),),
+        lambda seen, secret, _: (_basic_password(seen) or ("", ""))[1] == secret,
+        lambda status, text: _json(
+            {
+                "type": "https://mailchimp.com/developer/marketing/docs/errors/",
+                "title": MAILCHIMP_TITLES.get(status, "Error"),
+                "status": status,
+                "detail": text,
+                "instance": "995c5cb0-3280-4a6e-808b-3b096d0bb219",
+            },
+            "application/problem+json",
+        ),
+        {
+            401: "Your API key may be invalid, or you've attempted to access the wrong datacenter.",
+            404: "The requested resource could not be found.",
+            429: "You have exceeded the limit of 10 simultaneous connections.",
+            500: "An unexpected internal error has occurred.",
+        },
+    ),
+    "brevo": Api(
+        "brevo",
+        (
+            Route(
+                "PUT",
+                r"/v3/emailCampaigns/\d+/status",
+                204,
+                body=lambda b: _is(b, {"status": "suspended"}),
+            ),
+        ),
+        lambda seen, secret, _: seen.headers.get("api-key") == secret,
+        lambda status, text: _json({"code": BREVO_CODES.get(status, "error"), "message": text}),
+        {
+            401: "Key not found",
+            404: "Campaign id does not exist",
+            429: "Too many requests",
+            500: "Internal server error",
+        },
+    ),
+}
+SES_TYPES = {
+    401: "UnrecognizedClientException",
+    403: "SignatureDoesNotMatch",
+    404: "NotFoundException",
+    429: "TooManyRequestsException",
+}
+MAILCHIMP_TITLES = {401: "API Key Invalid", 404: "Resource Not Found", 429: "Too Many Requests"}
+BREVO_CODES = {401: "unauthorized", 404: "document_not_found", 429: "too_many_requests"}
+
+
+@dataclass
+class FakeEsp:
+    """A running fake of one ESP; use as a context manager."""
+
+    api: Api
+    secret: str
+    mode: str = "success"
+    requests: list[Seen] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._release = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        # A short poll interval: shutdown() waits up to one interval, once per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FakeEsp:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._release.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    # -- the behaviour ----------------------------------------------------------------
+
+    def answer(self, seen: Seen) -> tuple[int, bytes, dict[str, str]]:
+        route, problem = self._route(seen)
+        if problem:
+            self.problems.append(problem)
+            return (
+                404 if route is None else 400,
+                *self.api.error(404 if route is None else 400, problem),
+            )
+        if not self.api.auth_ok(seen, self.secret, self.base_url):
+            self.problems.append("authentication rejected")
+            status = 403 if self.api.name == "ses" else 401
+            return (status, *self.api.error(status, self.api.messages[401]))
+        if self.mode == "hang":
+            self._release.wait(HANG_SECONDS)
+            return 200, b"{}", {"Content-Type": "application/json"}
+        if self.mode == "redirect":
+            return 302, b"", {"Location": "https://elsewhere.example/steal"}
+        if self.mode == "echo-key":
+            sent = seen.headers.get("authorization") or seen.headers.get("api-key")
+            echoed = f"bad request from {sent} key={self.secret}"
+            return (400, *self.api.error(400, echoed))
+        if self.mode.isdigit():
+            status = int(self.mode)
+            body, headers = self.api.error(status, self.api.messages[status])
+            if status == 429:
+                headers = {**headers, "Retry-After": RETRY_AFTER}
+            return status, body, headers
+        assert route is not None
+        body = json.dumps(route.answer).encode() if route.answer is not None else b""
+        return route.status, body, {"Content-Type": "application/json"} if body else {}
+
+    def _route(self, seen: Seen) -> tuple[Route | None, str | None]:
+        by_path = [r for r in self.api.routes if re.fullmatch(r.path, seen.path)]
+        if not by_path:
+            return None, f"no such path {seen.path}"
+        routes = [r for r in by_path if r.method == seen.method]
+        if not routes:
+            return by_path[0], f"method {seen.method} not allowed on {seen.path}"
+        route = routes[0]
+        for name in route.query:
+            if not (seen.query.get(name) or [""])[0]:
+                return route, f"query parameter {name} missing"
+        if seen.headers.get("accept") != "application/json":
+            return route, "Accept: application/json missing"
+        if route.body is None:
+            if seen.body:
+                return route, "this endpoint takes no body"
+        else:
+            if seen.headers.get("content-type") != "application/json":
+                return route, "Content-Type: application/json missing"
+            try:
+                data = seen.json()
+            except ValueError:
+                return route, "body is not JSON"
+            if not route.body(data):
+                return route, f"unexpected body {data!r}"
+        return route, None
+
+
+def _handler(fake: FakeEsp) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+            pass
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            parts = urlsplit(self.path)
+            seen = Seen(
+                method=self.command,
+                path=parts.path,
+                query=parse_qs(parts.query),
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=body,
+                client=self.client_address[0],
+            )
+            fake.requests.append(seen)
+            status, data, headers = fake.answer(seen)
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:
+                pass  # the client gave up (timeout test)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    return Handler

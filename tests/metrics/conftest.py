@@ -1,0 +1,81 @@
+"""Fixtures for the monitoring tests: an incident, the export files, a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from email_crisis.core import incidents as ops
+from email_crisis.core.domain import Incident
+from email_crisis.core.settings import DB_ENV, OPERATOR_ENV
+from email_crisis.core.store import Store
+from email_crisis.core.thresholds import ENV as THRESHOLDS_ENV
+from email_crisis.tui import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DETECTED = datetime(2026, 11, 25, 0, 0, tzinfo=timezone.utc)
+"""When the test incident was detected: the fixtures straddle it."""
+
+Invoke = Callable[..., Result]
+
+
+def fixture(name: str) -> Path:
+    """The path of one export file under ``fixtures/``."""
+    path = FIXTURES / name
+    assert path.is_file(), path
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _shipped_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No organisation thresholds from the developer's shell."""
+    monkeypatch.delenv(THRESHOLDS_ENV, raising=False)
+
+
+@pytest.fixture
+def incident(store: Store) -> Incident:
+    """A wrong-segment send detected at DETECTED (two days before FROZEN_NOW)."""
+    return ops.declare(
+        store,
+        title="Black Friday preview sent to the whole list",
+        kind="wrong-segment",
+        severity="SEV2",
+        operator="sam",
+        detected_at=DETECTED,
+    )
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    """Write a file under tmp_path and return its path."""
+
+    def make(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return make
+
+
+@pytest.fixture
+def invoke(monkeypatch: pytest.MonkeyPatch, now: datetime) -> Invoke:
+    """Run the CLI in-process with the frozen time; stdout and stderr kept apart."""
+    for name in (DB_ENV, OPERATOR_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(cli, "utc_now", lambda: now)
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
+    except TypeError:
+        runner = CliRunner()
+
+    def run(*args: str, env: Mapping[str, str] | None = None) -> Result:
+        return runner.invoke(cli.cli, list(args), env=dict(env or {}), catch_exceptions=False)
+
+    return run

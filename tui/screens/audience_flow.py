@@ -1,0 +1,117 @@
+"""Importing and exporting the apology audience from the Assess panel.
+
+The import reads the file in a worker thread on its own database connection (so the
+screen keeps reading), reports progress, and can be cancelled: a cancelled or failed
+import changes nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from email_crisis.core import assess, audience
+from email_crisis.core.errors import CrisisError
+from email_crisis.core.store import Store
+
+if TYPE_CHECKING:
+    from ..widgets.assess_panel import AssessPanel
+
+ROLE_CHOICES = [
+    ("affected", "The affected recipients (the send's export from the ESP)"),
+    ("suppressed", "A suppression / unsubscribe / bounce / complaint list to remove"),
+]
+
+
+def start_import(panel: AssessPanel) -> None:
+    """Ask what kind of list and which file, then import it in a worker."""
+    from .forms import ChoiceMenu, PromptForm
+
+    app = panel.app
+
+    def role_chosen(role: object) -> None:
+        if role not in audience.ROLES:
+            return
+
+        def submit(text: str) -> str | None:
+            path = Path(text.strip()).expanduser()
+            if not text.strip():
+                return "Type the path of a CSV or TSV file."
+            if not path.is_file():
+                return f"There is no file at {path}."
+            app.call_later(_run, panel, path, str(role))
+            return None
+
+        label = "Path of the CSV/TSV file (any column order; the email column is found)"
+        app.push_screen(PromptForm(f"Import the {role} list", label, submit))
+
+    app.push_screen(ChoiceMenu("Which list?", ROLE_CHOICES), role_chosen)
+
+
+def _run(panel: AssessPanel, path: Path, role: str) -> None:
+    app = panel.app
+    incident = panel.screen.incident
+    if incident is None:
+        return
+    cancel = threading.Event()
+    panel.import_started(path.name, cancel)
+    operator, db_path = app.operator, app.store.path
+
+    def progress(done: int, total: int) -> None:
+        app.call_from_thread(panel.import_progress, done, total)
+
+    def work() -> None:
+        store = Store.open(db_path, clock=app.store.clock, create=False)
+        try:
+            stats = audience.import_list(
+                store,
+                store.get_incident(incident.id),
+                path,
+                role=role,
+                operator=operator,
+                progress=lambda done, total: app.call_from_thread(
+                    panel.import_progress, done, total
+                ),
+                cancel=cancel,
+            )
+            if role == "affected":
+                assess.record_imported_count(
+                    store, store.get_incident(incident.id), stats.addresses, operator=operator
+                )
+        except CrisisError as error:
+            app.call_from_thread(panel.import_finished, str(error), False)
+        else:
+            app.call_from_thread(panel.import_finished, audience.describe_import(stats), True)
+        finally:
+            store.close()
+
+    app.run_worker(work, thread=True, name="audience-import", group="audience", exclusive=True)
+
+
+def export(panel: AssessPanel) -> None:
+    """Ask where to write the audience CSV, then write it (refused when not allowed)."""
+    from .forms import PromptForm
+
+    app = panel.app
+    incident = panel.screen.incident
+    if incident is None:
+        return
+    default = str(app.store.path.parent / "exports" / f"incident-{incident.id}-audience.csv")
+
+    def submit(text: str) -> str | None:
+        out = Path(text.strip()).expanduser()
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            result = audience.export_audience(
+                app.store, app.store.get_incident(incident.id), out, operator=app.operator
+            )
+        except (CrisisError, OSError) as error:
+            return str(error)
+        app.notify(f"Wrote {result.addresses:,} addresses to {result.path}", timeout=12)
+        app.refresh_screens()
+        return None
+
+    app.push_screen(
+        PromptForm("Export the apology audience", "Write the CSV to", submit, value=default)
+    )

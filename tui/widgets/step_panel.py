@@ -1,0 +1,23 @@
+"""What the workspace expects of a step panel."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from email_crisis.core.domain import Incident
+
+
+class StepPanel(Protocol):
+    """A widget shown in one step's tab of the workspace.
+
+    ``load`` reads the panel's own data from ``self.app.store`` and renders it; it
+    is called when the workspace opens, after every write, when another process
+    changes the database, and when the tab is shown (``active`` is then true, so a
+    panel may set things up on first look). Writes go through
+    ``self.screen.write(change)``, which reports stale and refused changes and
+    moves the incident on when a step is complete.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None: ...
+
+    def load(self, incident: Incident, *, active: bool) -> None: ...
