@@ -14,12 +14,11 @@ from email_crisis.core import incidents as ops
 from email_crisis.core.domain import Incident
 from email_crisis.core.errors import CrisisError, NotFound, StaleIncident
 
-from .. import keymap, keymap_monitor, keymap_plan
+from .. import keymap, keymap_plan
 from ..widgets.assess_panel import AssessPanel
 from ..widgets.contain_panel import ContainPanel
 from ..widgets.event_log import EventLog
 from ..widgets.incident_header import IncidentHeader
-from ..widgets.monitor_panel import MonitorPanel
 from ..widgets.own_panel import OwnPanel
 from ..widgets.plan_panel import PlanPanel
 from ..widgets.step_panel import StepPanel
@@ -34,7 +33,6 @@ STEP_PANELS: tuple[tuple[str, str, type[StepPanel]], ...] = (
     ("contain", "2 Contain", ContainPanel),
     ("assess", "3 Assess", AssessPanel),
     ("plan", "4 Plan", PlanPanel),
-    ("monitor", "6 Monitor", MonitorPanel),
 )
 """(step, tab label, panel): only steps with a working panel get a tab. Each panel
 loads its own data in ``load(incident, active)`` and writes through ``screen.write``."""
@@ -45,7 +43,7 @@ class WorkspaceScreen(Screen[None]):
     """Everything about one incident. Only steps with a working panel get a tab."""
 
     HELP_TITLE = "Incident workspace"
-    BINDINGS = keymap.WORKSPACE + keymap_plan.WORKSPACE_TAB + keymap_monitor.WORKSPACE_TAB
+    BINDINGS = keymap.WORKSPACE + keymap_plan.WORKSPACE_TAB
     app: EmailCrisisApp
 
     def __init__(self, incident_id: int) -> None:
