@@ -1,4 +1,4 @@
-"""The key never reaches the terminal, the event log, a JSON export or the database file.
+"""The key never reaches the terminal, the event log, a report, an export or the database.
 
 Each ESP is driven through the CLI twice (a success, then a failing call whose error
 body quotes the key back), and every output and the raw bytes of the SQLite file and
@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from email_crisis.core.report import write_reports
 from email_crisis.core.store import Store
+from tests.conftest import FROZEN_NOW
 
 from .cases import SECRETS
 from .conftest import Invoke
@@ -83,6 +85,12 @@ def test_the_key_appears_nowhere(
     outputs.append(invoke("--db", str(db_path), "show", "1").stdout)
     outputs.append(invoke("--db", str(db_path), "show", "1", "--format", "json").stdout)
     outputs.append(invoke("credentials", "list").stdout)
+    # The postmortem quotes the event log; both of its formats, to stdout and to files.
+    for fmt in ("md", "html"):
+        outputs.append(invoke("--db", str(db_path), "report", "1", "--format", fmt).stdout)
+    with Store.open(db_path, create=False) as store:
+        for written in write_reports(store, 1, FROZEN_NOW, tmp_path / "reports"):
+            outputs.append(written.read_text())
     with Store.open(db_path, create=False) as store:
         calls = [e.details for e in store.events(1) if e.type == "esp_call"]
     assert [c["ok"] for c in calls] == [True, False, False]
