@@ -6,9 +6,11 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import contain, lifecycle
+from . import demo_story as story
 from . import incidents as ops
 from .clock import Clock
-from .domain import KINDS, SEVERITIES, STEPS
+from .domain import KINDS, SEVERITIES, STEPS, Incident
 from .store import NewIncident, Store
 
 
@@ -122,8 +124,6 @@ SCENES: tuple[_Scene, ...] = (
     ),
 )
 
-_STEP_FIELDS = {"assess": "contained_at", "notify": None, "monitor": "notified_at"}
-
 
 def _replay(store: Store, clock: _Moving, scene: _Scene, now: datetime) -> None:
     detected = now - scene.detected_ago
@@ -154,31 +154,60 @@ def _replay(store: Store, clock: _Moving, scene: _Scene, now: datetime) -> None:
 
         body = draft_statement(incident, operator=incident.commander or "", now=clock.moment)
         incident = ops.write_statement(store, incident, body, operator=incident.commander or "")
-    # Later steps have no panels yet; replay their milestones straight through the store.
+    _later_steps(store, clock, scene, incident, detected, now)
+
+
+def _later_steps(
+    store: Store,
+    clock: _Moving,
+    scene: _Scene,
+    incident: Incident,
+    detected: datetime,
+    now: datetime,
+) -> None:
+    """Replay the work of steps 2 to 6 up to the scene's step, as an operator would."""
+    who = incident.commander or scene.declared_by
     target = STEPS.index(scene.reach_step)
-    span = min(scene.detected_ago - (clock.moment - detected), 20 * _H) / 6
-    for step in STEPS[STEPS.index(incident.step) + 1 : target + 1]:
+    span = min(scene.detected_ago - (clock.moment - detected), 20 * _H) / 8
+
+    def tick() -> None:
+        clock.moment += 2 * _M
+
+    def advance(to: str) -> Incident:
         clock.moment += span
-        changes: dict[str, object] = {"step": step}
-        field = _STEP_FIELDS.get(step)
-        if field:
-            changes[field] = clock.moment
-        incident = store.update_incident(
+        return store.update_incident(
             incident.id,
-            expected_version=incident.version,
-            operator=incident.commander or "",
-            changes=changes,
-            events=[("step_advanced", {"from": incident.step, "to": step})],
+            expected_version=store.get_incident(incident.id).version,
+            operator=who,
+            changes={"step": to},
+            events=[("step_advanced", {"from": STEPS[STEPS.index(to) - 1], "to": to})],
         )
+
+    if target == STEPS.index("contain"):
+        story.contain_in_progress(store, incident, who, tick)
+        tick()  # what is known of the damage, while containment goes on
+        story.assess_now(store, store.get_incident(incident.id), who)
+    elif target > STEPS.index("contain"):
+        clock.moment += span
+        incident = story.contain_fully(store, incident, who, tick)
+        incident = contain.leave_contain(store, incident, operator=who)
+        clock.moment += span
+        story.assess_now(store, store.get_incident(incident.id), who)
+    if target > STEPS.index("assess"):
+        incident = advance("plan")
+        story.plan_now(store, incident, who, clock.moment)
+    if target > STEPS.index("plan"):
+        incident = advance("notify")
+    if target > STEPS.index("notify"):
+        clock.moment += span
+        incident = story.apology_sent(store, store.get_incident(incident.id), who)
+        incident = advance("monitor")
     if scene.resolved_after:
         clock.moment = detected + scene.resolved_after
-        store.update_incident(
-            incident.id,
-            expected_version=incident.version,
-            operator=incident.commander or "",
-            changes={"resolved_at": clock.moment},
-            events=[("resolved", {})],
-        )
+        lifecycle.resolve(store, store.get_incident(incident.id), who, summary="Fixed and quiet.")
+    elif target == STEPS.index("monitor"):
+        clock.moment = now  # the import is the latest thing that happened
+        story.deliverability(store, incident, who, until=now)
 
 
 _TITLE_PARTS = (

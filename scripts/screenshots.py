@@ -47,6 +47,21 @@ async def _event_log(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+def _tab(incident_id: int, key: str) -> Steps:
+    """Open an incident of the demo and show one step's tab."""
+
+    async def steps(pilot: Pilot) -> None:
+        from email_crisis.tui.widgets.incident_table import IncidentTable
+
+        pilot.app.screen.query_one(IncidentTable).select(incident_id)
+        await pilot.press("enter")
+        await pilot.pause()
+        pilot.app.screen.action_show_tab(key)
+        await pilot.pause()
+
+    return steps
+
+
 async def _new_incident(pilot: Pilot) -> None:
     await pilot.press("n", *"Spring sale sent to the whole list")
     await pilot.pause()
@@ -61,6 +76,10 @@ SHOTS: dict[str, Steps] = {
     "board": _nothing,
     "workspace": _workspace,
     "event-log": _event_log,
+    "assess": _tab(1, "assess"),
+    "plan": _tab(3, "plan"),
+    "notify": _tab(5, "notify"),
+    "monitor": _tab(5, "monitor"),
     "new-incident": _new_incident,
     "board-filtered": _filtered,
 }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 
 from email_crisis.core.clock import Clock, utc_now
@@ -38,6 +40,11 @@ class EmailCrisisApp(App[None]):
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         super().__init__()
+        if self.no_color:
+            # Textual's default for NO_COLOR turns colours into greys by brightness, which
+            # leaves red text dark grey on a dark background. Drop colour instead and
+            # keep bold, underline and reverse, as NO_COLOR intends.
+            self._filters = [NoColor() if isinstance(f, Monochrome) else f for f in self._filters]
         self.store = store
         self.operator = operator
         self.clock = clock
@@ -60,11 +67,13 @@ class EmailCrisisApp(App[None]):
         return BoardScreen()
 
     def on_mount(self) -> None:
+        self.set_class(self.no_color, "-no-color")
         self.sub_title = str(self.store.path)
         self._seen_version = self.store.data_version()
         # PRAGMA data_version only changes when another connection commits, so this
         # poll is a cheap read, not a busy loop.
         self.set_interval(self._poll_seconds, self.poll_database)
+        self.call_after_refresh(self.settle)
 
     def poll_database(self) -> None:
         """Refresh every screen when another process has written to the database."""
@@ -79,6 +88,14 @@ class EmailCrisisApp(App[None]):
         if version != self._seen_version:
             self._seen_version = version
             self.refresh_screens()
+
+    def settle(self) -> None:
+        """After a screen is built: move what exists now out of the cyclic collector's way.
+
+        Textual keeps a six-figure number of long-lived objects once a workspace is
+        open; full collections over them took ~100 ms, long enough to delay a key press.
+        """
+        gc.freeze()
 
     def refresh_screens(self) -> None:
         """Ask every screen that shows data to reload it."""

@@ -28,6 +28,11 @@ def plain(text: str | None, *, style: str = "", single_line: bool = True) -> Tex
     return Text(visible(text or "", single_line=single_line), style=style)
 
 
+def title_text(value: str | Text) -> Text:
+    """A border or menu title: data strings become literal ``Text``, never markup."""
+    return value if isinstance(value, Text) else plain(value)
+
+
 def ellipsize(text: str, width: int) -> str:
     """Cut ``text`` to ``width`` cells with an ellipsis (titles in narrow columns)."""
     if width <= 0:

@@ -53,8 +53,10 @@ def test_history_is_spread_over_days_and_never_in_the_future(populated: Store) -
             assert earlier.at <= later.at  # replayed in order
         for event in events:
             assert incident.detected_at <= event.at <= FROZEN_NOW
-        assert incident.updated_at == events[-1].at
-        assert incident.version == len({e.at for e in events})  # one write per moment
+        # Step panels also write their own rows (actions, tasks, drafts), so the
+        # incident row changes at some of the moments only.
+        assert incident.updated_at <= events[-1].at
+        assert incident.version <= len({e.at for e in events})
         moments += [e.at for e in events]
     assert max(moments) - min(moments) > timedelta(days=1)
     assert len({m.date() for m in moments}) > 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from email_crisis.core import apology_lock, assess
 from email_crisis.core import incidents as ops
 from email_crisis.core.store import Store
@@ -123,10 +125,15 @@ async def test_escape_with_unsaved_changes_asks_first(store: Store, make_app: Ap
     async with app.run_test(size=(100, 30)) as pilot:
         await _open_assess(pilot, app, incident_id)
         await pilot.press(*"300")
-        await pilot.press("escape")
+        await pilot.press("escape")  # leaves the field: tab keys work again
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)
-        await pilot.press("escape")
+        assert not isinstance(app.focused, Input)
+        await pilot.press("escape")  # warns about the unsaved change
+        await pilot.pause()
+        assert isinstance(app.screen, WorkspaceScreen)
+        assert "Unsaved changes in 3 Assess" in " ".join(n.message for n in app._notifications)
+        await pilot.press("escape")  # discards
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert assess.load_assessment(store, store.get_incident(incident_id)).version == 0

@@ -160,3 +160,24 @@ async def test_add_a_custom_action(store: Store, make_app: AppFactory) -> None:
             for a in actions
         )
         assert app.screen.query_one(ActionTable).row_count == before + 1
+
+
+async def test_an_action_title_with_markup_opens_its_menu_literally(
+    store: Store, make_app: AppFactory
+) -> None:
+    incident_id = _owned(store, "other")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, app, incident_id)
+        incident = store.get_incident(incident_id)
+        contain.add_custom_action(
+            store, incident, title="Fix [red the [b]x[/b]", role="it", operator="x"
+        )
+        app.screen.refresh_data()
+        await pilot.pause()
+        actions = contain.list_actions(store, incident_id)
+        app.screen.query_one(ActionTable).move_cursor(row=len(actions) - 1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceMenu)
+        assert "Fix [red the [b]x[/b]" in screen_text(app)

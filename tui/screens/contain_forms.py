@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from email_crisis.core.playbooks import ROLES
 
+from ..render import title_text
 from .forms import _Form
 
 RoleSubmit = Callable[[str | None, str, str], "str | None"]
@@ -43,7 +44,7 @@ class RoleAndTextForm(_Form):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form") as form:
-            form.border_title = self._title
+            form.border_title = title_text(self._title)  # type: ignore[assignment]
             form.border_subtitle = "F2 to save · escape to cancel"
             yield Label("Role")
             yield Select(

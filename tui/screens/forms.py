@@ -21,6 +21,7 @@ from email_crisis.core.domain import KINDS, SEVERITIES
 from email_crisis.core.errors import CrisisError
 
 from .. import keymap
+from ..render import title_text
 
 if TYPE_CHECKING:
     from ..app import EmailCrisisApp
@@ -203,7 +204,7 @@ class PromptForm(_Form):
 
     HELP_TITLE = "Prompt"
 
-    def __init__(self, title: str, label: str, submit: Submit, *, value: str = "") -> None:
+    def __init__(self, title: str | Text, label: str, submit: Submit, *, value: str = "") -> None:
         super().__init__()
         self._title = title
         self._label = label
@@ -212,7 +213,7 @@ class PromptForm(_Form):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form") as form:
-            form.border_title = self._title
+            form.border_title = title_text(self._title)  # type: ignore[assignment]
             form.border_subtitle = "enter or F2 to save · escape to cancel"
             yield Label(Text(self._label))
             yield Input(value=self._value, id="prompt")
@@ -240,14 +241,14 @@ class ChoiceMenu(_Form):
 
     HELP_TITLE = "Choose"
 
-    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(self, title: str | Text, choices: list[tuple[str, str]]) -> None:
         super().__init__()
         self._title = title
         self._choices = choices
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form") as form:
-            form.border_title = self._title
+            form.border_title = title_text(self._title)  # type: ignore[assignment]
             form.border_subtitle = "enter to choose · escape to cancel"
             yield OptionList(
                 *(Option(Text(label), choice) for choice, label in self._choices),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -22,10 +21,8 @@ from email_crisis.core.domain import Incident
 from email_crisis.core.plan import PlanTask
 
 from ..render import ellipsize, plain
+from ..widgets.plan_panel import PlanPanel, article
 from .forms import ChoiceMenu, PromptForm, _Form
-
-if TYPE_CHECKING:
-    from ..widgets.plan_panel import PlanPanel
 
 DUE_HINT = "Due: 4h, 90m, 2d or 2026-11-28 14:00 (local time); empty for none"
 
@@ -75,7 +72,9 @@ class TaskForm(_Form):
             form.border_title = "Add a task to the plan"
             form.border_subtitle = "F2 to save · escape to cancel"
             yield Label("What has to be done?")
-            yield Input(id="title", compact=True)
+            yield Input(
+                id="title", placeholder="e.g. Add a fallback to every merge field", compact=True
+            )
             yield Label("Kind")
             yield Select(
                 [(label, kind) for kind, label in self._kinds.items()],
@@ -87,9 +86,9 @@ class TaskForm(_Form):
             yield Label("Owner role")
             yield _role_select(self._roles, None)
             yield Label("Person who owns it (name or handle; needed to finish the plan)")
-            yield Input(id="person", compact=True)
+            yield Input(id="person", placeholder="e.g. priya (empty: nobody yet)", compact=True)
             yield Label(DUE_HINT)
-            yield Input(id="due", compact=True)
+            yield Input(id="due", placeholder="e.g. 4h (empty: no due time)", compact=True)
             yield Static(classes="form-error")
 
     def on_mount(self) -> None:
@@ -146,7 +145,7 @@ class OwnerForm(_Form):
             yield Label("Owner role")
             yield _role_select(self._roles, self._role)
             yield Label("Person who owns it (name or handle; empty for nobody yet)")
-            yield Input(value=self._person, id="person", compact=True)
+            yield Input(value=self._person, id="person", placeholder="e.g. priya", compact=True)
             yield Static(classes="form-error")
 
     def on_mount(self) -> None:
@@ -231,26 +230,25 @@ class PlanActions:
         elif choice in ("up", "down"):
             move = plan.move_up if choice == "up" else plan.move_down
             self._report(self._write(lambda _i: move(store, task, operator=who)))
-            self.panel.query_one("TaskTable").select_task(task.id)  # type: ignore[attr-defined]
-        elif choice == "dropped":
-            self._drop(task)
-        elif choice == "title":
-            self.app.push_screen(
-                PromptForm(
-                    f"Task {task.position}: title",
-                    "What has to be done?",
-                    lambda text: self._write(
-                        lambda _i: plan.edit_task(store, task, title=text, operator=who)
-                    ),
-                    value=task.title,
-                )
-            )
-        elif choice == "owner":
-            self._owner(task)
-        elif choice == "due":
-            self._due(task)
-        elif choice == "kind":
-            self._kind(task)
+            self.panel.select_task(task.id)  # the cursor follows the task it moved
+        else:
+            forms = {
+                "dropped": self._drop,
+                "title": self._title,
+                "owner": self._owner,
+                "due": self._due,
+                "kind": self._kind,
+            }
+            forms[choice](task)
+
+    def _title(self, task: PlanTask) -> None:
+        store, who = self.store, self.who
+
+        def submit(text: str) -> str | None:
+            return self._write(lambda _i: plan.edit_task(store, task, title=text, operator=who))
+
+        title = f"Task {task.position}: title"
+        self.app.push_screen(PromptForm(title, "What has to be done?", submit, value=task.title))
 
     def _drop(self, task: PlanTask) -> None:
         store, who = self.store, self.who
@@ -367,9 +365,13 @@ class PlanActions:
         if error:
             self._report(error)
         elif not added:
+            kind = f"{article(incident.kind)} {incident.kind} incident"
+            offered = book.for_kind(incident.kind)
             self.panel.tell(
-                f"Every suggested task for {incident.kind} is already in the plan: "
-                "+ adds one of your own."
+                f"No suggested task to add: every one for {kind} is already in the plan. "
+                "+ adds your own."
+                if offered
+                else f"The suggestions file has no task for {kind}: + adds your own."
             )
         else:
             count = len(added)

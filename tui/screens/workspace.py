@@ -7,18 +7,20 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import Footer, Input, TabbedContent, TabPane, Tabs, TextArea
 
 from email_crisis.core import contain
 from email_crisis.core import incidents as ops
 from email_crisis.core.domain import Incident
 from email_crisis.core.errors import CrisisError, NotFound, StaleIncident
 
-from .. import keymap, keymap_plan
+from .. import keymap, keymap_monitor, keymap_notify, keymap_plan
 from ..widgets.assess_panel import AssessPanel
 from ..widgets.contain_panel import ContainPanel
 from ..widgets.event_log import EventLog
 from ..widgets.incident_header import IncidentHeader
+from ..widgets.monitor_panel import MonitorPanel
+from ..widgets.notify_panel import NotifyPanel
 from ..widgets.own_panel import OwnPanel
 from ..widgets.plan_panel import PlanPanel
 from ..widgets.step_panel import StepPanel
@@ -33,6 +35,8 @@ STEP_PANELS: tuple[tuple[str, str, type[StepPanel]], ...] = (
     ("contain", "2 Contain", ContainPanel),
     ("assess", "3 Assess", AssessPanel),
     ("plan", "4 Plan", PlanPanel),
+    ("notify", "5 Notify", NotifyPanel),
+    ("monitor", "6 Monitor", MonitorPanel),
 )
 """(step, tab label, panel): only steps with a working panel get a tab. Each panel
 loads its own data in ``load(incident, active)`` and writes through ``screen.write``."""
@@ -43,7 +47,12 @@ class WorkspaceScreen(Screen[None]):
     """Everything about one incident. Only steps with a working panel get a tab."""
 
     HELP_TITLE = "Incident workspace"
-    BINDINGS = keymap.WORKSPACE + keymap_plan.WORKSPACE_TAB
+    BINDINGS = (
+        keymap.WORKSPACE
+        + keymap_plan.WORKSPACE_TAB
+        + keymap_notify.WORKSPACE_TAB
+        + keymap_monitor.WORKSPACE_TAB
+    )
     app: EmailCrisisApp
 
     def __init__(self, incident_id: int) -> None:
@@ -67,6 +76,7 @@ class WorkspaceScreen(Screen[None]):
         self.set_interval(CLOCK_TICK_SECONDS, self._tick)
         start = self.incident.step if self.incident and self.incident.step in PANELS else "own"
         self.call_after_refresh(self.action_show_tab, start)
+        self.call_after_refresh(self.app.settle)
 
     def _focus_tab(self, tab: str) -> None:
         """Give the focus to the panel inside ``tab``, so its keys are the live ones."""
@@ -208,11 +218,20 @@ class WorkspaceScreen(Screen[None]):
         self.app.push_screen(StatementEditor(self.incident, latest, submit))
 
     def action_back(self) -> None:
-        panel = self.query_one(AssessPanel)
-        if panel.has_unsaved and not self._discard_armed:
+        """Leave the field being edited first; then leave the incident (asking about edits)."""
+        if isinstance(self.focused, (Input, TextArea)):
+            self.query_one(Tabs).focus()  # digits and letters are keys again
+            return
+        unsaved = [
+            label
+            for step, label, _ in STEP_PANELS
+            if getattr(self.query_one(f"#{step}-panel"), "has_unsaved", False)
+        ]
+        if unsaved and not self._discard_armed:
             self._discard_armed = True
             self.notify(
-                "The assessment has unsaved changes: F2 saves them, escape again discards them.",
+                f"Unsaved changes in {', '.join(unsaved)}: F2 saves them, "
+                "escape again discards them.",
                 severity="warning",
             )
             return

@@ -24,6 +24,7 @@ from .. import keymap_plan
 from ..render import ellipsize, plain
 
 if TYPE_CHECKING:
+    from ..screens.plan_forms import PlanActions
     from ..screens.workspace import WorkspaceScreen
 
 # Short words for the table's narrow columns; the detail line below uses the full ones.
@@ -63,8 +64,8 @@ def matrix_lines(step_owners: Mapping[str, Sequence[str]], width: int) -> list[s
     lines: list[str] = []
     current = "Owners"
     for entry in entries:
-        candidate = f"{current} · {entry}" if current else entry
-        if len(candidate) > width and current not in ("", "Owners"):
+        candidate = f"{current} · {entry}"
+        if len(candidate) > width and current != "Owners":
             lines.append(current)
             current = entry
         else:
@@ -326,10 +327,14 @@ class PlanPanel(Vertical):
         if task is not None:
             self._actions().open_menu(task)
 
-    def _actions(self):  # type: ignore[no-untyped-def]
-        from ..screens.plan_forms import PlanActions
+    def _actions(self) -> PlanActions:
+        from ..screens.plan_forms import PlanActions  # the forms import this module
 
         return PlanActions(self)
+
+    def select_task(self, task_id: int) -> None:
+        """Put the table's cursor on that task."""
+        self.query_one(TaskTable).select_task(task_id)
 
     def is_first(self, task: PlanTask) -> bool:
         return bool(self._order) and self._order[0] == task.id

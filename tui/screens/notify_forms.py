@@ -1,0 +1,384 @@
+"""The Notify panel's operations: save, preview, versions, export, sent, template, language.
+
+Kept apart from the panel's rendering. Every write goes through ``screen.write``,
+so a refused or stale write comes back as a message and the panel reloads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from email_crisis.core import audience, notify, store_audience
+from email_crisis.core.clock import format_local
+from email_crisis.core.domain import Incident
+from email_crisis.core.email_export import address_problem
+from email_crisis.core.errors import CrisisError
+from email_crisis.core.lint import Severity
+from email_crisis.core.notify import Draft, StaleDraft
+from email_crisis.core.store import Store
+
+from ..render import ellipsize, plain
+from .forms import ChoiceMenu, PromptForm
+
+if TYPE_CHECKING:
+    from ..widgets.notify_panel import NotifyPanel
+
+EXPORTS_FOLDER = "exports"
+LANGUAGE_NAMES = {"en": "English", "fr": "French"}
+
+
+def locked_text(reason: str) -> Text:
+    """What the panel says instead of an editor when no apology may be sent."""
+    out = Text("No apology is to be sent for this incident.\n\n", style="bold red")
+    out.append_text(plain(reason, single_line=False))
+    out.append(
+        "\n\nThere is nothing to write, preview or export here. If these people must "
+        "get a message anyway, go to step 3, Assess (key 3), and press F4 to lift the "
+        "lock with a written reason; the reason is recorded in the log."
+    )
+    return out
+
+
+class _Found(Exception):
+    """Stops reading the audience at its first address."""
+
+
+def first_audience_address(store: Store, incident_id: int) -> str | None:
+    """The first address of the incident's final audience, or ``None`` when it has none."""
+
+    def sink(batch: list[str]) -> None:
+        raise _Found(batch[0])
+
+    try:
+        store_audience.write_final(store, incident_id, sink)
+    except _Found as found:
+        return str(found.args[0])
+    return None
+
+
+def exports_dir(store: Store) -> Path:
+    """``<database folder>/exports``: where the .eml and the audience CSV are written."""
+    return Path(store.path).expanduser().resolve().parent / EXPORTS_FOLDER
+
+
+# -- save --------------------------------------------------------------------------
+
+
+def save(panel: NotifyPanel) -> None:
+    """F2: save the editor as a new version; a stale save keeps the text and says so."""
+    if panel.base is None:
+        return
+    store, who = panel.app.store, panel.app.operator
+    fields = panel.fields()
+    base_version = panel.base.version
+    if panel.stale_from is not None and panel.stale_from > base_version:
+        base_version = panel.stale_from  # told once: F2 again saves on top of it
+    saved: list[Draft] = []
+    stale: list[StaleDraft] = []
+
+    def change(incident: Incident) -> object:
+        try:
+            draft = notify.save_draft(store, incident, fields, who, base_version=base_version)
+        except StaleDraft as error:
+            stale.append(error)
+            raise
+        saved.append(draft)
+        panel.base = draft  # before the reload, so it sees the editor as saved
+        panel.stale_from = None
+        return draft
+
+    error = panel.screen.write(change)
+    if error:
+        if stale and panel.incident is not None:
+            latest = notify.latest_draft(store, panel.incident.id)
+            panel.stale_from = latest.version if latest else None
+            error += (
+                " Your text is kept here: F6 shows their version, F2 again saves yours as "
+                "the newest (theirs stays in the list)."
+            )
+        panel.notify(error, title="Not saved", severity="error", timeout=12)
+        return
+    draft = saved[-1]
+    if draft.version == base_version and base_version:
+        panel.notify(f"Nothing changed since version {draft.version}; nothing was saved.")
+    else:
+        panel.notify(f"Saved version {draft.version}.")
+    panel.check_now()
+
+
+# -- preview -----------------------------------------------------------------------
+
+
+def preview(panel: NotifyPanel) -> None:
+    """F3: render the editor's content for a sample recipient and show it."""
+    from .notify_preview import NotifyPreview, preview_text
+
+    if panel.incident is None or panel.base is None:
+        return
+    store = panel.app.store
+    try:
+        brand = panel.brand()
+        address = first_audience_address(store, panel.incident.id)
+    except CrisisError as error:
+        panel.notify(str(error), severity="error", timeout=10)
+        return
+    recipient = notify.sample_recipient(brand)
+    if address is not None:
+        recipient["email"] = address
+        source = (
+            "(The first address of the incident's audience, shown only here; other "
+            "merge fields take the brand's sample values.)"
+        )
+    else:
+        source = "(The brand's sample recipient: no audience imported yet.)"
+    fields = panel.fields()
+    draft = Draft(panel.incident.id, panel.base.version, None, None, **fields)
+    rendered = notify.render_email(draft, recipient, brand)
+    body = preview_text(
+        rendered,
+        recipient=recipient.get("email", "(no address)"),
+        recipient_source=source,
+        from_address=fields["from_address"],
+        reply_to=fields["reply_to"],
+        template=f"{fields['template']}.{fields['language']}",
+    )
+    title = "Preview" + (" (unsaved changes)" if panel.has_unsaved else "") + " · escape closes"
+    panel.app.push_screen(NotifyPreview(title, body))
+
+
+# -- versions ----------------------------------------------------------------------
+
+
+def versions(panel: NotifyPanel) -> None:
+    """F6: list the saved versions; the chosen one goes into the editor as unsaved changes."""
+    if panel.incident is None:
+        return
+    store = panel.app.store
+    found = notify.draft_versions(store, panel.incident.id)
+    if not found:
+        panel.notify("No version saved yet: F2 saves the first one.")
+        return
+    choices = [
+        (
+            str(d.version),
+            f"v{d.version}  {format_local(d.saved_at) if d.saved_at else ''}  {d.operator}  "
+            + ellipsize(d.subject, 40),
+        )
+        for d in reversed(found)
+    ]
+    incident_id = panel.incident.id
+
+    def chosen(choice: object) -> None:
+        if not isinstance(choice, str):
+            return
+        try:
+            picked = notify.draft(store, incident_id, int(choice))
+        except CrisisError as error:
+            panel.notify(str(error), severity="error")
+            return
+        panel.fill(picked)
+        panel.check_now()
+        panel.editor.focus()
+        if panel.has_unsaved:
+            panel.notify(
+                f"Version {picked.version} is in the editor as unsaved changes: F2 saves it "
+                "as a new version."
+            )
+
+    panel.app.push_screen(ChoiceMenu("Saved versions (newest first)", choices), chosen)
+
+
+# -- export ------------------------------------------------------------------------
+
+
+def export(panel: NotifyPanel) -> None:
+    """F5: export the saved version; with errors left, ask for a written override reason."""
+    if panel.incident is None or panel.base is None:
+        return
+    if panel.base.version == 0 or panel.has_unsaved:
+        panel.notify(
+            "Save first (F2): the export writes a saved version, exactly as it is stored.",
+            severity="warning",
+        )
+        return
+    saved = notify.draft(panel.app.store, panel.incident.id, panel.base.version)
+    findings = panel.check(saved.fields())
+    errors = sorted({f.rule for f in findings if f.severity is Severity.ERROR})
+    if not errors:
+        message = _export(panel, saved, findings, None)
+        if message:
+            panel.notify(message, title="Nothing was exported", severity="error", timeout=15)
+        return
+
+    def submit(reason: str) -> str | None:
+        return _export(panel, saved, findings, reason)
+
+    panel.app.push_screen(
+        PromptForm(
+            "Export with errors left",
+            f"The checker still reports errors ({', '.join(errors)}). Escape to fix them, "
+            "or write why this must go out anyway (it is recorded):",
+            submit,
+        )
+    )
+
+
+def _precheck(panel: NotifyPanel, saved: Draft, eml: Path) -> str | None:
+    """What ``export_eml`` would refuse, asked before the audience CSV is written."""
+    for value, label in ((saved.from_address, "From"), (saved.reply_to, "Reply-To")):
+        problem = address_problem(value, label)
+        if problem:
+            return problem
+    brand = panel.brand()
+    used = notify.merge_fields(saved)
+    unmapped = [name for name in used if name not in brand.merge_tags]
+    if unmapped:
+        return (
+            f"The draft uses merge fields with no ESP tag in brand.toml [esp.merge_tags]: "
+            f"{', '.join(unmapped)}. Map them or remove them from the draft."
+        )
+    rendered = notify.render_email(saved, {n: brand.merge_tags[n] for n in used}, brand)
+    if rendered.problems:
+        return "The draft does not render cleanly: " + "; ".join(map(str, rendered.problems))
+    if eml.exists():
+        return f"{eml} already exists and was left as it is; move it away or save a new version."
+    return None
+
+
+def _export(panel: NotifyPanel, saved: Draft, findings: list, reason: str | None) -> str | None:
+    """Write the audience CSV (when there is an audience), then the .eml; an error or None."""
+    assert panel.incident is not None
+    store, who = panel.app.store, panel.app.operator
+    folder = exports_dir(store)
+    stem = f"incident-{panel.incident.id}-apology-v{saved.version}"
+    eml, csv = folder / f"{stem}.eml", folder / f"{stem}-audience.csv"
+    try:
+        problem = _precheck(panel, saved, eml)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        lists = audience.audience_lists(store, panel.incident.id)
+        has_audience = any(item.role == "affected" for item in lists)
+        if has_audience and problem is None:
+            audience.check_export(store, panel.incident, csv)
+    except CrisisError as error:
+        return str(error)
+    except OSError as error:
+        return f"Cannot create {folder}: {error.strerror}."
+    if problem:
+        return problem
+    done: dict[str, object] = {}
+
+    def change(incident: Incident) -> object:
+        if has_audience:
+            done["csv"] = audience.export_audience(store, incident, csv, operator=who)
+        done["eml"] = notify.export_eml(
+            store,
+            incident,
+            saved.version,
+            folder,
+            operator=who,
+            findings=findings,
+            override_reason=reason,
+            audience_csv=csv if has_audience else None,
+        )
+        return done["eml"]
+
+    error = panel.screen.write(change)
+    if error:
+        if "csv" in done:
+            error += f" (The audience was written to {csv}; move it away before trying again.)"
+        return error
+    result = done["eml"]
+    assert isinstance(result, notify.ExportResult)
+    written = [str(result.path)] + ([str(csv)] if has_audience else [])
+    override = " with an override (recorded)" if result.overridden_rules else ""
+    panel.notify(
+        "Written"
+        + override
+        + ":\n"
+        + "\n".join(written)
+        + ("" if has_audience else "\nNo audience imported: no CSV was written."),
+        title="Exported",
+        timeout=20,
+    )
+    panel.check_now()
+    return None
+
+
+# -- mark sent ---------------------------------------------------------------------
+
+
+def mark_sent(panel: NotifyPanel) -> None:
+    """F9: after a confirmation, record that the apology went out (sets notified_at)."""
+    incident = panel.incident
+    if incident is None:
+        return
+    if incident.notified_at is not None:
+        panel.notify(f"Already marked sent at {format_local(incident.notified_at)}.")
+        return
+    store, who = panel.app.store, panel.app.operator
+
+    def chosen(choice: object) -> None:
+        if choice != "yes":
+            return
+        error = panel.screen.write(lambda i: notify.mark_sent(store, i, who))
+        if error:
+            panel.notify(error, severity="error", timeout=10)
+        else:
+            panel.notify("Recorded: the apology was sent.")
+
+    panel.app.push_screen(
+        ChoiceMenu(
+            "Has the apology been sent?",
+            [
+                ("yes", "Yes: the ESP has sent it; record the time now"),
+                ("no", "No, not yet (exporting is not sending)"),
+            ],
+        ),
+        chosen,
+    )
+
+
+# -- template and language -----------------------------------------------------------
+
+
+def cycle_template(panel: NotifyPanel) -> None:
+    """F7: the next brand template that exists in the draft's language."""
+    language = LANGUAGE_NAMES[panel.language]
+    names = panel.templates(panel.language)
+    if not names:
+        panel.notify(f"No brand template exists in {language}.", severity="error")
+        return
+    if panel.template in names and len(names) == 1:
+        panel.notify(
+            f"{names[0]} is the only brand template in {language}; add your own as "
+            "apology/NAME.LANG.html.j2 and .txt.j2 in the organisation's template folder."
+        )
+        return
+    index = names.index(panel.template) + 1 if panel.template in names else 0
+    panel.template = names[index % len(names)]
+    panel.check_now()
+    panel.notify(f"Template: {panel.template}.")
+
+
+def toggle_language(panel: NotifyPanel) -> None:
+    """F8: English <-> French; an untouched starting draft starts again in that language."""
+    if panel.incident is None or panel.gate is None or panel.base is None:
+        return
+    language = "fr" if panel.language == "en" else "en"
+    if panel.base.version == 0 and not panel.has_unsaved:
+        try:
+            start = notify.starting_draft(panel.incident, language, panel.brand(), gate=panel.gate)
+        except CrisisError as error:
+            panel.notify(str(error), severity="error")
+            return
+        panel.fill(start)
+        panel.base = start
+        note = "the starting draft is now in that language"
+    else:
+        panel.language = language
+        note = "your text is kept: translate it yourself"
+    panel.check_now()
+    panel.notify(f"Language: {LANGUAGE_NAMES[language]} ({note}).")

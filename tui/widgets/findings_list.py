@@ -1,0 +1,237 @@
+"""The rule checker's findings as a table: rows keyed and updated in place as the draft changes."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from email_crisis.core import lint
+from email_crisis.core.lint import Finding, Severity
+
+from .. import keymap_notify
+from ..render import ellipsize, plain
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+FIELD_WORDS = {
+    "from": "From",
+    "reply-to": "Reply-To",
+    "subject": "Subject",
+    "preheader": "Preheader",
+    "body": "body",
+}
+NARROW_WIDTHS = {"number": 2, "severity": 8, "rule": 20, "where": 10, "fix": 3}
+"""One line per finding below the editor; the message column takes what is left."""
+WIDE_WIDTHS = {"number": 2}
+"""Beside the editor: a numbered three-line entry per finding (one column, ``finding``)."""
+LABELS = {
+    "number": "#",
+    "severity": "SEVERITY",
+    "rule": "RULE",
+    "where": "WHERE",
+    "fix": "FIX",
+    "message": "MESSAGE",
+    "finding": "FINDING",
+}
+WIDE_ROW_HEIGHT = 3
+
+
+MARKS = {"error": "!", "warning": "?", "info": "i"}
+"""The mark by a header field with a finding: meaning without colour."""
+
+
+def tally_text(findings: Sequence[Finding]) -> str:
+    """``1 error, 2 warnings, 0 info``."""
+    tally = lint.counts(list(findings))
+    errors, warnings = tally[Severity.ERROR], tally[Severity.WARNING]
+    return (
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
+        f"{tally[Severity.INFO]} info"
+    )
+
+
+def field_marks(findings: Sequence[Finding], field: str, label: str) -> tuple[Text, list[Text]]:
+    """A header field's label (marked by its worst finding) and one line per finding."""
+    found = [f for f in findings if f.field == field]
+    worst = min((f.severity for f in found), key=lambda s: s.rank, default=None)
+    if worst is None:
+        return Text(label), []
+    marked = Text(f"{MARKS[worst.value]} {label}", style=SEVERITY_STYLE[worst.value])
+    lines = [
+        Text(f"{MARKS[f.severity.value]} {label}: ", style="bold").append_text(plain(f.message))
+        for f in found
+    ]
+    return marked, lines
+
+
+def fix_target(
+    findings: Sequence[Finding],
+    *,
+    cursor: tuple[int, int] | None = None,
+    field: str | None = None,
+    highlighted: Finding | None = None,
+) -> Finding | None:
+    """The finding the fix key acts on: the one under the body ``cursor`` (row, column,
+    0-based) or in the focused header ``field``, preferring one with a fix; otherwise
+    the one highlighted in the list."""
+    if cursor is not None:
+        here = [
+            f
+            for f in findings
+            if f.field == "body"
+            and (f.line - 1, f.column - 1) <= cursor <= (f.end_line - 1, f.end_column - 1)
+        ]
+    elif field is not None:
+        here = [f for f in findings if f.field == field]
+    else:
+        here = []
+    if here:
+        return next((f for f in here if f.suggestion is not None), here[0])
+    return highlighted
+
+
+def severity_word(finding: Finding) -> Text:
+    """``error`` / ``warning`` / ``info``: the word carries the meaning, colour only helps."""
+    word = finding.severity.value
+    return Text(word, style=SEVERITY_STYLE.get(word, ""))
+
+
+def where(finding: Finding) -> str:
+    """``body 3:5`` for the body, the field's name for a header field."""
+    if finding.field == "body":
+        return f"body {finding.line}:{finding.column}"
+    return FIELD_WORDS.get(finding.field, finding.field)
+
+
+def suggestion_text(finding: Finding) -> Text | None:
+    """What the fix key would do, or ``None`` when the finding has no automatic fix."""
+    if finding.suggestion is None:
+        return None
+    if finding.suggestion == "":
+        return Text("F4 deletes it")
+    return Text("F4 replaces it with: ").append_text(plain(finding.suggestion))
+
+
+def detail(finding: Finding) -> Text:
+    """The full message and suggested fix of one finding (under or beside the table)."""
+    out = severity_word(finding)
+    out.append(f" {finding.rule} ", style="bold").append(f"({where(finding)}): ")
+    out.append_text(plain(finding.message))
+    fix = suggestion_text(finding)
+    if fix is not None:
+        out.append("\n").append_text(fix)
+    return out
+
+
+def row_keys(findings: Sequence[Finding]) -> list[str]:
+    """Stable keys: the same finding keeps its key while text around it changes."""
+    seen: dict[tuple[str, str], int] = {}
+    keys = []
+    for finding in findings:
+        n = seen.get((finding.field, finding.rule), 0)
+        seen[(finding.field, finding.rule)] = n + 1
+        keys.append(f"{finding.field}:{finding.rule}:{n}")
+    return keys
+
+
+class FindingsTable(DataTable[Text]):
+    """One row per finding: number, severity word, rule id, where, fix, message (cut to fit).
+
+    Beside a wide editor the same facts are stacked in one column, three lines a row.
+    """
+
+    BINDINGS = keymap_notify.FINDINGS_LIST
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        self._shown: dict[str, tuple[Text, ...]] = {}
+        self._findings: dict[str, Finding] = {}
+        self.wide = False
+        self._last_width = 30
+        self._columns: tuple[str, ...] = ()
+
+    def on_mount(self) -> None:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        fixed = WIDE_WIDTHS if self.wide else NARROW_WIDTHS
+        last = "finding" if self.wide else "message"
+        for key, width in fixed.items():
+            self.add_column(LABELS[key], key=key, width=width)
+        self.add_column(LABELS[last], key=last, width=self._last_width)
+        self._columns = (*fixed, last)
+
+    def fit(self, width: int, *, wide: bool) -> None:
+        """Lay the rows out for ``width`` cells, one line each or (``wide``) three."""
+        fixed = WIDE_WIDTHS if wide else NARROW_WIDTHS
+        # 2 cells of padding per column, and the vertical scrollbar.
+        scrollbar = self.styles.scrollbar_size_vertical
+        last = max(12, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - scrollbar)
+        if (last, wide) == (self._last_width, self.wide):
+            return
+        self._last_width, self.wide = last, wide
+        findings = [self._findings[k] for k in self._order()]
+        self._shown.clear()  # a resize rebuilds the rows; edits only update them
+        self.clear(columns=True)
+        self._add_columns()
+        self.sync(findings)
+
+    def _order(self) -> list[str]:
+        return [str(row.key.value) for row in self.ordered_rows if row.key.value is not None]
+
+    def highlighted(self) -> Finding | None:
+        """The finding under the cursor."""
+        if not self.row_count:
+            return None
+        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return self._findings.get(str(key.value))
+
+    def sync(self, findings: Sequence[Finding]) -> None:
+        """Make the rows match ``findings`` (in order), in place; the cursor stays on its row."""
+        current = self.highlighted()
+        current_key = next((k for k, f in self._findings.items() if f is current), None)
+        keys = row_keys(findings)
+        wanted = set(keys)
+        for gone in [key for key in self._shown if key not in wanted]:
+            self.remove_row(gone)
+            del self._shown[gone]
+        self._findings = dict(zip(keys, findings, strict=True))
+        for number, (key, finding) in enumerate(zip(keys, findings, strict=True), start=1):
+            cells = self._cells(number, finding)
+            old = self._shown.get(key)
+            if old is None:
+                self.add_row(*cells, key=key, height=WIDE_ROW_HEIGHT if self.wide else 1)
+            else:
+                for column, before, after in zip(self._columns, old, cells, strict=True):
+                    if before != after:
+                        self.update_cell(key, column, after)
+            self._shown[key] = cells
+        if self._order() != keys:
+            self.sort("number", key=lambda cell: int(cell.plain))
+        if current_key in self._findings and self.cursor_row != keys.index(current_key):
+            self.move_cursor(row=keys.index(current_key), animate=False)
+
+    def _cells(self, number: int, finding: Finding) -> tuple[Text, ...]:
+        fix = Text("" if finding.suggestion is None else "F4", style="bold")
+        if self.wide:
+            head = severity_word(finding).append(f"  {finding.rule}  {where(finding)}")
+            if finding.suggestion is not None:
+                head.append("  ").append_text(fix.append(" fix"))
+            lines = textwrap.wrap(finding.message, self._last_width) or [""]
+            if len(lines) > WIDE_ROW_HEIGHT - 1:
+                lines = [
+                    *lines[: WIDE_ROW_HEIGHT - 2],
+                    ellipsize(" ".join(lines[1:]), self._last_width),
+                ]
+            body = plain("\n".join(lines), single_line=False)
+            return (Text(str(number), justify="right"), head.append("\n").append_text(body))
+        return (
+            Text(str(number), justify="right"),
+            severity_word(finding),
+            Text(finding.rule),
+            Text(where(finding)),
+            fix,
+            plain(ellipsize(finding.message, self._last_width)),
+        )

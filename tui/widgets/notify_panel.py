@@ -1,0 +1,484 @@
+"""Step 5, "notify and apologise": the apology editor, checked as it is typed.
+
+Header fields (From, Reply-To, Subject, Preheader) and the body; the brand template
+and language are cycled with F7/F8. Every change queues one check behind the waiting
+messages (changes meanwhile share it), run by the panel's own incremental ``Linter``
+in about a millisecond: typing never waits for it. Findings are underlined in the
+body, marked by their header field, and listed with their rule, message and fix.
+Saving, versions, export, "sent", template and language live in
+``screens/notify_forms.py``; writes go through ``screen.write``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.widgets import DataTable, Input, Label, Static, TextArea
+from textual.widgets.input import Selection as InputSelection
+from textual.widgets.text_area import Selection
+
+from email_crisis.core import apology_lock, assess, lint, notify
+from email_crisis.core.apology_lock import NotifyGate
+from email_crisis.core.brand import Brand
+from email_crisis.core.clock import format_local
+from email_crisis.core.domain import Incident
+from email_crisis.core.errors import CrisisError, ValidationError
+from email_crisis.core.lint import Finding, LintContext
+from email_crisis.core.notify import Draft
+
+from .. import keymap_notify
+from ..render import plain
+from ..screens import notify_forms as flows
+from .findings_list import FindingsTable, detail, field_marks, fix_target, tally_text
+from .notify_editor import NotifyEditor
+
+if TYPE_CHECKING:
+    from ..screens.workspace import WorkspaceScreen
+
+WIDE = 100
+"""From this many columns the findings sit beside the editor, not below it."""
+HEADER_ROWS: tuple[tuple[str, ...], ...] = (
+    ("from_address", "reply_to"),
+    ("subject",),
+    ("preheader",),
+)
+LABELS = {
+    "from_address": "From",
+    "reply_to": "Reply-To",
+    "subject": "Subject",
+    "preheader": "Preheader",
+}
+
+
+def normalised(fields: dict[str, str]) -> dict[str, str]:
+    """The fields as a save would store them (so trailing spaces are not "changes")."""
+    try:
+        return notify.clean_fields(fields)
+    except ValidationError:
+        return dict(fields)
+
+
+class NotifyPanel(Vertical):
+    """The apology: header fields, body editor, findings; F-keys for every action."""
+
+    BINDINGS = keymap_notify.NOTIFY_PANEL
+    DEFAULT_CSS = """
+    NotifyPanel { padding: 0 1; }
+    NotifyPanel #notify-head { dock: top; height: auto; }
+    NotifyPanel .notify-row { height: 1; }
+    NotifyPanel .notify-label { width: 11; }
+    NotifyPanel #label-reply_to { width: 10; margin-left: 1; }
+    NotifyPanel .notify-row Input { width: 1fr; }
+    NotifyPanel .notify-problem { height: auto; max-height: 2; display: none; }
+    NotifyPanel #notify-status { height: 1; background: $panel; }
+    NotifyPanel #notify-message { height: auto; display: none; }
+    NotifyPanel #notify-work { height: 1fr; }
+    NotifyPanel #notify-body { height: 1fr; min-height: 3; }
+    NotifyPanel #notify-side { height: 7; border-top: solid $primary; }
+    NotifyPanel #notify-findings { height: 1fr; }
+    NotifyPanel #notify-detail { height: 2; }
+    NotifyPanel.-wide #notify-work { layout: horizontal; }
+    NotifyPanel.-wide #notify-side {
+        height: 1fr; width: 45%; border-top: none; border-left: solid $primary; padding-left: 1;
+    }
+    NotifyPanel.-wide #notify-detail { height: auto; max-height: 8; }
+    """
+    screen: WorkspaceScreen
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.linter = lint.Linter()  # one per panel: re-checks are incremental
+        self.incident: Incident | None = None
+        self.gate: NotifyGate | None = None
+        self.base: Draft | None = None
+        """The version the editor was loaded from (0: the starting draft, not saved)."""
+        self.template = "default"
+        self.language = "en"
+        self.findings: list[Finding] = []
+        self.checks = 0
+        """How many checks ran (the latency benchmark watches it)."""
+        self.stale_from: int | None = None
+        """A newer version that the operator was told about (F2 again saves on top)."""
+        self.last_export = ""
+        self._brand: Brand | None = None
+        self._data_exposed: bool | None = None
+        self._templates: dict[str, list[str]] = {}
+        self._checked: object = None
+        self.check_pending = False
+        """A check is queued (tests and the benchmark wait for it to run)."""
+        self._shown: dict[str, Text] = {}
+        self._base_fields: tuple[Draft | None, dict[str, str]] = (None, {})
+        self._list_pending = False
+
+    def compose(self) -> ComposeResult:
+        # The editor comes first so the workspace focuses it; the header is docked on top
+        # (and docked widgets come first in the focus chain, so tab follows the screen).
+        yield Static(id="notify-message")
+        with Vertical(id="notify-work"):
+            yield NotifyEditor(id="notify-body")
+            with Vertical(id="notify-side"):
+                yield FindingsTable(id="notify-findings")
+                yield Static(id="notify-detail")
+        with Vertical(id="notify-head"):
+            for row in HEADER_ROWS:
+                with Horizontal(classes="notify-row"):
+                    for name in row:
+                        yield Label(LABELS[name], id=f"label-{name}", classes="notify-label")
+                        yield Input(id=f"field-{name}", compact=True, select_on_focus=False)
+                yield Static(id=f"problem-{row[0]}", classes="notify-problem")
+            yield Static(id="notify-status")
+
+    # -- state ----------------------------------------------------------------------
+
+    @property
+    def editor(self) -> NotifyEditor:
+        return self.query_one(NotifyEditor)
+
+    @property
+    def table(self) -> FindingsTable:
+        return self.query_one(FindingsTable)
+
+    def brand(self) -> Brand:
+        """The brand settings, read once (a broken file raises ``BrandError``)."""
+        if self._brand is None:
+            self._brand = notify.load_brand()
+        return self._brand
+
+    def templates(self, language: str) -> list[str]:
+        """The brand templates that exist in ``language`` (listed once per language)."""
+        if language not in self._templates:
+            self._templates[language] = notify.apology_templates(language)
+        return self._templates[language]
+
+    def fields(self) -> dict[str, str]:
+        """What the editor holds now, as draft fields."""
+        values = {name: self.query_one(f"#field-{name}", Input).value for name in LABELS}
+        values.update(template=self.template, language=self.language, body=self.editor.text)
+        return values
+
+    @property
+    def locked(self) -> bool:
+        return self.gate is None or not self.gate.allowed
+
+    @property
+    def has_unsaved(self) -> bool:
+        """Whether the editor differs from the version it was loaded from."""
+        return self._unsaved(self.fields())
+
+    def _unsaved(self, fields: dict[str, str]) -> bool:
+        if self.base is None or self.locked:
+            return False
+        if self._base_fields[0] is not self.base:  # normalised once per loaded version
+            self._base_fields = (self.base, normalised(self.base.fields()))
+        return normalised(fields) != self._base_fields[1]
+
+    def lint_context(self) -> LintContext:
+        """What the checker knows besides the text: kind, template, lock, exposed data."""
+        assert self.incident is not None
+        return LintContext(
+            kind=self.incident.kind,
+            template_name=self.template or None,
+            rendered_with_brand=self.template in self.templates(self.language),
+            apology_override=self.gate is not None and self.gate.override is not None,
+            data_exposed=self._data_exposed,
+            is_template=True,  # drafts render through Jinja: {{ first_name }} is a merge field
+        )
+
+    def check(self, fields: dict[str, str]) -> list[Finding]:
+        """The findings for ``fields`` (draft field names) in this incident's context."""
+        lint_fields = {
+            notify.LINT_FIELDS[k]: v for k, v in fields.items() if k in notify.LINT_FIELDS
+        }
+        return self.linter.check(lint_fields, self.lint_context())
+
+    # -- loading --------------------------------------------------------------------
+
+    def load(self, incident: Incident, *, active: bool) -> None:
+        """Read the gate and the latest version; unsaved edits on screen are kept."""
+        store = self.app.store
+        self.incident = incident
+        self.gate = apology_lock.gate(store, incident)
+        if not self.gate.allowed:
+            self._show_message(flows.locked_text(self.gate.reason))
+            return
+        self._data_exposed = assess.load_assessment(store, incident).personal_data_exposed
+        done = notify.exports(store, incident.id)
+        if done:
+            when = format_local(done[-1].exported_at, with_date=False)
+            self.last_export = f"exported v{done[-1].draft_version} {when}"
+        latest = notify.latest_draft(store, incident.id)
+        if self.base is None:
+            try:
+                start = latest or notify.starting_draft(
+                    incident, self.language, self.brand(), gate=self.gate
+                )
+            except CrisisError as error:
+                self._show_message(Text(f"Cannot start a draft: {error}", style="bold red"))
+                return
+            self.fill(start)
+            self.base = start
+        elif latest is not None and latest.version > self.base.version:
+            if not self.has_unsaved:
+                self.fill(latest)
+                self.base = latest
+            elif self.stale_from != latest.version:
+                self.stale_from = latest.version
+                self.notify(
+                    f"{latest.operator} saved version {latest.version} while you were editing;"
+                    " your text is kept. F6 lists the versions.",
+                    severity="warning",
+                    timeout=10,
+                )
+        self._show_editor()
+        self.check_now()
+        self.refresh_bindings()
+
+    def fill(self, draft: Draft) -> None:
+        """Put ``draft``'s fields in the editor (the base version is set by the caller)."""
+        for name in LABELS:
+            field = self.query_one(f"#field-{name}", Input)
+            value = getattr(draft, name)
+            if field.value != value:
+                field.value = value
+        self.template, self.language = draft.template, draft.language
+        if self.editor.text != draft.body:
+            self.editor.load_text(draft.body)
+
+    def _show_message(self, text: Text) -> None:
+        message = self.query_one("#notify-message", Static)
+        message.update(text)
+        message.display = True
+        for part in ("#notify-work", "#notify-head"):
+            widget = self.query_one(part)
+            widget.display = False
+            widget.disabled = True  # nothing hidden can take the focus (or the typing)
+        self.refresh_bindings()
+
+    def _show_editor(self) -> None:
+        self.query_one("#notify-message", Static).display = False
+        for part in ("#notify-work", "#notify-head"):
+            widget = self.query_one(part)
+            widget.display = True
+            widget.disabled = False
+
+    # -- checking as the operator types ------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.editor.on_change = self.schedule_check
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()  # the editor already scheduled the check (``on_change``)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if (event.input.id or "").startswith("field-"):
+            event.stop()
+            self.schedule_check()
+
+    def schedule_check(self) -> None:
+        """Queue one check behind the messages already waiting.
+
+        Changes made before it runs (a burst of keys, a paste) share it, and the key
+        that caused it is never held up: it is already in the editor. A re-check costs
+        about a millisecond (the checker re-reads only the paragraph that changed), so
+        the underline usually reaches the screen in the same frame as the letter.
+        """
+        if not self.check_pending:
+            self.check_pending = True
+            self.call_later(self._queued_check)
+
+    def _queued_check(self) -> None:
+        self.check_pending = False
+        self.check_now()
+
+    def check_now(self, *, list_now: bool = False) -> None:
+        """Check the editor's content (skipped when nothing changed) and show the result.
+
+        The underlines are drawn first; the list (whose new rows cost a layout of the
+        screen) follows on the next refresh, unless ``list_now``.
+        """
+        if self.locked or self.incident is None or self.base is None:
+            return
+        fields = self.fields()
+        context = self.lint_context()
+        key = (tuple(fields.values()), context)
+        if key != self._checked:
+            self._checked = key
+            self.findings = self.check(fields)
+            self.checks += 1
+            self.editor.set_findings(self.findings)
+            if not self._list_pending:
+                self._list_pending = True
+                self.call_after_refresh(self._show_list)
+        if list_now:
+            self._show_list()
+        self._show_status(fields)
+
+    def _show_list(self) -> None:
+        if self._list_pending:
+            self._list_pending = False
+            self.table.sync(self.findings)
+            self._show_field_marks()
+            self._show_detail()
+
+    def _show_field_marks(self) -> None:
+        for row in HEADER_ROWS:
+            lines: list[Text] = []
+            for name in row:
+                label, found = field_marks(self.findings, notify.LINT_FIELDS[name], LABELS[name])
+                self._put(f"#label-{name}", label, layout=False)  # fixed width
+                lines += found
+            self._put(f"#problem-{row[0]}", Text("\n").join(lines), layout=True)
+            self.query_one(f"#problem-{row[0]}", Static).display = bool(lines)
+
+    def _show_detail(self) -> None:
+        finding = self.table.highlighted()
+        side = self.query_one("#notify-side")
+        title = "Findings: " + tally_text(self.findings)
+        if side.border_title != title:
+            side.border_title = title
+        text = detail(finding) if finding is not None else Text("No finding: the checker is happy.")
+        self._put("#notify-detail", text, layout=self.has_class("-wide"))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    def _show_status(self, fields: dict[str, str]) -> None:
+        assert self.base is not None and self.incident is not None
+        base = self.base
+        parts: list[Text] = []
+        if base.version == 0:
+            parts.append(Text("new draft, not saved (F2)", style="bold yellow"))
+        else:
+            when = format_local(base.saved_at, with_date=False) if base.saved_at else ""
+            parts.append(plain(f"v{base.version} {when} {base.operator or ''}".strip()))
+            if self._unsaved(fields):
+                parts.append(Text("UNSAVED (F2)", style="bold yellow"))
+        missing = "" if self.template in self.templates(self.language) else " (missing)"
+        template = Text("template ").append_text(plain(self.template or "none")).append(missing)
+        parts.append(template.append(" (F7)"))
+        parts.append(Text(f"{flows.LANGUAGE_NAMES.get(self.language, self.language)} (F8)"))
+        if self.incident.notified_at is not None:
+            sent = format_local(self.incident.notified_at, with_date=False)
+            parts.append(Text(f"SENT {sent}", style="green"))
+        elif self.last_export:
+            parts.append(Text(self.last_export, style="green"))
+        self._put("#notify-status", Text(" · ").join(parts), layout=False)  # one line
+
+    def _put(self, selector: str, text: Text, *, layout: bool) -> None:
+        """Update a Static only when its text changed: each update costs a repaint, and
+        one that may change its size costs a layout of the whole screen (~40 ms here)."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text, layout=layout)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width >= WIDE, "-wide")
+        self.call_after_refresh(self._fit_table)
+
+    def _fit_table(self) -> None:
+        width = self.table.size.width
+        if width:
+            self.table.fit(width, wide=self.has_class("-wide"))
+
+    # -- jumping and fixing ---------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        finding = self.table.highlighted()
+        if finding is not None:
+            self.jump(finding)
+
+    def jump(self, finding: Finding) -> None:
+        """Focus the finding's field and select its span (the cursor at its start)."""
+        if finding.field == "body":
+            editor = self.editor
+            editor.focus()
+            start = (finding.line - 1, finding.column - 1)
+            editor.selection = Selection((finding.end_line - 1, finding.end_column - 1), start)
+            editor.scroll_cursor_visible(center=True)
+            return
+        name = next(k for k, v in notify.LINT_FIELDS.items() if v == finding.field)
+        field = self.query_one(f"#field-{name}", Input)
+        field.focus()
+        field.selection = InputSelection(finding.end, finding.start)
+
+    def _fix_target(self) -> Finding | None:
+        focused = self.screen.focused
+        highlighted = self.table.highlighted()
+        if isinstance(focused, NotifyEditor):
+            return fix_target(
+                self.findings, cursor=focused.cursor_location, highlighted=highlighted
+            )
+        if isinstance(focused, Input) and focused.id:
+            field = notify.LINT_FIELDS.get(focused.id.removeprefix("field-"))
+            return fix_target(self.findings, field=field, highlighted=highlighted)
+        return highlighted
+
+    def action_fix(self) -> None:
+        self.check_now(list_now=True)  # the spans must match the text as it is now
+        finding = self._fix_target()
+        if finding is None:
+            self.notify("No finding to fix: the checker is happy.")
+            return
+        if finding.suggestion is None:
+            self.notify(f"{finding.rule} has no automatic fix: edit the text yourself.")
+            return
+        if finding.field == "body":
+            start = (finding.line - 1, finding.column - 1)
+            end = (finding.end_line - 1, finding.end_column - 1)
+            self.editor.replace(finding.suggestion, start, end)
+        else:
+            name = next(k for k, v in notify.LINT_FIELDS.items() if v == finding.field)
+            field = self.query_one(f"#field-{name}", Input)
+            value = field.value
+            field.value = value[: finding.start] + finding.suggestion + value[finding.end :]
+        self.check_now()
+        self.notify(f"Fixed: {finding.rule}.")
+
+    def action_next_finding(self) -> None:
+        self.check_now(list_now=True)
+        if not self.findings:
+            self.notify("No finding left.")
+            return
+        table = self.table
+        current = table.highlighted()
+        index = self.findings.index(current) + 1 if current in self.findings else 0
+        table.move_cursor(row=index % len(self.findings), animate=False)
+        target = table.highlighted()
+        if target is not None:
+            self.jump(target)
+
+    # -- actions (the flows live in screens/notify_forms.py) ---------------------------
+
+    def action_save(self) -> None:
+        flows.save(self)
+
+    def action_preview(self) -> None:
+        flows.preview(self)
+
+    def action_export(self) -> None:
+        flows.export(self)
+
+    def action_versions(self) -> None:
+        flows.versions(self)
+
+    def action_mark_sent(self) -> None:
+        flows.mark_sent(self)
+
+    def action_cycle_template(self) -> None:
+        flows.cycle_template(self)
+
+    def action_toggle_language(self) -> None:
+        flows.toggle_language(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.locked or self.base is None:
+            return False
+        if action == "mark_sent":
+            return self.incident is not None and self.incident.notified_at is None
+        return True
