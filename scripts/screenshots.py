@@ -57,6 +57,9 @@ def _tab(incident_id: int, key: str) -> Steps:
         await pilot.press("enter")
         await pilot.pause()
         pilot.app.screen.action_show_tab(key)
+        # Let debounced work (the rule checker runs shortly after the editor changes)
+        # finish, so the picture does not depend on the machine's speed.
+        await pilot.pause(0.5)
         await pilot.pause()
 
     return steps

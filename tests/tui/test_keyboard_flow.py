@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email_crisis.core.store import Store
 from email_crisis.tui.screens.board import BoardScreen
-from email_crisis.tui.screens.forms import CommanderForm, NewIncidentForm
+from email_crisis.tui.screens.forms import NewIncidentForm, PromptForm
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.incident_table import IncidentTable
 from tests.tui.conftest import AppFactory, screen_text
@@ -55,7 +55,7 @@ async def test_create_open_acknowledge_command_back_filter_quit(
 
         # Name the commander: c, clear the suggestion, type, enter.
         await pilot.press("c")
-        assert isinstance(app.screen, CommanderForm)
+        assert isinstance(app.screen, PromptForm)
         await pilot.press("ctrl+u", *"priya", "enter")
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)

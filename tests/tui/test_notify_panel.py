@@ -8,8 +8,9 @@ import stat
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
-from email_crisis.core import audience, notify
+from email_crisis.core import apology_lock, audience, notify
 from email_crisis.core import incidents as ops
 from email_crisis.core.clock import frozen
 from email_crisis.core.domain import Incident
@@ -88,6 +89,14 @@ def test_underlines_split_multi_line_spans_and_mark_empty_ones() -> None:
     assert underlines_for([finding(3, 1, 3, 1)], lines) == ()  # nothing to underline there
     subject = Finding("humor", Severity.WARNING, "subject", 0, 4, 1, 1, 1, 5, "m")
     assert underlines_for([subject], lines) == ()
+
+
+def test_a_fix_keeps_a_capital_at_the_start() -> None:
+    from email_crisis.tui.widgets.notify_panel import match_case
+
+    assert match_case("Sorry if", "sorry that") == "Sorry that"
+    assert match_case("sorry if", "sorry that") == "sorry that"
+    assert match_case("Oops", "") == ""
 
 
 def test_html_is_shown_as_readable_text() -> None:
@@ -196,7 +205,7 @@ async def test_a_no_reply_sender_is_marked_by_its_field(store: Store, make_app: 
         panel = await _open(pilot, app, incident.id)
         await pilot.press(*["shift+tab"] * 4)  # body -> Preheader, Subject, Reply-To, From
         assert panel.query_one("#field-from_address").has_focus
-        await pilot.press("ctrl+u", *"noreply@example.com")
+        await pilot.press("ctrl+u", *"noreply@x.fr")
         await _checked(pilot, panel)
         sender = [f for f in panel.findings if f.rule == "no-reply-sender"]
         assert sender and sender[0].field == "from"
@@ -220,13 +229,13 @@ async def test_f2_saves_version_1_then_2_and_f6_brings_one_back(
         first = notify.latest_draft(store, incident.id)
         assert first is not None and (first.version, first.operator) == (1, "lea")
         assert not panel.has_unsaved
-        await pilot.press(*"Dear customer, ")
+        await pilot.press(*"Dear all, ")
         await _checked(pilot, panel)
         assert panel.has_unsaved and "UNSAVED" in _flat(app)
         await pilot.press("f2")
         await pilot.pause()
         assert [d.version for d in notify.draft_versions(store, incident.id)] == [1, 2]
-        assert notify.draft(store, incident.id, 2).body.startswith("Dear customer, Hello,")
+        assert notify.draft(store, incident.id, 2).body.startswith("Dear all, Hello,")
         assert "v2 " in _flat(app)
         await pilot.press("f6")
         await pilot.pause()
@@ -244,21 +253,26 @@ async def test_a_stale_save_is_reported_and_keeps_the_text(
     app = make_app(store, operator="sam")
     async with app.run_test(size=(80, 24)) as pilot:
         panel = await _open(pilot, app, incident.id)
+        await pilot.press(*"Mine ")
         other = Store.open(db_path, clock=frozen(FROZEN_NOW))
         try:
             notify.save_draft(other, incident, {"subject": "Theirs"}, "lea", base_version=0)
         finally:
             other.close()
-        await pilot.press(*"Mine ")
+        app.refresh_screens()  # the poll noticed: the edits stay, a warning says why
+        await _checked(pilot, panel)
+        assert "lea saved version 1 while you were editing" in _messages(app)
+        assert panel.editor.text.startswith("Mine Hello,")
         await pilot.press("f2")
         await pilot.pause()
-        assert "lea saved version 1" in _messages(app)
+        assert "saved version 1 of this apology while you were editing" in _messages(app)
         assert panel.editor.text.startswith("Mine Hello,")
         assert notify.latest_draft(store, incident.id).subject == "Theirs"  # type: ignore[union-attr]
-        await pilot.press("f2")  # told once: F2 again saves on top of theirs
+        await pilot.press("f2")  # told: F2 again saves on top of theirs
         await pilot.pause()
         latest = notify.latest_draft(store, incident.id)
         assert latest is not None and latest.version == 2 and latest.body.startswith("Mine")
+        assert [d.operator for d in notify.draft_versions(store, incident.id)] == ["lea", "sam"]
 
 
 # -- preview -----------------------------------------------------------------------------
@@ -283,6 +297,66 @@ async def test_preview_renders_for_the_sample_recipient_and_reports_missing_fiel
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)
+
+
+async def test_preview_uses_the_first_address_of_the_audience(
+    store: Store, tmp_path: Path, make_app: AppFactory
+) -> None:
+    incident = _incident(store)
+    listed = tmp_path / "affected.csv"
+    listed.write_text("email\nzoe@example.org\nadam@example.org\n", encoding="utf-8")
+    audience.import_list(store, incident, listed, role="affected", operator="x")
+    app = make_app(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open(pilot, app, incident.id)
+        await pilot.press("f3")
+        await pilot.pause()
+        text = _flat(app)
+        assert "To: adam@example.org" in text
+        assert "first address of the incident's audience" in text
+        assert "Renders cleanly" in text
+
+
+async def test_another_operators_version_replaces_an_unchanged_editor(
+    store: Store, db_path: Path, make_app: AppFactory
+) -> None:
+    incident = _incident(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await _open(pilot, app, incident.id)
+        other = Store.open(db_path, clock=frozen(FROZEN_NOW))
+        try:
+            notify.save_draft(other, incident, {"subject": "Theirs"}, "lea", base_version=0)
+        finally:
+            other.close()
+        app.refresh_screens()  # what the poll does when another process writes
+        await _checked(pilot, panel)
+        assert panel.base is not None and panel.base.version == 1
+        assert panel.header.field("subject").value == "Theirs"
+        assert not panel.has_unsaved
+
+
+async def test_f10_walks_the_findings_and_f7_explains_the_single_template(
+    store: Store, make_app: AppFactory
+) -> None:
+    incident = _incident(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await _open(pilot, app, incident.id)
+        await _set_body(pilot, panel, "Hello,\n\nOops, we may have sent it twice. lol\n")
+        assert [f.field for f in panel.findings[:2]] == ["body", "body"]
+        await pilot.press("f10")  # the first finding at or after the cursor (0, 0)
+        await pilot.pause()
+        assert panel.table.highlighted() == panel.findings[0]
+        await pilot.press("f10")
+        await pilot.pause()
+        second = panel.findings[1]
+        assert panel.table.highlighted() == second
+        assert panel.editor.cursor_location == (second.line - 1, second.column - 1)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert "only brand template" in _messages(app)
+        assert panel.template == "default"
 
 
 # -- export ------------------------------------------------------------------------------
@@ -319,7 +393,8 @@ async def test_export_with_errors_needs_a_written_reason_which_is_recorded(
         reason = "Legal approved this exact wording at 10:00 today"
         await pilot.press("f5")
         await pilot.pause()
-        await pilot.press(*reason, "enter")
+        app.screen.query_one("#prompt", Input).value = reason  # typed: see "ok" above
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)
         (record,) = notify.exports(store, incident.id)
@@ -364,6 +439,43 @@ async def test_a_clean_export_writes_the_eml_and_the_audience_beside_it(
             None,
         )
         assert str(eml) in _messages(app) and str(csv) in _messages(app)
+
+
+async def test_an_export_refusal_is_shown_plainly_and_writes_nothing(
+    store: Store, db_path: Path, make_app: AppFactory
+) -> None:
+    incident = _incident(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await _open(pilot, app, incident.id)
+        panel.header.field("from").value = "noreply@example.com"
+        await _set_body(pilot, panel, GOOD_BODY)
+        await pilot.press("f2", "f5")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptForm)  # no-reply-sender is an error
+        app.screen.query_one("#prompt", Input).value = "Approved by legal this morning"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptForm)
+        assert "no-reply address" in _flat(app)
+        assert notify.exports(store, incident.id) == []
+        assert not _exports(db_path).exists() or not any(_exports(db_path).iterdir())
+
+
+async def test_a_lifted_lock_opens_the_editor_without_the_lock_error(
+    store: Store, make_app: AppFactory
+) -> None:
+    incident = _incident(store, "suppression-list-send")
+    apology_lock.override_lock(
+        store, incident, "Legal asked us to confirm the removal to each person", operator="x"
+    )
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await _open(pilot, app, incident.id)
+        await _checked(pilot, panel)
+        assert panel.base is not None and "We are sorry" in panel.editor.text
+        assert not [f for f in panel.findings if f.rule == "apology-not-allowed"]
+        assert "No apology is to be sent" not in _flat(app)
 
 
 async def test_a_suppression_list_send_gets_no_apology_and_no_export(

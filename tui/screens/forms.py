@@ -116,45 +116,6 @@ class NewIncidentForm(_Form):
         self.dismiss(incident.id)
 
 
-class CommanderForm(_Form):
-    """Name the incident commander."""
-
-    HELP_TITLE = "Incident commander"
-
-    def __init__(self, current: str | None, suggestion: str, submit: Submit) -> None:
-        super().__init__()
-        self._current = current
-        self._suggestion = suggestion
-        self._submit = submit
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="form") as form:
-            form.border_title = "Incident commander"
-            form.border_subtitle = "enter to save · escape to cancel"
-            yield Label(
-                Text(f"Now: {self._current}") if self._current else "Nobody is in command yet."
-            )
-            yield Label("Who leads the response? (name or handle)")
-            yield Input(value=self._current or self._suggestion, id="commander")
-            yield Static(classes="form-error")
-
-    def on_mount(self) -> None:
-        self.show_error(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._save(event.value)
-
-    def action_submit(self) -> None:
-        self._save(self.query_one(Input).value)
-
-    def _save(self, name: str) -> None:
-        error = self._submit(name)
-        if error:
-            self.show_error(error)
-        else:
-            self.dismiss(True)
-
-
 class SeverityForm(_Form):
     """Pick a severity from the list."""
 

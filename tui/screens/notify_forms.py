@@ -16,18 +16,18 @@ from email_crisis.core.clock import format_local
 from email_crisis.core.domain import Incident
 from email_crisis.core.email_export import address_problem
 from email_crisis.core.errors import CrisisError
-from email_crisis.core.lint import Severity
+from email_crisis.core.lint import Finding, Severity
 from email_crisis.core.notify import Draft, StaleDraft
 from email_crisis.core.store import Store
 
 from ..render import ellipsize, plain
+from ..widgets.notify_editor import LANGUAGE_NAMES
 from .forms import ChoiceMenu, PromptForm
 
 if TYPE_CHECKING:
     from ..widgets.notify_panel import NotifyPanel
 
 EXPORTS_FOLDER = "exports"
-LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 
 
 def locked_text(reason: str) -> Text:
@@ -46,17 +46,28 @@ class _Found(Exception):
     """Stops reading the audience at its first address."""
 
 
+_FIRST: dict[tuple[str, int, tuple[int, ...]], str | None] = {}
+
+
 def first_audience_address(store: Store, incident_id: int) -> str | None:
-    """The first address of the incident's final audience, or ``None`` when it has none."""
+    """The first address of the incident's final audience, or ``None`` when it has none.
 
-    def sink(batch: list[str]) -> None:
-        raise _Found(batch[0])
+    Sorting a large audience takes a moment, so the answer is kept until a list changes.
+    """
+    lists = tuple(item.id for item in audience.audience_lists(store, incident_id))
+    key = (str(store.path), incident_id, lists)
+    if key not in _FIRST:
 
-    try:
-        store_audience.write_final(store, incident_id, sink)
-    except _Found as found:
-        return str(found.args[0])
-    return None
+        def sink(batch: list[str]) -> None:
+            raise _Found(batch[0])
+
+        _FIRST.clear()  # one incident at a time is enough
+        try:
+            store_audience.write_final(store, incident_id, sink)
+            _FIRST[key] = None
+        except _Found as found:
+            _FIRST[key] = str(found.args[0])
+    return _FIRST[key]
 
 
 def exports_dir(store: Store) -> Path:
@@ -248,7 +259,9 @@ def _precheck(panel: NotifyPanel, saved: Draft, eml: Path) -> str | None:
     return None
 
 
-def _export(panel: NotifyPanel, saved: Draft, findings: list, reason: str | None) -> str | None:
+def _export(
+    panel: NotifyPanel, saved: Draft, findings: list[Finding], reason: str | None
+) -> str | None:
     """Write the audience CSV (when there is an audience), then the .eml; an error or None."""
     assert panel.incident is not None
     store, who = panel.app.store, panel.app.operator

@@ -185,9 +185,12 @@ class WorkspaceScreen(Screen[None]):
                 lambda i: ops.set_commander(self.app.store, i, name, operator=self.app.operator)
             )
 
-        from .forms import CommanderForm
+        from .forms import PromptForm
 
-        self.app.push_screen(CommanderForm(self.incident.commander, self.app.operator, submit))
+        now = f"Now: {self.incident.commander}. " if self.incident.commander else "Nobody yet. "
+        label = now + "Who leads the response? (name or handle)"
+        value = self.incident.commander or self.app.operator
+        self.app.push_screen(PromptForm("Incident commander", label, submit, value=value))
 
     def action_severity(self) -> None:
         if self.incident is None:

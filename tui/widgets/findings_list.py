@@ -6,7 +6,10 @@ import textwrap
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual.widgets import DataTable
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.widgets import DataTable, Static
 
 from email_crisis.core import lint
 from email_crisis.core.lint import Finding, Severity
@@ -149,6 +152,8 @@ class FindingsTable(DataTable[Text]):
         self._shown: dict[str, tuple[Text, ...]] = {}
         self._findings: dict[str, Finding] = {}
         self.wide = False
+        self.want_wide = False
+        """Set by the panel: lay rows out for beside the editor (applied on resize)."""
         self._last_width = 30
         self._columns: tuple[str, ...] = ()
 
@@ -162,6 +167,9 @@ class FindingsTable(DataTable[Text]):
             self.add_column(LABELS[key], key=key, width=width)
         self.add_column(LABELS[last], key=last, width=self._last_width)
         self._columns = (*fixed, last)
+
+    def on_resize(self, event: Resize) -> None:
+        self.fit(event.size.width, wide=self.want_wide)
 
     def fit(self, width: int, *, wide: bool) -> None:
         """Lay the rows out for ``width`` cells, one line each or (``wide``) three."""
@@ -235,3 +243,58 @@ class FindingsTable(DataTable[Text]):
             fix,
             plain(ellipsize(finding.message, self._last_width)),
         )
+
+
+class QuietStatic(Static):
+    """A ``Static`` that repaints only when its text changes.
+
+    The panel re-renders its lines on every check; an update that may change a
+    widget's size costs a layout of the whole screen (tens of milliseconds).
+    """
+
+    def __init__(self, content: str = "", **kwargs: object) -> None:
+        super().__init__(content, **kwargs)  # type: ignore[arg-type]
+        self._text: Text | None = None
+
+    def show(self, text: Text, *, layout: bool) -> None:
+        """Show ``text``; ``layout=False`` when the widget's size is fixed."""
+        if text != self._text:
+            self._text = text
+            self.update(text, layout=layout)
+
+
+class FindingsSide(Vertical):
+    """The findings table, titled with the counts, and the highlighted one in full."""
+
+    def compose(self) -> ComposeResult:
+        yield FindingsTable(id="notify-findings")
+        yield QuietStatic(id="notify-detail")
+
+    @property
+    def table(self) -> FindingsTable:
+        return self.query_one(FindingsTable)
+
+    def show(self, findings: Sequence[Finding]) -> None:
+        """Sync the rows, the title and the detail with ``findings``."""
+        self.table.sync(findings)
+        title = "Findings: " + tally_text(findings)
+        if self.border_title != title:
+            self.border_title = title
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        finding = self.table.highlighted()
+        text = detail(finding) if finding is not None else Text("No finding: the checker is happy.")
+        self.query_one(QuietStatic).show(text, layout=self.table.wide)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_detail()
+
+    def fit(self, *, wide: bool) -> None:
+        """Lay the rows out beside (``wide``) or below the editor; the table re-fits
+        itself when the layout gives it its new width."""
+        table = self.table
+        table.want_wide = wide
+        if table.size.width:
+            table.fit(table.size.width, wide=wide)

@@ -11,15 +11,15 @@ Saving, versions, export, "sent", template and language live in
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.events import Resize
-from textual.widgets import DataTable, Input, Label, Static, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 from textual.widgets.input import Selection as InputSelection
-from textual.widgets.text_area import Selection
 
 from email_crisis.core import apology_lock, assess, lint, notify
 from email_crisis.core.apology_lock import NotifyGate
@@ -31,27 +31,22 @@ from email_crisis.core.lint import Finding, LintContext
 from email_crisis.core.notify import Draft
 
 from .. import keymap_notify
-from ..render import plain
 from ..screens import notify_forms as flows
-from .findings_list import FindingsTable, detail, field_marks, fix_target, tally_text
-from .notify_editor import NotifyEditor
+from .findings_list import FindingsSide, FindingsTable, fix_target
+from .notify_editor import DraftHeader, NotifyEditor, span, status_text
 
 if TYPE_CHECKING:
     from ..screens.workspace import WorkspaceScreen
 
 WIDE = 100
 """From this many columns the findings sit beside the editor, not below it."""
-HEADER_ROWS: tuple[tuple[str, ...], ...] = (
-    ("from_address", "reply_to"),
-    ("subject",),
-    ("preheader",),
-)
-LABELS = {
-    "from_address": "From",
-    "reply_to": "Reply-To",
-    "subject": "Subject",
-    "preheader": "Preheader",
-}
+
+
+def match_case(old: str, new: str) -> str:
+    """``new`` with a capital first letter when the text it replaces had one."""
+    if old[:1].isupper() and new[:1].islower():
+        return new[:1].upper() + new[1:]
+    return new
 
 
 def normalised(fields: dict[str, str]) -> dict[str, str]:
@@ -68,22 +63,16 @@ class NotifyPanel(Vertical):
     BINDINGS = keymap_notify.NOTIFY_PANEL
     DEFAULT_CSS = """
     NotifyPanel { padding: 0 1; }
-    NotifyPanel #notify-head { dock: top; height: auto; }
-    NotifyPanel .notify-row { height: 1; }
-    NotifyPanel .notify-label { width: 11; }
-    NotifyPanel #label-reply_to { width: 10; margin-left: 1; }
-    NotifyPanel .notify-row Input { width: 1fr; }
-    NotifyPanel .notify-problem { height: auto; max-height: 2; display: none; }
-    NotifyPanel #notify-status { height: 1; background: $panel; }
+    NotifyPanel #notify-head { dock: top; }
     NotifyPanel #notify-message { height: auto; display: none; }
     NotifyPanel #notify-work { height: 1fr; }
     NotifyPanel #notify-body { height: 1fr; min-height: 3; }
-    NotifyPanel #notify-side { height: 7; border-top: solid $primary; }
-    NotifyPanel #notify-findings { height: 1fr; }
+    NotifyPanel FindingsSide { height: 7; border-top: solid $primary; }
+    NotifyPanel FindingsSide > FindingsTable { height: 1fr; }
     NotifyPanel #notify-detail { height: 2; }
     NotifyPanel.-wide #notify-work { layout: horizontal; }
-    NotifyPanel.-wide #notify-side {
-        height: 1fr; width: 45%; border-top: none; border-left: solid $primary; padding-left: 1;
+    NotifyPanel.-wide FindingsSide {
+        height: 1fr; width: 45%; border-left: solid $primary; padding-left: 1;
     }
     NotifyPanel.-wide #notify-detail { height: auto; max-height: 8; }
     """
@@ -101,16 +90,16 @@ class NotifyPanel(Vertical):
         self.findings: list[Finding] = []
         self.checks = 0
         """How many checks ran (the latency benchmark watches it)."""
+        self.check_pending = False
+        """A check is queued (tests and the benchmark wait for it to run)."""
         self.stale_from: int | None = None
-        """A newer version that the operator was told about (F2 again saves on top)."""
+        """A newer version a save was refused for (F2 again saves on top of it)."""
+        self._warned: int | None = None
         self.last_export = ""
         self._brand: Brand | None = None
         self._data_exposed: bool | None = None
         self._templates: dict[str, list[str]] = {}
         self._checked: object = None
-        self.check_pending = False
-        """A check is queued (tests and the benchmark wait for it to run)."""
-        self._shown: dict[str, Text] = {}
         self._base_fields: tuple[Draft | None, dict[str, str]] = (None, {})
         self._list_pending = False
 
@@ -120,23 +109,25 @@ class NotifyPanel(Vertical):
         yield Static(id="notify-message")
         with Vertical(id="notify-work"):
             yield NotifyEditor(id="notify-body")
-            with Vertical(id="notify-side"):
-                yield FindingsTable(id="notify-findings")
-                yield Static(id="notify-detail")
-        with Vertical(id="notify-head"):
-            for row in HEADER_ROWS:
-                with Horizontal(classes="notify-row"):
-                    for name in row:
-                        yield Label(LABELS[name], id=f"label-{name}", classes="notify-label")
-                        yield Input(id=f"field-{name}", compact=True, select_on_focus=False)
-                yield Static(id=f"problem-{row[0]}", classes="notify-problem")
-            yield Static(id="notify-status")
+            yield FindingsSide(id="notify-side")
+        yield DraftHeader(id="notify-head")
+
+    def on_mount(self) -> None:
+        self.editor.on_change = self.schedule_check
 
     # -- state ----------------------------------------------------------------------
 
     @property
     def editor(self) -> NotifyEditor:
         return self.query_one(NotifyEditor)
+
+    @property
+    def header(self) -> DraftHeader:
+        return self.query_one(DraftHeader)
+
+    @property
+    def side(self) -> FindingsSide:
+        return self.query_one(FindingsSide)
 
     @property
     def table(self) -> FindingsTable:
@@ -156,7 +147,7 @@ class NotifyPanel(Vertical):
 
     def fields(self) -> dict[str, str]:
         """What the editor holds now, as draft fields."""
-        values = {name: self.query_one(f"#field-{name}", Input).value for name in LABELS}
+        values = self.header.values()
         values.update(template=self.template, language=self.language, body=self.editor.text)
         return values
 
@@ -170,6 +161,7 @@ class NotifyPanel(Vertical):
         return self._unsaved(self.fields())
 
     def _unsaved(self, fields: dict[str, str]) -> bool:
+        """``has_unsaved`` for fields already read."""
         if self.base is None or self.locked:
             return False
         if self._base_fields[0] is not self.base:  # normalised once per loaded version
@@ -225,8 +217,8 @@ class NotifyPanel(Vertical):
             if not self.has_unsaved:
                 self.fill(latest)
                 self.base = latest
-            elif self.stale_from != latest.version:
-                self.stale_from = latest.version
+            elif self._warned != latest.version:  # F2 will be refused, then allowed
+                self._warned = latest.version
                 self.notify(
                     f"{latest.operator} saved version {latest.version} while you were editing;"
                     " your text is kept. F6 lists the versions.",
@@ -239,11 +231,7 @@ class NotifyPanel(Vertical):
 
     def fill(self, draft: Draft) -> None:
         """Put ``draft``'s fields in the editor (the base version is set by the caller)."""
-        for name in LABELS:
-            field = self.query_one(f"#field-{name}", Input)
-            value = getattr(draft, name)
-            if field.value != value:
-                field.value = value
+        self.header.fill(draft)
         self.template, self.language = draft.template, draft.language
         if self.editor.text != draft.body:
             self.editor.load_text(draft.body)
@@ -266,9 +254,6 @@ class NotifyPanel(Vertical):
             widget.disabled = False
 
     # -- checking as the operator types ------------------------------------------------
-
-    def on_mount(self) -> None:
-        self.editor.on_change = self.schedule_check
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()  # the editor already scheduled the check (``on_change``)
@@ -315,75 +300,25 @@ class NotifyPanel(Vertical):
                 self.call_after_refresh(self._show_list)
         if list_now:
             self._show_list()
-        self._show_status(fields)
+        status = status_text(
+            dataclasses.replace(self.base, template=self.template, language=self.language),
+            unsaved=self._unsaved(fields),
+            template_known=self.template in self.templates(self.language),
+            notified_at=self.incident.notified_at,
+            last_export=self.last_export,
+        )
+        self.header.show_status(status)
 
     def _show_list(self) -> None:
         if self._list_pending:
             self._list_pending = False
-            self.table.sync(self.findings)
-            self._show_field_marks()
-            self._show_detail()
-
-    def _show_field_marks(self) -> None:
-        for row in HEADER_ROWS:
-            lines: list[Text] = []
-            for name in row:
-                label, found = field_marks(self.findings, notify.LINT_FIELDS[name], LABELS[name])
-                self._put(f"#label-{name}", label, layout=False)  # fixed width
-                lines += found
-            self._put(f"#problem-{row[0]}", Text("\n").join(lines), layout=True)
-            self.query_one(f"#problem-{row[0]}", Static).display = bool(lines)
-
-    def _show_detail(self) -> None:
-        finding = self.table.highlighted()
-        side = self.query_one("#notify-side")
-        title = "Findings: " + tally_text(self.findings)
-        if side.border_title != title:
-            side.border_title = title
-        text = detail(finding) if finding is not None else Text("No finding: the checker is happy.")
-        self._put("#notify-detail", text, layout=self.has_class("-wide"))
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._show_detail()
-
-    def _show_status(self, fields: dict[str, str]) -> None:
-        assert self.base is not None and self.incident is not None
-        base = self.base
-        parts: list[Text] = []
-        if base.version == 0:
-            parts.append(Text("new draft, not saved (F2)", style="bold yellow"))
-        else:
-            when = format_local(base.saved_at, with_date=False) if base.saved_at else ""
-            parts.append(plain(f"v{base.version} {when} {base.operator or ''}".strip()))
-            if self._unsaved(fields):
-                parts.append(Text("UNSAVED (F2)", style="bold yellow"))
-        missing = "" if self.template in self.templates(self.language) else " (missing)"
-        template = Text("template ").append_text(plain(self.template or "none")).append(missing)
-        parts.append(template.append(" (F7)"))
-        parts.append(Text(f"{flows.LANGUAGE_NAMES.get(self.language, self.language)} (F8)"))
-        if self.incident.notified_at is not None:
-            sent = format_local(self.incident.notified_at, with_date=False)
-            parts.append(Text(f"SENT {sent}", style="green"))
-        elif self.last_export:
-            parts.append(Text(self.last_export, style="green"))
-        self._put("#notify-status", Text(" · ").join(parts), layout=False)  # one line
-
-    def _put(self, selector: str, text: Text, *, layout: bool) -> None:
-        """Update a Static only when its text changed: each update costs a repaint, and
-        one that may change its size costs a layout of the whole screen (~40 ms here)."""
-        if self._shown.get(selector) != text:
-            self._shown[selector] = text
-            self.query_one(selector, Static).update(text, layout=layout)
+            self.side.show(self.findings)
+            self.header.show_findings(self.findings)
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width >= WIDE, "-wide")
-        self.call_after_refresh(self._fit_table)
-
-    def _fit_table(self) -> None:
-        width = self.table.size.width
-        if width:
-            self.table.fit(width, wide=self.has_class("-wide"))
+        wide = event.size.width >= WIDE
+        self.set_class(wide, "-wide")
+        self.side.fit(wide=wide)
 
     # -- jumping and fixing ---------------------------------------------------------
 
@@ -396,32 +331,26 @@ class NotifyPanel(Vertical):
     def jump(self, finding: Finding) -> None:
         """Focus the finding's field and select its span (the cursor at its start)."""
         if finding.field == "body":
-            editor = self.editor
-            editor.focus()
-            start = (finding.line - 1, finding.column - 1)
-            editor.selection = Selection((finding.end_line - 1, finding.end_column - 1), start)
-            editor.scroll_cursor_visible(center=True)
+            self.editor.focus()
+            self.editor.show(finding)
             return
-        name = next(k for k, v in notify.LINT_FIELDS.items() if v == finding.field)
-        field = self.query_one(f"#field-{name}", Input)
+        field = self.header.field(finding.field)
         field.focus()
         field.selection = InputSelection(finding.end, finding.start)
 
-    def _fix_target(self) -> Finding | None:
+    def action_fix(self) -> None:
+        self.check_now(list_now=True)  # the spans must match the text as it is now
         focused = self.screen.focused
         highlighted = self.table.highlighted()
         if isinstance(focused, NotifyEditor):
-            return fix_target(
+            finding = fix_target(
                 self.findings, cursor=focused.cursor_location, highlighted=highlighted
             )
-        if isinstance(focused, Input) and focused.id:
+        elif isinstance(focused, Input) and focused.id:
             field = notify.LINT_FIELDS.get(focused.id.removeprefix("field-"))
-            return fix_target(self.findings, field=field, highlighted=highlighted)
-        return highlighted
-
-    def action_fix(self) -> None:
-        self.check_now(list_now=True)  # the spans must match the text as it is now
-        finding = self._fix_target()
+            finding = fix_target(self.findings, field=field, highlighted=highlighted)
+        else:
+            finding = highlighted
         if finding is None:
             self.notify("No finding to fix: the checker is happy.")
             return
@@ -429,14 +358,14 @@ class NotifyPanel(Vertical):
             self.notify(f"{finding.rule} has no automatic fix: edit the text yourself.")
             return
         if finding.field == "body":
-            start = (finding.line - 1, finding.column - 1)
-            end = (finding.end_line - 1, finding.end_column - 1)
-            self.editor.replace(finding.suggestion, start, end)
+            start, end = span(finding)
+            old = self.editor.get_text_range(start, end)
+            self.editor.replace(match_case(old, finding.suggestion), start, end)
         else:
-            name = next(k for k, v in notify.LINT_FIELDS.items() if v == finding.field)
-            field = self.query_one(f"#field-{name}", Input)
+            field = self.header.field(finding.field)
             value = field.value
-            field.value = value[: finding.start] + finding.suggestion + value[finding.end :]
+            new = match_case(value[finding.start : finding.end], finding.suggestion)
+            field.value = value[: finding.start] + new + value[finding.end :]
         self.check_now()
         self.notify(f"Fixed: {finding.rule}.")
 
@@ -445,13 +374,19 @@ class NotifyPanel(Vertical):
         if not self.findings:
             self.notify("No finding left.")
             return
-        table = self.table
-        current = table.highlighted()
-        index = self.findings.index(current) + 1 if current in self.findings else 0
-        table.move_cursor(row=index % len(self.findings), animate=False)
-        target = table.highlighted()
-        if target is not None:
-            self.jump(target)
+        focused = self.screen.focused
+        current = self.table.highlighted()
+        if isinstance(focused, NotifyEditor) and not focused.shows(current):
+            # From the text: the first finding at or after the cursor.
+            here = focused.cursor_location
+            body = (i for i, f in enumerate(self.findings) if f.field == "body")
+            index = next((i for i in body if span(self.findings[i])[0] >= here), 0)
+        elif current in self.findings:
+            index = (self.findings.index(current) + 1) % len(self.findings)
+        else:
+            index = 0
+        self.table.move_cursor(row=index, animate=False)
+        self.jump(self.findings[index])
 
     # -- actions (the flows live in screens/notify_forms.py) ---------------------------
 
