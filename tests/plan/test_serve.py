@@ -157,9 +157,13 @@ def test_ctrl_c_with_a_browser_still_connected_stops_cleanly(
     asyncio.run(connect_then_interrupt())
     output, _ = process.communicate(timeout=15)
     assert process.returncode == 0, output
-    assert time.monotonic() - started < 8  # not aiohttp's long wait for open sessions
+    # Well under aiohttp's ~23 s wait for open sessions, with room for a loaded machine.
+    assert time.monotonic() - started < 12
     assert "Traceback" not in output
-    assert _app_processes(db) == []  # the session's app was told to quit
+    deadline = time.monotonic() + 5  # the session's app was told to quit; let it finish
+    while _app_processes(db) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _app_processes(db) == []
 
 
 def _app_processes(db: Path) -> list[str]:
