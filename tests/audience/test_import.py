@@ -10,7 +10,7 @@ import pytest
 
 from email_crisis.core import audience
 from email_crisis.core import incidents as ops
-from email_crisis.core.audience_reader import MalformedCsv, UnreadableFile
+from email_crisis.core.audience_sniff import MalformedCsv, UnreadableFile
 from email_crisis.core.domain import Incident
 from email_crisis.core.errors import NotFound, ValidationError
 from email_crisis.core.store import Store

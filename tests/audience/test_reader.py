@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.audience_reader import (
+from email_crisis.core.audience_sniff import (
     COLUMN_NAMES,
     SAMPLE_BYTES,
     AmbiguousColumn,
