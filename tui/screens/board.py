@@ -175,10 +175,8 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(NewIncidentForm(), declared)
 
     def action_acknowledge(self) -> None:
-        incident_id = self.query_one(IncidentTable).highlighted_id()
-        incident = self.incident(incident_id) if incident_id is not None else None
+        incident = self._highlighted()
         if incident is None:
-            self.notify("No incident selected.", severity="warning")
             return
         try:
             ops.acknowledge(self.app.store, incident, operator=self.app.operator)

@@ -86,6 +86,7 @@ class AssessPanel(Horizontal):
         self._changes: dict[str, str] = {}
         self._filling = False
         self.deadlines: list[Text] = []
+        self._suggested: str | None = None
         self._import_cancel: threading.Event | None = None
         self._audience_key: tuple[int, ...] | None = None
         self._audience_text = Text()
@@ -131,6 +132,7 @@ class AssessPanel(Horizontal):
     def show(self, incident: Incident, view: AssessView, override: Override | None) -> None:
         """Render fresh data; fields being edited keep what the operator typed."""
         self._incident, self._override = incident, override
+        self._suggested = view.severity.severity  # of the saved assessment: what F3 takes
         fresh = view.assessment
         if self._base is None or not self._changes or fresh.version != self._base.version:
             if self._changes and self._base is not None and fresh.version != self._base.version:
@@ -305,6 +307,5 @@ class AssessPanel(Horizontal):
         if action == "override_lock":
             return self._incident.kind in assess.LOCKED_KINDS and self._override is None
         if action == "accept_severity":
-            view = assess.decide(self._incident, self._base, self._override, self.app.now())
-            return view.severity.severity != self._incident.severity
+            return self._suggested != self._incident.severity
         return True
