@@ -23,8 +23,8 @@ def build_database(path: Path, open_incidents: int) -> int:
     ``extra`` generated incidents; ``extra`` is chosen so the open ones add up.
     Returns how many open incidents the file really holds.
     """
-    from email_crisis.core import demo
-    from email_crisis.core.store import Store
+    from email_crisis.core.demo import scenes as demo
+    from email_crisis.core.store.database import Store
 
     open_scenes = sum(1 for scene in demo.SCENES if scene.resolved_after is None)
     extra = max(0, open_incidents - open_scenes)

@@ -36,7 +36,7 @@ def _watch(app: Any, table_of: Callable[[], Any], rows: int) -> None:
 
 def ours(db: str, rows: int) -> Any:
     """The real app on the real database, hooked from outside (no app change)."""
-    from email_crisis.core.store import Store
+    from email_crisis.core.store.database import Store
     from email_crisis.tui.app import EmailCrisisApp, stylesheet_path
     from email_crisis.tui.widgets.incident_table import IncidentTable
 

@@ -62,8 +62,9 @@ SELECT lower(email) AS email FROM affected EXCEPT SELECT lower(email) FROM suppr
 CHILD = """\
 import json, sys, time
 from pathlib import Path
-from email_crisis.core import audience, incidents
-from email_crisis.core.store import Store
+from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.own import incidents
+from email_crisis.core.store.database import Store
 folder = Path(sys.argv[1])
 times = {}
 start = time.perf_counter()

@@ -33,8 +33,8 @@ from collections.abc import Callable
 
 from _common import header, table
 
-from email_crisis.core.lint import LintContext, Linter
-from email_crisis.core.lint import tokens as lint_tokens
+from email_crisis.core.notify.lint import LintContext, Linter
+from email_crisis.core.notify.lint import tokens as lint_tokens
 
 FULL_TARGET_MS = 5.0
 RATIO_TARGET = 5.0

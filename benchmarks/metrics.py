@@ -11,7 +11,7 @@ rates takes at most 3x the time the ``sqlite3`` command-line shell takes to
   opens, clicks, spam reports, unsubscribes). They are written once as a JSON array
   with one event per line (a saved webhook stream) and once as CSV with one row per
   event and the same fields.
-- **email-crisis**: ``core.metrics.import_file`` on the JSON file, source detected,
+- **email-crisis**: ``core.monitor.metrics.import_file`` on the JSON file, source detected,
   into a fresh database with one incident: stream, aggregate per hour, check, and
   write the points, the import row and the event in one transaction.
 - **sqlite3 shell**: ``.mode csv`` then ``.import`` of the CSV file into a new table
@@ -86,9 +86,9 @@ def generate(folder: Path, count: int, hours: int, seed: int) -> tuple[Path, Pat
 
 def time_ours(folder: Path, events: Path, run: int) -> tuple[float, int, int]:
     """Seconds for import_file on a fresh database; points stored and records read."""
-    from email_crisis.core import incidents as ops
-    from email_crisis.core.metrics import import_file
-    from email_crisis.core.store import Store
+    from email_crisis.core.monitor.metrics import import_file
+    from email_crisis.core.own import incidents as ops
+    from email_crisis.core.store.database import Store
 
     with Store.open(folder / f"ours-{run}.db") as store:
         incident = ops.declare(store, title="Benchmark", kind="wrong-segment", operator="bench")
@@ -113,10 +113,10 @@ def time_shell(shell: str, folder: Path, rows: Path, run: int) -> tuple[float, i
 
 def timeline_figures(folder: Path) -> list[list[str]]:
     """Reading a 100,000-point timeline (one metric) and the badge."""
-    from email_crisis.core import incidents as ops
-    from email_crisis.core.metrics import badge, points
-    from email_crisis.core.store import Store
-    from email_crisis.core.store_metrics import NewPoint, save_points, timeline, timeline_buckets
+    from email_crisis.core.monitor.metrics import badge, points
+    from email_crisis.core.monitor.store import NewPoint, save_points, timeline, timeline_buckets
+    from email_crisis.core.own import incidents as ops
+    from email_crisis.core.store.database import Store
 
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     step = timedelta(minutes=5)

@@ -4,7 +4,7 @@ Reference (issue 6, item 5): redrawing a 100,000-point timeline after a key pres
 measured with Pilot, takes under 100 ms.
 
 The script imports ``--points`` generated points (a plain ``time,metric,value`` CSV
-through ``core.metrics.import_file``, spread over ``--metrics`` metrics and
+through ``core.monitor.metrics.import_file``, spread over ``--metrics`` metrics and
 ``--days`` days ending now) into one incident of a fresh database in a temporary
 folder. It runs the app headless with ``run_test`` at ``--size``, opens the
 incident and shows the Monitor tab with Pilot. Then, from an idle app, it posts
@@ -72,10 +72,10 @@ def build(db: Path, csv: Path, now: datetime) -> tuple[int, int, float]:
     """A database with one incident detected three days ago and the CSV imported into it.
 
     Returns the incident id, how many points were stored and the import's seconds."""
-    from email_crisis.core import incidents as ops
-    from email_crisis.core.clock import frozen
-    from email_crisis.core.metrics import import_file
-    from email_crisis.core.store import Store
+    from email_crisis.core.base.clock import frozen
+    from email_crisis.core.monitor.metrics import import_file
+    from email_crisis.core.own import incidents as ops
+    from email_crisis.core.store.database import Store
 
     detected = now - timedelta(days=3)
     with Store.open(db, clock=frozen(detected + timedelta(minutes=7))) as store:
@@ -99,8 +99,8 @@ async def measure(
     """Run the app, show the Monitor tab, time each key press until the next paint."""
     from textual import events
 
-    from email_crisis.core.clock import frozen
-    from email_crisis.core.store import Store
+    from email_crisis.core.base.clock import frozen
+    from email_crisis.core.store.database import Store
     from email_crisis.tui.app import EmailCrisisApp
     from email_crisis.tui.widgets import monitor_panel
     from email_crisis.tui.widgets.incident_table import IncidentTable

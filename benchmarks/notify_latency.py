@@ -53,8 +53,8 @@ def _size(text: str) -> tuple[int, int]:
 async def run(words: int, runs: int, size: tuple[int, int], seed: int) -> int:
     from textual import events
 
-    from email_crisis.core import incidents as ops
-    from email_crisis.core.store import Store
+    from email_crisis.core.own import incidents as ops
+    from email_crisis.core.store.database import Store
     from email_crisis.tui.app import EmailCrisisApp
     from email_crisis.tui.widgets.notify_panel import NotifyPanel
 

@@ -34,8 +34,8 @@ LABELS = {
 # a millisecond), so the stamp is the commit time to within that read.
 WRITER = """\
 import sys, time
-from email_crisis.core.incidents import declare
-from email_crisis.core.store import Store
+from email_crisis.core.own.incidents import declare
+from email_crisis.core.store.database import Store
 store = Store.open(sys.argv[1], create=False)
 incident = declare(store, title=sys.argv[2], kind="other", severity="SEV2", operator="writer")
 print(incident.id, f"{time.time():.6f}", flush=True)
@@ -63,7 +63,7 @@ async def write_one(db: Path, title: str) -> tuple[int, float]:
 
 async def measure(db: Path, rows: int, args: argparse.Namespace) -> dict[str, list[float]]:
     """Run the app and time each write until it is on the board."""
-    from email_crisis.core.store import Store
+    from email_crisis.core.store.database import Store
     from email_crisis.tui.app import EmailCrisisApp
     from email_crisis.tui.screens.board import BoardScreen
     from email_crisis.tui.widgets.incident_table import IncidentTable

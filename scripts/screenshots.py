@@ -21,9 +21,9 @@ time.tzset()
 
 from textual.pilot import Pilot  # noqa: E402
 
-from email_crisis.core import demo  # noqa: E402
-from email_crisis.core.clock import frozen  # noqa: E402
-from email_crisis.core.store import Store  # noqa: E402
+from email_crisis.core.base.clock import frozen  # noqa: E402
+from email_crisis.core.demo import scenes as demo  # noqa: E402
+from email_crisis.core.store.database import Store  # noqa: E402
 from email_crisis.tui.app import EmailCrisisApp  # noqa: E402
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)

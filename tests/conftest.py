@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.clock import frozen
-from email_crisis.core.store import Store
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.store.database import Store
 
 # Times are shown in local time; pin it so snapshots and text assertions are stable.
 os.environ["TZ"] = "UTC"

@@ -12,13 +12,12 @@ from textual.app import App, SystemCommand
 from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 
-from email_crisis.core.clock import Clock, utc_now
-from email_crisis.core.errors import CrisisError
-from email_crisis.core.playbooks import Playbook, load_playbook
-from email_crisis.core.store import Store
-
-from . import keymap
-from .screens.board import BoardScreen
+from email_crisis.core.base.clock import Clock, utc_now
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.contain.playbooks import Playbook, load_playbook
+from email_crisis.core.store.database import Store
+from email_crisis.tui import keymap
+from email_crisis.tui.screens.board import BoardScreen
 
 POLL_SECONDS = 0.5
 
@@ -106,13 +105,13 @@ class EmailCrisisApp(App[None]):
 
     def open_incident(self, incident_id: int) -> None:
         """Show the workspace of one incident."""
-        from .screens.workspace import WorkspaceScreen
+        from email_crisis.tui.screens.workspace import WorkspaceScreen
 
         self.push_screen(WorkspaceScreen(incident_id))
 
     def action_help(self) -> None:
         """Show the keys of the focused screen."""
-        from .screens.help import HelpScreen
+        from email_crisis.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return

@@ -20,17 +20,17 @@ from typing import Any
 
 import click
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.board import board_order
-from email_crisis.core.clock import utc_now
-from email_crisis.core.demo import SCENES, populate
-from email_crisis.core.domain import KINDS, Incident
-from email_crisis.core.errors import CrisisError
-from email_crisis.core.settings import org_templates_dir, resolve_db_path, resolve_operator
-from email_crisis.core.store import Store
-from email_crisis.core.templates import shipped_templates_dir
-from email_crisis.core.text import visible
-from email_crisis.core.version import app_version
+from email_crisis.core.base.clock import utc_now
+from email_crisis.core.base.domain import KINDS, Incident
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.settings import org_templates_dir, resolve_db_path, resolve_operator
+from email_crisis.core.base.templates import shipped_templates_dir
+from email_crisis.core.base.text import visible
+from email_crisis.core.base.version import app_version
+from email_crisis.core.demo.scenes import SCENES, populate
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.own.board import board_order
+from email_crisis.core.store.database import Store
 from email_crisis.tui import cli_output as out
 
 PROG = "email-crisis"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from email_crisis.core import audience as core
-from email_crisis.core.domain import Incident
-from email_crisis.core.store import Store
-from email_crisis.core.text import visible
+from email_crisis.core.assess.audience import build as core
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.text import visible
+from email_crisis.core.store.database import Store
 from email_crisis.tui import cli_output as out
 
 

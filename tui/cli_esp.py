@@ -13,9 +13,9 @@ from types import ModuleType
 
 import click
 
-from email_crisis.core import esp as connectors
-from email_crisis.core.errors import CrisisError
-from email_crisis.core.text import visible
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.text import visible
+from email_crisis.core.contain import esp as connectors
 from email_crisis.tui import cli_output as out
 
 ESP_CHOICE = click.Choice(connectors.names(), case_sensitive=False)
@@ -29,7 +29,7 @@ def _stdin_is_terminal() -> bool:
 
 def _creds() -> ModuleType:
     """The credentials module; keyring is imported only by commands that need it."""
-    from email_crisis.core import credentials
+    from email_crisis.core.contain import credentials
 
     return credentials
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import click
 
-from email_crisis.core.domain import KINDS
-from email_crisis.core.lint import (
+from email_crisis.core.base.domain import KINDS
+from email_crisis.core.base.text import visible
+from email_crisis.core.notify.lint import (
     RULES,
     Finding,
     LintConfigError,
@@ -26,8 +27,7 @@ from email_crisis.core.lint import (
     load_config,
     resolve_config_path,
 )
-from email_crisis.core.lint.eml import Draft, UnreadableDraft, read_draft
-from email_crisis.core.text import visible
+from email_crisis.core.notify.lint.eml import Draft, UnreadableDraft, read_draft
 
 EXIT_CLEAN = 0
 EXIT_ERRORS = 1

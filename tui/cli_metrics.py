@@ -20,10 +20,11 @@ from typing import Any
 import click
 from rich.cells import cell_len
 
-from email_crisis.core import caution, thresholds
-from email_crisis.core.clock import format_local, to_iso
-from email_crisis.core.metric_importers import DOC_URLS, SOURCES
-from email_crisis.core.metrics import (
+from email_crisis.core.base.clock import format_local, to_iso
+from email_crisis.core.base.text import visible
+from email_crisis.core.monitor import caution, thresholds
+from email_crisis.core.monitor.importers import DOC_URLS, SOURCES
+from email_crisis.core.monitor.metrics import (
     METRICS,
     WINDOWS,
     add_point,
@@ -35,8 +36,7 @@ from email_crisis.core.metrics import (
     points,
     window_start,
 )
-from email_crisis.core.store_metrics import Point
-from email_crisis.core.text import visible
+from email_crisis.core.monitor.store import Point
 from email_crisis.tui import cli_output as out
 
 HEADERS = ("TIME", "METRIC", "VALUE", "STATUS", "SOURCE", "SUBJECT", "NOTE")
@@ -278,5 +278,6 @@ def thresholds_() -> None:
     lines.append("")
     lines.append("Import formats:")
     for source, url in DOC_URLS.items():
-        lines.append(f"  {source:<10} {url or 'time,metric,value CSV (see core/metrics.py)'}")
+        described = url or "time,metric,value CSV (see core/monitor/metrics.py)"
+        lines.append(f"  {source:<10} {described}")
     _emit(lines)

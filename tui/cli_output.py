@@ -16,13 +16,13 @@ from typing import Any, TypeVar
 import click
 from rich.cells import cell_len
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.clock import format_local, humanize, to_iso
-from email_crisis.core.domain import KINDS, STEP_LABELS, Event, Incident
-from email_crisis.core.errors import ValidationError
-from email_crisis.core.events_text import describe
-from email_crisis.core.store import Statement
-from email_crisis.core.text import visible
+from email_crisis.core.base.clock import format_local, humanize, to_iso
+from email_crisis.core.base.domain import KINDS, STEP_LABELS, Event, Incident
+from email_crisis.core.base.errors import ValidationError
+from email_crisis.core.base.text import visible
+from email_crisis.core.close.events_text import describe
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Statement
 
 ELLIPSIS = "…"
 MIN_TITLE_WIDTH = 12

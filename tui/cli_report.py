@@ -20,11 +20,11 @@ from typing import Any
 
 import click
 
-from email_crisis.core.clock import humanize
-from email_crisis.core.errors import CrisisError
-from email_crisis.core.files import write_private
-from email_crisis.core.report import FORMATS, build_report, render_report, when
-from email_crisis.core.stats import WindowStats, as_json, load_metrics
+from email_crisis.core.base.clock import humanize
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.files import write_private
+from email_crisis.core.close.report import FORMATS, build_report, render_report, when
+from email_crisis.core.close.stats import WindowStats, as_json, load_metrics
 from email_crisis.tui import cli_output as out
 
 INCIDENT_ID = click.IntRange(min=1)
@@ -52,7 +52,7 @@ def _main() -> Any:
 @out.store_options
 def resolve(incident_id: int, summary: str | None, db: str | None, operator: str | None) -> None:
     """Mark an incident resolved (it leaves the board; the report can be written)."""
-    from email_crisis.core.lifecycle import resolve as resolve_incident
+    from email_crisis.core.close.lifecycle import resolve as resolve_incident
 
     cli = _main()
     with cli.opened(db) as store:
@@ -68,7 +68,7 @@ def resolve(incident_id: int, summary: str | None, db: str | None, operator: str
 @out.store_options
 def reopen(incident_id: int, reason: str, db: str | None, operator: str | None) -> None:
     """Open a resolved incident again, with the reason on the record."""
-    from email_crisis.core.lifecycle import reopen as reopen_incident
+    from email_crisis.core.close.lifecycle import reopen as reopen_incident
 
     cli = _main()
     with cli.opened(db) as store:
@@ -199,7 +199,7 @@ def served_console(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--operator", required=True)
     args = parser.parse_args(argv)
-    from email_crisis.core.store import Store
+    from email_crisis.core.store.database import Store
     from email_crisis.tui.app import run_app
 
     try:

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from rich.text import Text
 
-from email_crisis.core.clock import humanize
-from email_crisis.core.domain import STEP_LABELS, STEPS, Incident
-from email_crisis.core.text import visible
+from email_crisis.core.base.clock import humanize
+from email_crisis.core.base.domain import STEP_LABELS, STEPS, Incident
+from email_crisis.core.base.text import visible
 
 SEVERITY_STYLE = {
     "SEV1": "bold reverse red",

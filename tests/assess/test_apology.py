@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from email_crisis.core.assessment import Assessment
-from email_crisis.core.decisions import (
+from email_crisis.core.assess.assessment import Assessment
+from email_crisis.core.assess.decisions import (
     ALLOWED_WITH_OVERRIDE,
     BREACH_NOTICE,
     DO_NOT_SEND,
@@ -15,8 +15,8 @@ from email_crisis.core.decisions import (
     RECOMMENDED,
     apology_decision,
 )
-from email_crisis.core.domain import KINDS
-from email_crisis.core.store_overrides import Override
+from email_crisis.core.assess.override_store import Override
+from email_crisis.core.base.domain import KINDS
 from tests.conftest import FROZEN_NOW
 
 OVERRIDE = Override(

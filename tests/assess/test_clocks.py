@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from email_crisis.core.assessment import Assessment
-from email_crisis.core.breach_rules import (
+from email_crisis.core.assess.assessment import Assessment
+from email_crisis.core.assess.breach_rules import (
     GUIDANCE_NOTICE,
     Obligation,
     add_business_days,
     load_rules,
 )
-from email_crisis.core.decisions import (
+from email_crisis.core.assess.decisions import (
     DUE_SOON,
     NO_DEADLINE,
     NOT_STARTED,

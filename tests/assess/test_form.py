@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from email_crisis.core.assess import FIELDS, apply_changes, field_text, parse_field
-from email_crisis.core.assessment import ANSWER_FIELDS, Assessment, FieldError, cross_check
+from email_crisis.core.assess.assessment import ANSWER_FIELDS, Assessment, FieldError, cross_check
+from email_crisis.core.assess.form import FIELDS, apply_changes, field_text, parse_field
 from tests.conftest import FROZEN_NOW
 
 UTC = timezone.utc

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.breach_rules import (
+from email_crisis.core.assess.breach_rules import (
     RULES_ENV,
     SHIPPED_RULES,
     BreachRulesError,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from email_crisis.core.assessment import Assessment
-from email_crisis.core.decisions import suggested_severity
+from email_crisis.core.assess.assessment import Assessment
+from email_crisis.core.assess.decisions import suggested_severity
 from tests.conftest import FROZEN_NOW
 
 

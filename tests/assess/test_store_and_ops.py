@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import assess
-from email_crisis.core.apology_lock import LOCKED_KINDS, gate, override_lock
-from email_crisis.core.assess import (
+from email_crisis.core.assess import form as assess
+from email_crisis.core.assess.apology_lock import LOCKED_KINDS, gate, override_lock
+from email_crisis.core.assess.decisions import ALLOWED_WITH_OVERRIDE, BREACH_NOTICE, DO_NOT_SEND
+from email_crisis.core.assess.form import (
     AssessmentInvalid,
     StaleAssessment,
     accept_suggested_severity,
@@ -25,12 +26,11 @@ from email_crisis.core.assess import (
     record_imported_count,
     update_assessment,
 )
-from email_crisis.core.clock import frozen
-from email_crisis.core.decisions import ALLOWED_WITH_OVERRIDE, BREACH_NOTICE, DO_NOT_SEND
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import NotFound, StoreError, ValidationError
-from email_crisis.core.store import Store
-from email_crisis.core.store_assess import from_json, save_assessment, to_json
+from email_crisis.core.assess.store import from_json, save_assessment, to_json
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import NotFound, StoreError, ValidationError
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 UTC = timezone.utc

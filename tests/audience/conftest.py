@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.domain import Incident
-from email_crisis.core.settings import DB_ENV, OPERATOR_ENV
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.settings import DB_ENV, OPERATOR_ENV
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 
 WriteFile = Callable[..., Path]
 

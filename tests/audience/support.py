@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from email_crisis.core.audience_reader import AudienceReader, read_file
-from email_crisis.core.store import Store
+from email_crisis.core.assess.audience.reader import AudienceReader, read_file
+from email_crisis.core.store.database import Store
 
 
 def read_all(path: Path | str) -> tuple[AudienceReader, list[str]]:

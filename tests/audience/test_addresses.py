@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from email_crisis.core.audience_sniff import normalise
+from email_crisis.core.assess.audience.sniff import normalise
 
 
 @pytest.mark.parametrize(

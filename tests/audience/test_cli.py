@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from email_crisis.core import audience
-from email_crisis.core import incidents as ops
-from email_crisis.core.clock import frozen
-from email_crisis.core.store import Store
+from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from email_crisis.tui import cli, cli_audience
 from tests.cli.helpers import one_error_line, script
 from tests.conftest import FROZEN_NOW

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import audience
-from email_crisis.core.clock import frozen
-from email_crisis.core.domain import Incident
-from email_crisis.core.store import Store
+from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 from .conftest import WriteFile
@@ -26,8 +26,8 @@ from .support import csv_lines, stored_addresses
 # happens only while the addresses are written, inside the write transaction.
 CHILD = """\
 import sys, time
-from email_crisis.core import audience
-from email_crisis.core.store import Store
+from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.store.database import Store
 
 class Stall:
     read = False

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import audience
-from email_crisis.core import incidents as ops
-from email_crisis.core.audience_sniff import MalformedCsv, UnreadableFile
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import NotFound, ValidationError
-from email_crisis.core.store import Store
+from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.assess.audience.sniff import MalformedCsv, UnreadableFile
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import NotFound, ValidationError
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 
 from .conftest import WriteFile
 from .support import csv_lines, event_log_text, stored_addresses

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.audience_sniff import (
+from email_crisis.core.assess.audience.sniff import (
     COLUMN_NAMES,
     SAMPLE_BYTES,
     AmbiguousColumn,
@@ -21,7 +21,7 @@ from email_crisis.core.audience_sniff import (
     UnknownDelimiter,
     UnreadableFile,
 )
-from email_crisis.core.errors import CrisisError
+from email_crisis.core.base.errors import CrisisError
 
 from .conftest import WriteFile
 from .support import csv_lines, read_all

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from email_crisis.core.domain import Incident
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.store.database import Store
 
 
 def _add_list(store: Store, incident_id: int, role: str) -> int:

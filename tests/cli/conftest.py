@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from email_crisis.core.settings import DB_ENV, OPERATOR_ENV, TEMPLATES_ENV
+from email_crisis.core.base.settings import DB_ENV, OPERATOR_ENV, TEMPLATES_ENV
 from email_crisis.tui import cli
 
 from .helpers import Invoke

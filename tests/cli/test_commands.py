@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.demo import SCENES
-from email_crisis.core.errors import StoreError
-from email_crisis.core.store import NewIncident, Store
+from email_crisis.core.base.errors import StoreError
+from email_crisis.core.demo.scenes import SCENES
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import NewIncident, Store
 
 from .helpers import Invoke
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.schema import APPLICATION_ID
-from email_crisis.core.store import Store
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
+from email_crisis.core.store.schema import APPLICATION_ID
 from email_crisis.tui import cli
 
 from .helpers import Invoke, one_error_line

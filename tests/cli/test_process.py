@@ -9,8 +9,8 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from email_crisis.core.demo import SCENES
-from email_crisis.core.store import NewIncident, Store
+from email_crisis.core.demo.scenes import SCENES
+from email_crisis.core.store.database import NewIncident, Store
 
 from .helpers import one_error_line, script
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.domain import Incident
-from email_crisis.core.playbooks import PLAYBOOK_ENV, Playbook, load_playbook
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.contain.playbooks import PLAYBOOK_ENV, Playbook, load_playbook
+from email_crisis.core.store.database import Store
 from tests.contain.support import at_contain
 
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from email_crisis.core import contain
-from email_crisis.core.contain import STATUSES, TRANSITIONS, ContainAction, StaleAction
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import NotFound, ValidationError
-from email_crisis.core.playbooks import Playbook
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import NotFound, ValidationError
+from email_crisis.core.contain import actions as contain
+from email_crisis.core.contain.actions import STATUSES, TRANSITIONS, ContainAction, StaleAction
+from email_crisis.core.contain.playbooks import Playbook
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 from tests.contain.support import declare, event_types, last_event_id
 from tests.core.support import MovingClock, table

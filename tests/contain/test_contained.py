@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from email_crisis.core import contain
-from email_crisis.core import incidents as ops
-from email_crisis.core.contain import ContainAction
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import StoreError
-from email_crisis.core.playbooks import Playbook
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import StoreError
+from email_crisis.core.contain import actions as contain
+from email_crisis.core.contain.actions import ContainAction
+from email_crisis.core.contain.playbooks import Playbook
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 from tests.contain.support import at_contain, event_types, last_event_id
 from tests.core.support import MovingClock

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.errors import CrisisError
-from email_crisis.core.playbooks import PLAYBOOK_ENV, PlaybookError, load_playbook, parse_built_in
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.contain.playbooks import (
+    PLAYBOOK_ENV,
+    PlaybookError,
+    load_playbook,
+    parse_built_in,
+)
 
 GOOD_ACTION = 'id = "halt-send"\ntitle = "Stop the send"\nowner = "marketing"\nstops_harm = true\n'
 
@@ -175,7 +180,7 @@ def test_built_in_playbook_must_cover_every_kind_and_step() -> None:
     text = f"[steps]\nown = ['marketing']\n[other]\n[[other.actions]]\n{GOOD_ACTION}"
     with pytest.raises(PlaybookError, match="built-in playbook: no section for kind"):
         parse_built_in(text)
-    from email_crisis.core.playbooks import built_in_text
+    from email_crisis.core.contain.playbooks import built_in_text
 
     shipped = built_in_text().replace('monitor = ["deliverability", "marketing"]\n', "")
     with pytest.raises(PlaybookError, match=r"built-in playbook, line \d+: no owners for: monitor"):

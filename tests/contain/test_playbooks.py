@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.domain import KINDS, STEPS
-from email_crisis.core.playbooks import (
+from email_crisis.core.base.domain import KINDS, STEPS
+from email_crisis.core.contain.playbooks import (
     BUILT_IN,
     PLAYBOOK_ENV,
     ROLES,

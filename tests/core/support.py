@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from email_crisis.core.domain import Incident
-from email_crisis.core.schema import APPLICATION_ID, MIGRATIONS
-from email_crisis.core.store import _statements
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.store.database import _statements
+from email_crisis.core.store.schema import APPLICATION_ID, MIGRATIONS
 from tests.conftest import FROZEN_NOW
 
 NOBODY = 65534

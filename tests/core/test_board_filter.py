@@ -1,4 +1,4 @@
-"""The board's order and its filter language (core/board.py)."""
+"""The board's order and its filter language (core/own/board.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from email_crisis.core.board import BoardFilter, FilterError, board_order, parse_filter
+from email_crisis.core.own.board import BoardFilter, FilterError, board_order, parse_filter
 from tests.conftest import FROZEN_NOW
 
 from .support import incident

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from email_crisis.core.clock import format_local, from_iso, frozen, humanize, to_iso, utc_now
+from email_crisis.core.base.clock import format_local, from_iso, frozen, humanize, to_iso, utc_now
 from tests.conftest import FROZEN_NOW
 
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.clock import frozen
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import StaleIncident
-from email_crisis.core.store import Store
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import StaleIncident
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 from .support import table

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import demo
-from email_crisis.core.domain import KINDS, STEPS
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import KINDS, STEPS
+from email_crisis.core.demo import scenes as demo
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 from .support import table

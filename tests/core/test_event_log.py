@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.clock import to_iso
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import NotFound, StoreError
-from email_crisis.core.store import NewIncident, Store
+from email_crisis.core.base.clock import to_iso
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import NotFound, StoreError
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import NewIncident, Store
 from tests.conftest import FROZEN_NOW
 
 from .support import MovingClock, raw, table

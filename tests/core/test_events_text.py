@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.domain import Event, Incident
-from email_crisis.core.events_text import describe
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import Event, Incident
+from email_crisis.core.close.events_text import describe
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 

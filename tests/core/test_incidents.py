@@ -1,4 +1,4 @@
-"""The rules that guard each operator action in core/incidents.py."""
+"""The rules that guard each operator action in core/own/incidents.py."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.domain import KINDS, STEPS, Incident
-from email_crisis.core.errors import ValidationError
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import KINDS, STEPS, Incident
+from email_crisis.core.base.errors import ValidationError
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 

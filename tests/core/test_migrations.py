@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-import email_crisis.core.store as store_module
-from email_crisis.core import incidents as ops
-from email_crisis.core.clock import frozen
-from email_crisis.core.errors import StoreError
-from email_crisis.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from email_crisis.core.store import Store, _statements
+import email_crisis.core.store.database as store_module
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.base.errors import StoreError
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store, _statements
+from email_crisis.core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from tests.conftest import FROZEN_NOW
 
 from .support import build_at_version, raw, table

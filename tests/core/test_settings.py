@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import settings
-from email_crisis.core.settings import (
+from email_crisis.core.base import settings
+from email_crisis.core.base.settings import (
     DB_ENV,
     OPERATOR_ENV,
     TEMPLATES_ENV,

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-import email_crisis.core.store as store_module
-from email_crisis.core import incidents as ops
-from email_crisis.core.clock import frozen
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import (
+import email_crisis.core.store.database as store_module
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import (
     DatabaseCorrupt,
     DatabaseLocked,
     DatabaseReadOnly,
@@ -29,8 +28,9 @@ from email_crisis.core.errors import (
     NotFound,
     StoreError,
 )
-from email_crisis.core.schema import APPLICATION_ID, SCHEMA_VERSION
-from email_crisis.core.store import BUSY_TIMEOUT_MS, Store
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import BUSY_TIMEOUT_MS, Store
+from email_crisis.core.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from tests.conftest import FROZEN_NOW
 
 from .support import NOBODY, as_user, raw, snapshot, table
@@ -448,7 +448,7 @@ def test_data_version_changes_when_another_connection_commits(store: Store, db_p
 
 def test_schema_refuses_unknown_kinds_and_steps(store: Store) -> None:
     """The file itself guards the vocabulary, whoever writes to it."""
-    from email_crisis.core.store import NewIncident
+    from email_crisis.core.store.database import NewIncident
 
     with pytest.raises(StoreError, match="CHECK constraint"):
         store.create_incidents([NewIncident("x", "typo-kind", "SEV3", FROZEN_NOW, "op")])

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.domain import KINDS, Incident
-from email_crisis.core.settings import TEMPLATES_ENV
-from email_crisis.core.statement import draft_statement, statement_template
-from email_crisis.core.templates import (
+from email_crisis.core.base.domain import KINDS, Incident
+from email_crisis.core.base.settings import TEMPLATES_ENV
+from email_crisis.core.base.templates import (
     LANGUAGES,
     TemplateProblem,
     environment,
@@ -19,6 +18,7 @@ from email_crisis.core.templates import (
     render,
     shipped_templates_dir,
 )
+from email_crisis.core.own.statement import draft_statement, statement_template
 from tests.conftest import FROZEN_NOW
 
 from .support import incident

@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-from email_crisis.core.text import clean_block, clean_line, visible
+from email_crisis.core.base.text import clean_block, clean_line, visible
 
 
 @pytest.mark.parametrize(

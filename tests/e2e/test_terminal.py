@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.store import Store
+from email_crisis.core.store.database import Store
 from tests.e2e.tmux import Tmux, tmux_env
 
 pytestmark = pytest.mark.e2e
@@ -102,8 +102,8 @@ def test_every_screen_works_in_other_terminals(
 ) -> None:
     db = tmp_path / "demo.db"
     with Store.open(db) as store:
-        from email_crisis.core import demo
-        from email_crisis.core.clock import utc_now
+        from email_crisis.core.base.clock import utc_now
+        from email_crisis.core.demo import scenes as demo
 
         demo.populate(store, now=utc_now())
     tmux.start([_console_script(), "--db", str(db)], env=tmux_env(term, **extra))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from email_crisis.core import esp
-from email_crisis.core.esp import EspSettings, PlannedRequest, StopTarget
+from email_crisis.core.contain import esp
+from email_crisis.core.contain.esp import EspSettings, PlannedRequest, StopTarget
 
 # Distinctive keys, so a leak is easy to spot in any output or file.
 SECRETS = {

@@ -10,8 +10,8 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-from email_crisis.core.errors import DatabaseLocked
-from email_crisis.core.store import Store
+from email_crisis.core.base.errors import DatabaseLocked
+from email_crisis.core.store.database import Store
 
 from .cases import SECRETS
 from .conftest import Invoke, MemoryKeyring

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import esp_config
-from email_crisis.core.errors import ValidationError
-from email_crisis.core.esp_config import ConfigError, check_base_url, config_path, load
+from email_crisis.core.base.errors import ValidationError
+from email_crisis.core.contain.esp import config as esp_config
+from email_crisis.core.contain.esp.config import ConfigError, check_base_url, config_path, load
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from email_crisis.core import esp
-from email_crisis.core.esp import MASK
+from email_crisis.core.contain import esp
+from email_crisis.core.contain.esp import MASK
 
 from .cases import CASES, IDS, SECRETS, Case, planned_for
 from .fake_server import APIS, RETRY_AFTER, FakeEsp

@@ -10,15 +10,15 @@ import keyring.backends.fail
 import keyring.errors
 import pytest
 
-from email_crisis.core import credentials
-from email_crisis.core.credentials import (
+from email_crisis.core.base.errors import CrisisError, ValidationError
+from email_crisis.core.contain import credentials
+from email_crisis.core.contain.credentials import (
     SERVICE,
     Configured,
     KeyringUnavailable,
     MissingCredentials,
     env_var,
 )
-from email_crisis.core.errors import CrisisError, ValidationError
 
 from .cases import SECRETS
 from .conftest import MemoryKeyring

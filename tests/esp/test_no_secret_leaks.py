@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.report import write_reports
-from email_crisis.core.store import Store
+from email_crisis.core.close.report import write_reports
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 from .cases import SECRETS

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import esp
-from email_crisis.core.errors import CrisisError, ValidationError
-from email_crisis.core.esp import MASK, EspError, EspResult, EspSettings, StopTarget
-from email_crisis.core.esp.mailchimp import data_centre
+from email_crisis.core.base.errors import CrisisError, ValidationError
+from email_crisis.core.contain import esp
+from email_crisis.core.contain.esp import MASK, EspError, EspResult, EspSettings, StopTarget
+from email_crisis.core.contain.esp.mailchimp import data_centre
 
 from .cases import CASES, IDS, SECRETS, Case, settings
 

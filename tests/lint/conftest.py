@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from email_crisis.core.lint import config as lint_config
+from email_crisis.core.notify.lint import config as lint_config
 from email_crisis.tui import cli
 
 Invoke = Callable[..., Result]

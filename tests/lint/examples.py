@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from email_crisis.core.lint import LintContext
+from email_crisis.core.notify.lint import LintContext
 
 OPEN, CLOSE = "⟦", "⟧"
 APOLOGY = LintContext(kind="wrong-content", template_name="apology")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from email_crisis.core.lint import LintContext
+from email_crisis.core.notify.lint import LintContext
 
 from .examples import EN_LONG, EN_OK, FR_LONG, FR_OK, Example, long_subject
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from email_crisis.core.lint import FIELDS, LintContext, Linter, Severity, check, has_errors
+from email_crisis.core.notify.lint import FIELDS, LintContext, Linter, Severity, check, has_errors
 
 APOLOGY = LintContext(kind="wrong-content", template_name="apology")
 EN_OK = "We are sorry: yesterday we sent you the wrong code. Reply to this email with questions."

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from email_crisis.core.lint import LintContext, Linter, parse_config
-from email_crisis.core.lint.cache import ParagraphCache
+from email_crisis.core.notify.lint import LintContext, Linter, parse_config
+from email_crisis.core.notify.lint.cache import ParagraphCache
 
 APOLOGY = LintContext(kind="wrong-content", template_name="t")
 PARAGRAPHS = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.lint.config import CONFIG_ENV
+from email_crisis.core.notify.lint.config import CONFIG_ENV
 
 from .conftest import Invoke
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.lint import (
+from email_crisis.core.notify.lint import (
     LintConfigError,
     LintContext,
     Linter,
@@ -15,7 +15,7 @@ from email_crisis.core.lint import (
     parse_config,
     resolve_config_path,
 )
-from email_crisis.core.lint.config import CONFIG_ENV, DEFAULT_CONFIG
+from email_crisis.core.notify.lint.config import CONFIG_ENV, DEFAULT_CONFIG
 
 APOLOGY = LintContext(kind="wrong-content", template_name="t")
 DRAFT = {"body": "Oops, we are sorry: we sent the wrong code. Reply to this email."}

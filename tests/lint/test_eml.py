@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.lint import LintContext, Linter
-from email_crisis.core.lint.eml import UnreadableDraft, html_to_text, read_draft
+from email_crisis.core.notify.lint import LintContext, Linter
+from email_crisis.core.notify.lint.eml import UnreadableDraft, html_to_text, read_draft
 
 APOLOGY = LintContext(kind="wrong-content", template_name="t")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from email_crisis.core.lint.language import decided, detect, overall, votes
-from email_crisis.core.lint.tokens import tokenize
+from email_crisis.core.notify.lint.language import decided, detect, overall, votes
+from email_crisis.core.notify.lint.tokens import tokenize
 
 
 @pytest.mark.parametrize(

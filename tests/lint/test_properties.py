@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from email_crisis.core.domain import KINDS
-from email_crisis.core.lint import FIELDS, RULES, LintContext, Linter, render_template
-from email_crisis.core.lint.eml import html_to_text
+from email_crisis.core.base.domain import KINDS
+from email_crisis.core.notify.lint import FIELDS, RULES, LintContext, Linter, render_template
+from email_crisis.core.notify.lint.eml import html_to_text
 
 SNIPPETS = [
     "we are sorry",

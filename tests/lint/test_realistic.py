@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from email_crisis.core.lint import LintContext, check
+from email_crisis.core.notify.lint import LintContext, check
 
 GOOD = [
     (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from email_crisis.core.lint import Severity, render_template, sandbox
+from email_crisis.core.notify.lint import Severity, render_template, sandbox
 
 
 def test_a_complete_recipient_renders() -> None:

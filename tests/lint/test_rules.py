@@ -6,8 +6,8 @@ import importlib
 
 import pytest
 
-from email_crisis.core.lint import RULES, LintContext, Linter, parse_config
-from email_crisis.core.lint.rules import FAMILIES, FAMILY_OF
+from email_crisis.core.notify.lint import RULES, LintContext, Linter, parse_config
+from email_crisis.core.notify.lint.rules import FAMILIES, FAMILY_OF
 
 from .examples import EXAMPLES, Example
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from email_crisis.core.lint import LintContext, check
+from email_crisis.core.notify.lint import LintContext, check
 
 APOLOGY = LintContext(kind="wrong-content", template_name="t")
 OK = "We are sorry: we sent the wrong code. Reply to this email."

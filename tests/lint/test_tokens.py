@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from email_crisis.core.lint.tokens import PhraseMatcher, compile_phrase, tokenize
+from email_crisis.core.notify.lint.tokens import PhraseMatcher, compile_phrase, tokenize
 
 
 def spans(phrase: str, text: str) -> list[str]:

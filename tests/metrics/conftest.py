@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.domain import Incident
-from email_crisis.core.settings import DB_ENV, OPERATOR_ENV
-from email_crisis.core.store import Store
-from email_crisis.core.thresholds import ENV as THRESHOLDS_ENV
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.settings import DB_ENV, OPERATOR_ENV
+from email_crisis.core.monitor.thresholds import ENV as THRESHOLDS_ENV
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from email_crisis.tui import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"

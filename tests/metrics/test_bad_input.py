@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import CrisisError, NotFound
-from email_crisis.core.metric_importers import ImportProblem
-from email_crisis.core.metrics import import_file
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import CrisisError, NotFound
+from email_crisis.core.monitor.importers import ImportProblem
+from email_crisis.core.monitor.metrics import import_file
+from email_crisis.core.store.database import Store
 
 from .conftest import fixture
 
@@ -261,7 +261,7 @@ def test_an_unknown_incident_writes_nothing(store: Store) -> None:
 def test_a_failure_inside_the_transaction_rolls_everything_back(
     store: Store, incident: Incident, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import email_crisis.core.store_metrics as store_metrics
+    import email_crisis.core.monitor.store as store_metrics
 
     def explode(*_args: object) -> None:
         raise CrisisError("disk went away")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from email_crisis.core import incidents as ops
-from email_crisis.core import metrics
-from email_crisis.core.store import Store
+from email_crisis.core.monitor import metrics
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.caution import checklist, compare, streak_under, wording
-from email_crisis.core.domain import Incident
-from email_crisis.core.metrics import import_file
-from email_crisis.core.store import Store
-from email_crisis.core.store_metrics import Point
-from email_crisis.core.thresholds import ENV, load
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.monitor.caution import checklist, compare, streak_under, wording
+from email_crisis.core.monitor.metrics import import_file
+from email_crisis.core.monitor.store import Point
+from email_crisis.core.monitor.thresholds import ENV, load
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 
 from .conftest import fixture
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.clock import frozen
-from email_crisis.core.store import Store
-from email_crisis.core.thresholds import ENV
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.monitor.thresholds import ENV
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 
 from .conftest import DETECTED, Invoke, fixture
 

@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from email_crisis.core.domain import Incident
-from email_crisis.core.metric_importers import read_file
-from email_crisis.core.metrics import import_file, points
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.monitor.importers import read_file
+from email_crisis.core.monitor.metrics import import_file, points
+from email_crisis.core.store.database import Store
 
 from .conftest import fixture
 
@@ -242,7 +242,7 @@ def test_the_import_event_records_counts_and_the_file_name_only(
 def test_a_second_export_of_the_same_hour_replaces_it_and_says_so(
     store: Store, incident: Incident
 ) -> None:
-    from email_crisis.core.metrics import describe_import
+    from email_crisis.core.monitor.metrics import describe_import
 
     import_file(store, incident.id, fixture("sparkpost_events.json"), operator="sam")
     report = import_file(store, incident.id, fixture("sparkpost_webhook.json"), operator="sam")

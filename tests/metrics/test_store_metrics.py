@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import ValidationError
-from email_crisis.core.metrics import add_point, badge, import_file, points, status_of
-from email_crisis.core.store import Store
-from email_crisis.core.store_metrics import (
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import ValidationError
+from email_crisis.core.monitor.metrics import add_point, badge, import_file, points, status_of
+from email_crisis.core.monitor.store import (
     LATEST_SQL,
     NewPoint,
     imports,
@@ -24,6 +23,7 @@ from email_crisis.core.store_metrics import (
     timeline,
     timeline_buckets,
 )
+from email_crisis.core.store.database import Store
 
 from .conftest import FIXTURES, fixture
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-import email_crisis.core.metric_importers._common as common
-from email_crisis.core.metric_importers import ImportProblem, sendgrid
-from email_crisis.core.metric_importers._common import json_records
+import email_crisis.core.monitor.importers._common as common
+from email_crisis.core.monitor.importers import ImportProblem, sendgrid
+from email_crisis.core.monitor.importers._common import json_records
 
 from .conftest import fixture
 

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.metrics import METRICS
-from email_crisis.core.thresholds import ENV, ThresholdsProblem, load, parse_file, shipped_path
+from email_crisis.core.monitor.metrics import METRICS
+from email_crisis.core.monitor.thresholds import (
+    ENV,
+    ThresholdsProblem,
+    load,
+    parse_file,
+    shipped_path,
+)
 
 
 @pytest.mark.parametrize(

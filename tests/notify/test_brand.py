@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.brand import (
+from email_crisis.core.notify.brand import (
     BRAND_ENV,
     DEFAULTS_PATH,
     BrandError,

@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import pytest
 
-from email_crisis.core import notify
-from email_crisis.core.apology_lock import override_lock
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import NotFound, ValidationError
-from email_crisis.core.store import Store
+from email_crisis.core.assess.apology_lock import override_lock
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import NotFound, ValidationError
+from email_crisis.core.notify import drafts as notify
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 SECRET_BODY = (

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import notify
-from email_crisis.core.apology_lock import override_lock
-from email_crisis.core.brand import Brand, load_brand
-from email_crisis.core.domain import Incident
-from email_crisis.core.email_export import is_no_reply
-from email_crisis.core.errors import NotFound, StaleIncident, ValidationError
-from email_crisis.core.store import Store
+from email_crisis.core.assess.apology_lock import override_lock
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import NotFound, StaleIncident, ValidationError
+from email_crisis.core.notify import drafts as notify
+from email_crisis.core.notify.brand import Brand, load_brand
+from email_crisis.core.notify.export import is_no_reply
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 from .support import FakeFinding, write

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import notify
-from email_crisis.core.brand import Brand, load_brand
-from email_crisis.core.email_export import blocks
-from email_crisis.core.store_notify import Draft
-from email_crisis.core.templates import LANGUAGES
+from email_crisis.core.base.templates import LANGUAGES
+from email_crisis.core.notify import drafts as notify
+from email_crisis.core.notify.brand import Brand, load_brand
+from email_crisis.core.notify.export import blocks
+from email_crisis.core.notify.store import Draft
 
 from .support import write
 

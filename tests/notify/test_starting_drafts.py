@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from email_crisis.core import notify
-from email_crisis.core.apology_lock import LOCKED_KINDS, NotifyGate, gate, override_lock
-from email_crisis.core.brand import Brand
-from email_crisis.core.domain import KINDS, Incident
-from email_crisis.core.email_export import is_no_reply
-from email_crisis.core.errors import ValidationError
-from email_crisis.core.store import Store
-from email_crisis.core.templates import LANGUAGES, TemplateProblem, shipped_templates_dir
+from email_crisis.core.assess.apology_lock import LOCKED_KINDS, NotifyGate, gate, override_lock
+from email_crisis.core.base.domain import KINDS, Incident
+from email_crisis.core.base.errors import ValidationError
+from email_crisis.core.base.templates import LANGUAGES, TemplateProblem, shipped_templates_dir
+from email_crisis.core.notify import drafts as notify
+from email_crisis.core.notify.brand import Brand
+from email_crisis.core.notify.export import is_no_reply
+from email_crisis.core.store.database import Store
 from tests.core.support import incident
 
 from .support import write
@@ -50,7 +50,7 @@ FIRST_PARAGRAPH = {
 @pytest.fixture(scope="module")
 def linter() -> Any:
     """One rule checker for the module (it compiles its word lists once)."""
-    engine = pytest.importorskip("email_crisis.core.lint.engine")
+    engine = pytest.importorskip("email_crisis.core.notify.lint.engine")
     return engine.Linter()
 
 
@@ -184,7 +184,7 @@ def test_a_broken_starting_draft_is_a_template_problem(
 def test_starting_drafts_pass_the_rule_checker(
     kind: str, language: str, brand: Brand, linter: Any
 ) -> None:
-    model = pytest.importorskip("email_crisis.core.lint.model")
+    model = pytest.importorskip("email_crisis.core.notify.lint.model")
     draft = start(kind, language, brand)
     fields = {
         notify.LINT_FIELDS[name]: value

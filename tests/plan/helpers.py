@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 
 from click.testing import Result
 
-from email_crisis.core import incidents as ops
-from email_crisis.core import lifecycle, plan
-from email_crisis.core.domain import Incident
-from email_crisis.core.statement import draft_statement
-from email_crisis.core.store import Store
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.close import lifecycle
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.own.statement import draft_statement
+from email_crisis.core.plan import tasks as plan
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 Invoke = Callable[..., Result]

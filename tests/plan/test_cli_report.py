@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import pytest
 
-from email_crisis.core.store import Store
+from email_crisis.core.store.database import Store
 from email_crisis.tui import cli_report
 
 from .helpers import Invoke, build_history

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import lifecycle
-from email_crisis.core.clock import frozen
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import StaleIncident, ValidationError
-from email_crisis.core.plan import add_task
-from email_crisis.core.store import Store
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import StaleIncident, ValidationError
+from email_crisis.core.close import lifecycle
+from email_crisis.core.plan.tasks import add_task
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import plan
-from email_crisis.core.clock import frozen
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import NotFound, ValidationError
-from email_crisis.core.store import Store
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import NotFound, ValidationError
+from email_crisis.core.plan import tasks as plan
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 from .helpers import H, M, advance_step
@@ -196,7 +196,7 @@ def test_overdue_is_open_and_past_due(store: Store, declared: Incident) -> None:
 
 
 def test_overdue_counts_skip_resolved_incidents(store: Store, declared: Incident) -> None:
-    from email_crisis.core.lifecycle import resolve
+    from email_crisis.core.close.lifecycle import resolve
 
     _add(store, declared, due_at=FROZEN_NOW - H)
     resolve(store, declared, "sam")

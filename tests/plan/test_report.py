@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core import lifecycle, report
-from email_crisis.core.errors import NotFound
-from email_crisis.core.settings import TEMPLATES_ENV
-from email_crisis.core.store import Store
-from email_crisis.core.templates import TemplateProblem
+from email_crisis.core.base.errors import NotFound
+from email_crisis.core.base.settings import TEMPLATES_ENV
+from email_crisis.core.base.templates import TemplateProblem
+from email_crisis.core.close import lifecycle, report
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 from .helpers import build_history
@@ -160,7 +160,7 @@ def test_missing_step_modules_become_not_recorded(
 
 
 def test_a_saved_assessment_shows_as_impact(store: Store, history: tuple[int, int]) -> None:
-    assess = pytest.importorskip("email_crisis.core.assess")
+    assess = pytest.importorskip("email_crisis.core.assess.form")
     full, _ = history
     incident = store.get_incident(full)
     assess.update_assessment(store, incident, {"affected_count": "1200"}, operator="priya")
@@ -177,8 +177,8 @@ def test_an_unknown_incident_is_not_found(store: Store) -> None:
 
 
 def test_the_apology_as_sent_is_the_exported_version(store: Store) -> None:
-    notify = pytest.importorskip("email_crisis.core.notify")
-    store_notify = pytest.importorskip("email_crisis.core.store_notify")
+    notify = pytest.importorskip("email_crisis.core.notify.drafts")
+    store_notify = pytest.importorskip("email_crisis.core.notify.store")
     incident = ops.declare(store, title="Wrong price", kind="wrong-content", operator="sam")
     first = notify.save_draft(
         store,
@@ -207,7 +207,7 @@ def test_the_apology_as_sent_is_the_exported_version(store: Store) -> None:
 
 
 def test_monitoring_shows_the_latest_values(store: Store) -> None:
-    metrics = pytest.importorskip("email_crisis.core.metrics")
+    metrics = pytest.importorskip("email_crisis.core.monitor.metrics")
     incident = ops.declare(store, title="Bounces", kind="other", operator="sam")
     metrics.add_point(
         store, incident.id, metric="bounce_rate", at=FROZEN_NOW, value="0.4", operator="sam"
@@ -221,7 +221,7 @@ def test_monitoring_shows_the_latest_values(store: Store) -> None:
 def test_a_broken_suggestions_file_does_not_stop_the_report(
     store: Store, history: tuple[int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from email_crisis.core.plan import SUGGESTIONS_ENV
+    from email_crisis.core.plan.tasks import SUGGESTIONS_ENV
 
     broken = tmp_path / "broken.toml"
     broken.write_text("[roles\n", encoding="utf-8")

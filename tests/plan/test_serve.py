@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.clock import frozen
-from email_crisis.core.demo import populate
-from email_crisis.core.settings import TEMPLATES_ENV
-from email_crisis.core.store import Store
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.base.settings import TEMPLATES_ENV
+from email_crisis.core.demo.scenes import populate
+from email_crisis.core.store.database import Store
 from tests.cli.helpers import script
 from tests.conftest import FROZEN_NOW
 

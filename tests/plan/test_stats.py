@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core import lifecycle, stats
-from email_crisis.core.store import Store
-from email_crisis.core.store_plan import IncidentTimes, incident_times
+from email_crisis.core.close import lifecycle, stats
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.plan.store import IncidentTimes, incident_times
+from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 from .helpers import Moving

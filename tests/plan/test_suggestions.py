@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import plan
-from email_crisis.core.domain import KINDS
+from email_crisis.core.base.domain import KINDS
+from email_crisis.core.plan import tasks as plan
 
 GOOD = """
 [roles]
@@ -50,7 +50,7 @@ def test_no_apology_task_is_suggested_for_a_suppression_list_send() -> None:
 
 
 def test_the_roles_include_the_playbook_roles() -> None:
-    playbooks = pytest.importorskip("email_crisis.core.playbooks")
+    playbooks = pytest.importorskip("email_crisis.core.contain.playbooks")
     assert set(playbooks.ROLES) <= set(plan.load_suggestions().roles)
 
 

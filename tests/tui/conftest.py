@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import demo
-from email_crisis.core.clock import frozen
-from email_crisis.core.store import Store
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.demo import scenes as demo
+from email_crisis.core.store.database import Store
 from email_crisis.tui.app import EmailCrisisApp
 from tests.conftest import FROZEN_NOW
 

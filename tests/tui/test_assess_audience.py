@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import audience
-from email_crisis.core import incidents as ops
-from email_crisis.core.store import Store
+from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.assess_panel import AssessPanel

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from email_crisis.core import apology_lock, assess
-from email_crisis.core import incidents as ops
-from email_crisis.core.store import Store
+from email_crisis.core.assess import apology_lock
+from email_crisis.core.assess import form as assess
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.board import BoardScreen
 from email_crisis.tui.screens.forms import PromptForm
 from email_crisis.tui.screens.workspace import WorkspaceScreen

@@ -5,9 +5,10 @@ from __future__ import annotations
 import stat
 from datetime import timedelta
 
-from email_crisis.core import incidents as ops
-from email_crisis.core import metrics, plan
-from email_crisis.core.store import Store
+from email_crisis.core.monitor import metrics
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.plan import tasks as plan
+from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.board import board_flags
 from email_crisis.tui.screens.forms import PromptForm
 from email_crisis.tui.widgets.incident_table import IncidentTable

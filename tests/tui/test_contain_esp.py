@@ -9,9 +9,9 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-from email_crisis.core import contain
-from email_crisis.core import incidents as ops
-from email_crisis.core.store import Store
+from email_crisis.core.contain import actions as contain
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.esp_run import EspConfirm
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 from email_crisis.tui.widgets.contain_panel import ActionTable

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 
-from email_crisis.core.store import Store
+from email_crisis.core.store.database import Store
 from email_crisis.tui import keymap
 from email_crisis.tui.screens.board import BoardScreen
 from email_crisis.tui.screens.help import HelpScreen

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from email_crisis.core.store import Store
+from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.board import BoardScreen
 from email_crisis.tui.screens.forms import NewIncidentForm, PromptForm
 from email_crisis.tui.screens.workspace import WorkspaceScreen

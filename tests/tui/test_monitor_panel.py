@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from email_crisis.core import assess, metrics
-from email_crisis.core import incidents as ops
-from email_crisis.core.clock import frozen
-from email_crisis.core.metrics import points
-from email_crisis.core.store import Store
-from email_crisis.core.thresholds import load
+from email_crisis.core.assess import form as assess
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.monitor import metrics
+from email_crisis.core.monitor.metrics import points
+from email_crisis.core.monitor.thresholds import load
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.forms import ChoiceMenu
 from email_crisis.tui.screens.monitor_forms import PointForm
 from email_crisis.tui.screens.workspace import WorkspaceScreen
@@ -432,7 +433,7 @@ def test_window_bounds() -> None:
 
 
 def test_section_texts(store: Store, tmp_path: Path) -> None:
-    from email_crisis.core import caution
+    from email_crisis.core.monitor import caution
 
     incident_id = _incident(store, tmp_path)
     incident = store.get_incident(incident_id)

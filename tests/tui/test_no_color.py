@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.filter import Monochrome, NoColor
 
-from email_crisis.core.store import Store
+from email_crisis.core.store.database import Store
 from tests.tui.conftest import AppFactory, screen_text
 
 

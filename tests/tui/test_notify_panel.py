@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from email_crisis.core import apology_lock, audience, notify
-from email_crisis.core import incidents as ops
-from email_crisis.core.clock import frozen
-from email_crisis.core.domain import Incident
-from email_crisis.core.store import Store
+from email_crisis.core.assess import apology_lock
+from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.notify import drafts as notify
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 from email_crisis.tui.screens.notify_preview import NotifyPreview, html_to_text
 from email_crisis.tui.screens.workspace import WorkspaceScreen
@@ -74,7 +76,7 @@ async def _set_body(pilot, panel: NotifyPanel, text: str) -> None:  # type: igno
 
 
 def test_underlines_split_multi_line_spans_and_mark_empty_ones() -> None:
-    from email_crisis.core.lint import Finding, Severity
+    from email_crisis.core.notify.lint import Finding, Severity
 
     def finding(line: int, col: int, end_line: int, end_col: int) -> Finding:
         return Finding("humor", Severity.WARNING, "body", 0, 0, line, col, end_line, end_col, "m")

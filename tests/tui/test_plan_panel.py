@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core import incidents as ops
-from email_crisis.core import plan
-from email_crisis.core.clock import frozen
-from email_crisis.core.domain import Incident
-from email_crisis.core.store import Store
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.plan import tasks as plan
+from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 from email_crisis.tui.screens.plan_forms import OwnerForm, TaskForm, menu_choices
 from email_crisis.tui.screens.workspace import PANELS, WorkspaceScreen

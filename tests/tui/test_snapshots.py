@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from email_crisis.core.store import Store
+from email_crisis.core.store.database import Store
 from tests.tui.conftest import AppFactory
 
 SIZES = [(80, 24), (120, 40)]

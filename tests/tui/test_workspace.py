@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.clock import frozen
-from email_crisis.core.store import Store
+from email_crisis.core.base.clock import frozen
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.forms import SeverityForm
 from email_crisis.tui.screens.statement import StatementEditor
 from email_crisis.tui.screens.workspace import WorkspaceScreen

@@ -11,12 +11,13 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from email_crisis.core import assess, audience
-from email_crisis.core.errors import CrisisError
-from email_crisis.core.store import Store
+from email_crisis.core.assess import form as assess
+from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.store.database import Store
 
 if TYPE_CHECKING:
-    from ..widgets.assess_panel import AssessPanel
+    from email_crisis.tui.widgets.assess_panel import AssessPanel
 
 ROLE_CHOICES = [
     ("affected", "The affected recipients (the send's export from the ESP)"),
@@ -26,7 +27,7 @@ ROLE_CHOICES = [
 
 def start_import(panel: AssessPanel) -> None:
     """Ask what kind of list and which file, then import it in a worker."""
-    from .forms import ChoiceMenu, PromptForm
+    from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 
     app = panel.app
 
@@ -91,7 +92,7 @@ def _run(panel: AssessPanel, path: Path, role: str) -> None:
 
 def export(panel: AssessPanel) -> None:
     """Ask where to write the audience CSV, then write it (refused when not allowed)."""
-    from .forms import PromptForm
+    from email_crisis.tui.screens.forms import PromptForm
 
     app = panel.app
     incident = panel.screen.incident

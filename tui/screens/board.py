@@ -11,18 +11,19 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from email_crisis.core import incidents as ops
-from email_crisis.core import lifecycle, metrics, plan, report, stats
-from email_crisis.core.board import BoardFilter, FilterError, board_order, parse_filter
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import CrisisError, StaleIncident
-
-from .. import keymap
-from ..widgets.board_stats import stats_table
-from ..widgets.incident_table import IncidentTable
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import CrisisError, StaleIncident
+from email_crisis.core.close import lifecycle, report, stats
+from email_crisis.core.monitor import metrics
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.own.board import BoardFilter, FilterError, board_order, parse_filter
+from email_crisis.core.plan import tasks as plan
+from email_crisis.tui import keymap
+from email_crisis.tui.widgets.board_stats import stats_table
+from email_crisis.tui.widgets.incident_table import IncidentTable
 
 if TYPE_CHECKING:
-    from ..app import EmailCrisisApp
+    from email_crisis.tui.app import EmailCrisisApp
 
 AGE_TICK_SECONDS = 30
 
@@ -164,7 +165,7 @@ class BoardScreen(Screen[None]):
             self.app.open_incident(int(event.row_key.value))
 
     def action_new_incident(self) -> None:
-        from .forms import NewIncidentForm
+        from email_crisis.tui.screens.forms import NewIncidentForm
 
         def declared(incident_id: int | None) -> None:
             if incident_id is not None:
@@ -196,7 +197,7 @@ class BoardScreen(Screen[None]):
         return incident
 
     def action_close_incident(self) -> None:
-        from .forms import PromptForm
+        from email_crisis.tui.screens.forms import PromptForm
 
         incident = self._highlighted()
         if incident is None:

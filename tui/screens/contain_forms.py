@@ -8,10 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
-from email_crisis.core.playbooks import ROLES
-
-from ..render import title_text
-from .forms import _Form
+from email_crisis.core.contain.playbooks import ROLES
+from email_crisis.tui.render import title_text
+from email_crisis.tui.screens.forms import _Form
 
 RoleSubmit = Callable[[str | None, str, str], "str | None"]
 """(role or None, text, extra text) -> an error message, or None when saved."""

@@ -16,16 +16,16 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from email_crisis.core import contain, credentials, esp
-from email_crisis.core.contain import ContainAction
-from email_crisis.core.errors import CrisisError
-from email_crisis.core.esp import PlannedRequest, StopTarget
-
-from .. import keymap
-from ..render import plain
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.contain import actions as contain
+from email_crisis.core.contain import credentials, esp
+from email_crisis.core.contain.actions import ContainAction
+from email_crisis.core.contain.esp import PlannedRequest, StopTarget
+from email_crisis.tui import keymap
+from email_crisis.tui.render import plain
 
 if TYPE_CHECKING:
-    from ..app import EmailCrisisApp
+    from email_crisis.tui.app import EmailCrisisApp
 
 
 def esp_choices(preferred: str | None) -> list[tuple[str, str]]:
@@ -75,7 +75,7 @@ def run_through_esp(
     app: EmailCrisisApp, action: ContainAction, refresh: Callable[[], None]
 ) -> None:
     """Walk the operator from choosing the connector to the recorded result."""
-    from .forms import ChoiceMenu, PromptForm
+    from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 
     def chosen(choice: object) -> None:
         if not isinstance(choice, str):

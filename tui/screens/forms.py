@@ -16,15 +16,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from email_crisis.core import incidents as ops
-from email_crisis.core.domain import KINDS, SEVERITIES
-from email_crisis.core.errors import CrisisError
-
-from .. import keymap
-from ..render import title_text
+from email_crisis.core.base.domain import KINDS, SEVERITIES
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.own import incidents as ops
+from email_crisis.tui import keymap
+from email_crisis.tui.render import title_text
 
 if TYPE_CHECKING:
-    from ..app import EmailCrisisApp
+    from email_crisis.tui.app import EmailCrisisApp
 
 Submit = Callable[[str], str | None]
 """Performs the write; returns an error message to show, or None when done."""

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from .. import keymap
+from email_crisis.tui import keymap
 
 
 class HelpScreen(ModalScreen[None]):

@@ -2,7 +2,7 @@
 
 The time is typed in local time, as the app shows times (an offset may be added).
 Checks on the value (a rate between 0% and 100%, a known level, a whole count) are
-``core.metrics.add_point``'s; this form only shows its message and keeps what was
+``core.monitor.metrics.add_point``'s; this form only shows its message and keeps what was
 typed.
 """
 
@@ -15,11 +15,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
-from email_crisis.core.assessment import FieldError, datetime_parser
-from email_crisis.core.clock import local
-from email_crisis.core.metrics import METRICS, metric_label
-
-from .forms import _Form
+from email_crisis.core.assess.assessment import FieldError, datetime_parser
+from email_crisis.core.base.clock import local
+from email_crisis.core.monitor.metrics import METRICS, metric_label
+from email_crisis.tui.screens.forms import _Form
 
 PointSubmit = Callable[[str, datetime, str, str], "str | None"]
 """(metric id, time in UTC, value as typed, note) -> an error message, or None when saved."""

@@ -11,21 +11,22 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from email_crisis.core import audience, notify, store_audience
-from email_crisis.core.clock import format_local
-from email_crisis.core.domain import Incident
-from email_crisis.core.email_export import address_problem
-from email_crisis.core.errors import CrisisError
-from email_crisis.core.lint import Finding, Severity
-from email_crisis.core.notify import Draft, StaleDraft
-from email_crisis.core.store import Store
-
-from ..render import ellipsize, plain
-from ..widgets.notify_editor import LANGUAGE_NAMES
-from .forms import ChoiceMenu, PromptForm
+from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.assess.audience import store as store_audience
+from email_crisis.core.base.clock import format_local
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.notify import drafts as notify
+from email_crisis.core.notify.drafts import Draft, StaleDraft
+from email_crisis.core.notify.export import address_problem
+from email_crisis.core.notify.lint import Finding, Severity
+from email_crisis.core.store.database import Store
+from email_crisis.tui.render import ellipsize, plain
+from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
+from email_crisis.tui.widgets.notify_editor import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
-    from ..widgets.notify_panel import NotifyPanel
+    from email_crisis.tui.widgets.notify_panel import NotifyPanel
 
 EXPORTS_FOLDER = "exports"
 
@@ -125,7 +126,7 @@ def save(panel: NotifyPanel) -> None:
 
 def preview(panel: NotifyPanel) -> None:
     """F3: render the editor's content for a sample recipient and show it."""
-    from .notify_preview import NotifyPreview, preview_text
+    from email_crisis.tui.screens.notify_preview import NotifyPreview, preview_text
 
     if panel.incident is None or panel.base is None:
         return

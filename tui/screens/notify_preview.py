@@ -18,10 +18,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from email_crisis.core.notify import RenderedEmail
-
-from .. import keymap_notify
-from ..render import plain
+from email_crisis.core.notify.drafts import RenderedEmail
+from email_crisis.tui import keymap_notify
+from email_crisis.tui.render import plain
 
 _BLOCKS = frozenset(
     {"p", "div", "table", "tr", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}

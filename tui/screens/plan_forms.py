@@ -2,7 +2,7 @@
 
 Like every form, they keep what was typed when the write is refused, so a bad
 due time or a stale task never loses the operator's input. Compact fields keep
-the whole form inside 80x24. Every change goes through ``core.plan`` and
+the whole form inside 80x24. Every change goes through ``core.plan.tasks`` and
 ``screen.write``, so it becomes an event and a stale edit is reported.
 """
 
@@ -15,21 +15,20 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
-from email_crisis.core import plan
-from email_crisis.core.clock import format_local
-from email_crisis.core.domain import Incident
-from email_crisis.core.plan import PlanTask
-
-from ..render import ellipsize, plain
-from ..widgets.plan_panel import PlanPanel, article
-from .forms import ChoiceMenu, PromptForm, _Form
+from email_crisis.core.base.clock import format_local
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.plan import tasks as plan
+from email_crisis.core.plan.tasks import PlanTask
+from email_crisis.tui.render import ellipsize, plain
+from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm, _Form
+from email_crisis.tui.widgets.plan_panel import PlanPanel, article
 
 DUE_HINT = "Due: 4h, 90m, 2d or 2026-11-28 14:00 (local time); empty for none"
 
 
 @dataclass(frozen=True)
 class TaskInput:
-    """What the operator typed in the new-task form (validated by ``core.plan``)."""
+    """What the operator typed in the new-task form (validated by ``core.plan.tasks``)."""
 
     title: str
     kind: str
@@ -398,7 +397,7 @@ class PlanActions:
             self._report(error)
             return
         self.panel.tell("Plan finished. Step 5, Notify, is next.")
-        from .workspace import PANELS
+        from email_crisis.tui.screens.workspace import PANELS
 
         if "notify" in PANELS:
             self.panel.screen.action_show_tab("notify")

@@ -10,15 +10,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Select, Static, TextArea
 
-from email_crisis.core.domain import Incident
-from email_crisis.core.statement import draft_statement
-from email_crisis.core.templates import LANGUAGES, TemplateProblem
-
-from .. import keymap
-from .forms import Submit
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.templates import LANGUAGES, TemplateProblem
+from email_crisis.core.own.statement import draft_statement
+from email_crisis.tui import keymap
+from email_crisis.tui.screens.forms import Submit
 
 if TYPE_CHECKING:
-    from ..app import EmailCrisisApp
+    from email_crisis.tui.app import EmailCrisisApp
 
 
 class StatementEditor(ModalScreen[bool]):

@@ -9,24 +9,23 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Input, TabbedContent, TabPane, Tabs, TextArea
 
-from email_crisis.core import contain
-from email_crisis.core import incidents as ops
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import CrisisError, NotFound, StaleIncident
-
-from .. import keymap, keymap_monitor, keymap_notify, keymap_plan
-from ..widgets.assess_panel import AssessPanel
-from ..widgets.contain_panel import ContainPanel
-from ..widgets.event_log import EventLog
-from ..widgets.incident_header import IncidentHeader
-from ..widgets.monitor_panel import MonitorPanel
-from ..widgets.notify_panel import NotifyPanel
-from ..widgets.own_panel import OwnPanel
-from ..widgets.plan_panel import PlanPanel
-from ..widgets.step_panel import StepPanel
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import CrisisError, NotFound, StaleIncident
+from email_crisis.core.contain import actions as contain
+from email_crisis.core.own import incidents as ops
+from email_crisis.tui import keymap, keymap_monitor, keymap_notify, keymap_plan
+from email_crisis.tui.widgets.assess_panel import AssessPanel
+from email_crisis.tui.widgets.contain_panel import ContainPanel
+from email_crisis.tui.widgets.event_log import EventLog
+from email_crisis.tui.widgets.incident_header import IncidentHeader
+from email_crisis.tui.widgets.monitor_panel import MonitorPanel
+from email_crisis.tui.widgets.notify_panel import NotifyPanel
+from email_crisis.tui.widgets.own_panel import OwnPanel
+from email_crisis.tui.widgets.plan_panel import PlanPanel
+from email_crisis.tui.widgets.step_panel import StepPanel
 
 if TYPE_CHECKING:
-    from ..app import EmailCrisisApp
+    from email_crisis.tui.app import EmailCrisisApp
 
 CLOCK_TICK_SECONDS = 15
 
@@ -185,7 +184,7 @@ class WorkspaceScreen(Screen[None]):
                 lambda i: ops.set_commander(self.app.store, i, name, operator=self.app.operator)
             )
 
-        from .forms import PromptForm
+        from email_crisis.tui.screens.forms import PromptForm
 
         now = f"Now: {self.incident.commander}. " if self.incident.commander else "Nobody yet. "
         label = now + "Who leads the response? (name or handle)"
@@ -201,7 +200,7 @@ class WorkspaceScreen(Screen[None]):
                 lambda i: ops.set_severity(self.app.store, i, value, operator=self.app.operator)
             )
 
-        from .forms import SeverityForm
+        from email_crisis.tui.screens.forms import SeverityForm
 
         self.app.push_screen(SeverityForm(self.incident.severity, submit))
 
@@ -214,7 +213,7 @@ class WorkspaceScreen(Screen[None]):
                 lambda i: ops.write_statement(self.app.store, i, body, operator=self.app.operator)
             )
 
-        from .statement import StatementEditor
+        from email_crisis.tui.screens.statement import StatementEditor
 
         statements = self.app.store.statements(self.incident_id)
         latest = statements[-1].body if statements else None

@@ -10,16 +10,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, ProgressBar, Static
 
-from email_crisis.core import assess, audience
-from email_crisis.core.assess import FIELDS, AssessView, FieldError
-from email_crisis.core.domain import Incident
-from email_crisis.core.store_overrides import Override
-
-from .. import keymap
-from ..render import plain, severity
+from email_crisis.core.assess import form as assess
+from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.assess.form import FIELDS, AssessView, FieldError
+from email_crisis.core.assess.override_store import Override
+from email_crisis.core.base.domain import Incident
+from email_crisis.tui import keymap
+from email_crisis.tui.render import plain, severity
 
 if TYPE_CHECKING:
-    from ..screens.workspace import WorkspaceScreen
+    from email_crisis.tui.screens.workspace import WorkspaceScreen
 
 CLOCK_STYLE = {
     "overdue": "bold red",
@@ -236,9 +236,8 @@ class AssessPanel(Horizontal):
             self.notify(error, severity="warning", timeout=8)
 
     def action_override_lock(self) -> None:
-        from email_crisis.core import apology_lock
-
-        from ..screens.forms import PromptForm
+        from email_crisis.core.assess import apology_lock
+        from email_crisis.tui.screens.forms import PromptForm
 
         store, who = self.app.store, self.app.operator
 
@@ -261,12 +260,12 @@ class AssessPanel(Horizontal):
         if self._import_cancel is not None:
             self.notify("An import is already running (F8 cancels it).", severity="warning")
             return
-        from ..screens.audience_flow import start_import
+        from email_crisis.tui.screens.audience_flow import start_import
 
         start_import(self)
 
     def action_export_audience(self) -> None:
-        from ..screens.audience_flow import export
+        from email_crisis.tui.screens.audience_flow import export
 
         export(self)
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from rich.table import Table
 from rich.text import Text
 
-from email_crisis.core.clock import humanize
-from email_crisis.core.stats import MEASURE_LABELS, WindowStats
+from email_crisis.core.base.clock import humanize
+from email_crisis.core.close.stats import MEASURE_LABELS, WindowStats
 
 
 def _span(value: timedelta | None, incident_id: int | None = None) -> str:

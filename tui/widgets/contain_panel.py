@@ -10,17 +10,16 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from email_crisis.core import contain
-from email_crisis.core.clock import format_local
-from email_crisis.core.contain import ContainAction, Escalation
-from email_crisis.core.domain import Incident
-from email_crisis.core.playbooks import ROLES, KindPlaybook
-
-from .. import keymap
-from ..render import ellipsize, plain
+from email_crisis.core.base.clock import format_local
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.contain import actions as contain
+from email_crisis.core.contain.actions import ContainAction, Escalation
+from email_crisis.core.contain.playbooks import ROLES, KindPlaybook
+from email_crisis.tui import keymap
+from email_crisis.tui.render import ellipsize, plain
 
 if TYPE_CHECKING:
-    from ..screens.workspace import WorkspaceScreen
+    from email_crisis.tui.screens.workspace import WorkspaceScreen
 
 STATUS_STYLE = {
     "todo": "",
@@ -269,7 +268,7 @@ class ContainActions:
         self._app.refresh_screens()
 
     def open_menu(self, action: ContainAction) -> None:
-        from ..screens.forms import ChoiceMenu
+        from email_crisis.tui.screens.forms import ChoiceMenu
 
         def chosen(choice: object) -> None:
             if isinstance(choice, str):
@@ -279,11 +278,11 @@ class ContainActions:
         self._app.push_screen(ChoiceMenu(title, menu_choices(action)), chosen)
 
     def run(self, action: ContainAction, choice: str) -> None:
-        from ..screens.forms import PromptForm
+        from email_crisis.tui.screens.forms import PromptForm
 
         store, who = self._app.store, self._app.operator
         if choice == "esp":
-            from ..screens.esp_run import run_through_esp
+            from email_crisis.tui.screens.esp_run import run_through_esp
 
             run_through_esp(self._app, action, self._refresh)
             return
@@ -322,7 +321,7 @@ class ContainActions:
         self._app.push_screen(PromptForm(title, label, submit, value=value))
 
     def add(self, incident: Incident, after: ContainAction | None) -> None:
-        from ..screens.contain_forms import RoleAndTextForm
+        from email_crisis.tui.screens.contain_forms import RoleAndTextForm
 
         store, who = self._app.store, self._app.operator
 
@@ -346,7 +345,7 @@ class ContainActions:
         )
 
     def escalate(self) -> None:
-        from ..screens.contain_forms import RoleAndTextForm
+        from email_crisis.tui.screens.contain_forms import RoleAndTextForm
 
         store, who = self._app.store, self._app.operator
 

@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import DataTable
 
-from email_crisis.core.clock import format_local
-from email_crisis.core.domain import Event
-from email_crisis.core.events_text import describe
-
-from ..render import plain
+from email_crisis.core.base.clock import format_local
+from email_crisis.core.base.domain import Event
+from email_crisis.core.close.events_text import describe
+from email_crisis.tui.render import plain
 
 _WHEN = 16
 _WHO = 10

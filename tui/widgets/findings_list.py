@@ -11,11 +11,10 @@ from textual.containers import Vertical
 from textual.events import Resize
 from textual.widgets import DataTable, Static
 
-from email_crisis.core import lint
-from email_crisis.core.lint import Finding, Severity
-
-from .. import keymap_notify
-from ..render import ellipsize, plain
+from email_crisis.core.notify import lint
+from email_crisis.core.notify.lint import Finding, Severity
+from email_crisis.tui import keymap_notify
+from email_crisis.tui.render import ellipsize, plain
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 FIELD_WORDS = {

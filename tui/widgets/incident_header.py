@@ -9,10 +9,9 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from email_crisis.core.clock import format_local, humanize
-from email_crisis.core.domain import KINDS, STEP_LABELS, STEPS, Incident
-
-from ..render import plain, severity
+from email_crisis.core.base.clock import format_local, humanize
+from email_crisis.core.base.domain import KINDS, STEP_LABELS, STEPS, Incident
+from email_crisis.tui.render import plain, severity
 
 
 def steps_line(incident: Incident) -> Text:

@@ -9,10 +9,9 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import DataTable
 
-from email_crisis.core.domain import KIND_SHORT, Incident
-
-from .. import keymap
-from ..render import age, ellipsize, plain, severity, step_cell
+from email_crisis.core.base.domain import KIND_SHORT, Incident
+from email_crisis.tui import keymap
+from email_crisis.tui.render import age, ellipsize, plain, severity, step_cell
 
 # (key, label, width); the title takes whatever width is left. Every column but
 # the first starts with one space of gap (cell padding would cost two per column,

@@ -22,14 +22,13 @@ from datetime import datetime, timezone
 from rich.text import Text
 from textual.widget import Widget
 
-from email_crisis.core.clock import local
-from email_crisis.core.domain import Incident
-from email_crisis.core.metrics import METRICS, format_value, metric_label
-from email_crisis.core.store import Store
-from email_crisis.core.store_metrics import Point, timeline_buckets
-from email_crisis.core.thresholds import Thresholds
-
-from ..render import ellipsize
+from email_crisis.core.base.clock import local
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.monitor.metrics import METRICS, format_value, metric_label
+from email_crisis.core.monitor.store import Point, timeline_buckets
+from email_crisis.core.monitor.thresholds import Thresholds
+from email_crisis.core.store.database import Store
+from email_crisis.tui.render import ellipsize
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 FLAGS = {"warning": "!", "critical": "X"}

@@ -21,16 +21,21 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from email_crisis.core import caution, thresholds
-from email_crisis.core.clock import humanize
-from email_crisis.core.domain import Event, Incident
-from email_crisis.core.metrics import METRICS, WINDOWS, format_value, metric_label, window_start
-from email_crisis.core.store_assess import load_assessment
-from email_crisis.core.store_metrics import Point, latest_points, series_overview
-from email_crisis.core.thresholds import STATUSES, Thresholds
-
-from .. import keymap_monitor
-from .monitor_chart import (
+from email_crisis.core.assess.store import load_assessment
+from email_crisis.core.base.clock import humanize
+from email_crisis.core.base.domain import Event, Incident
+from email_crisis.core.monitor import caution, thresholds
+from email_crisis.core.monitor.metrics import (
+    METRICS,
+    WINDOWS,
+    format_value,
+    metric_label,
+    window_start,
+)
+from email_crisis.core.monitor.store import Point, latest_points, series_overview
+from email_crisis.core.monitor.thresholds import STATUSES, Thresholds
+from email_crisis.tui import keymap_monitor
+from email_crisis.tui.widgets.monitor_chart import (
     ChartData,
     Milestone,
     MonitorChart,
@@ -39,7 +44,7 @@ from .monitor_chart import (
     stamp,
     status_styles,
 )
-from .monitor_sections import (
+from email_crisis.tui.widgets.monitor_sections import (
     checklist_text,
     compare_text,
     empty_message,
@@ -50,7 +55,7 @@ from .monitor_sections import (
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from ..screens.workspace import WorkspaceScreen
+    from email_crisis.tui.screens.workspace import WorkspaceScreen
 
 DEFAULT_WINDOW = "7d"
 PRESETS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -270,7 +275,7 @@ class MonitorPanel(VerticalScroll):
             self.action_step(-chart.data.columns if where == "first" else chart.data.columns)
 
     def action_pick_metrics(self) -> None:
-        from ..screens.forms import ChoiceMenu
+        from email_crisis.tui.screens.forms import ChoiceMenu
 
         if not self.available:
             self.notify("No points yet: import a file or press + to record a value.")
@@ -293,9 +298,8 @@ class MonitorPanel(VerticalScroll):
         self.app.push_screen(ChoiceMenu("Metrics on the chart", choices), chosen)
 
     def action_add_point(self) -> None:
-        from email_crisis.core.metrics import add_point, parse_value
-
-        from ..screens.monitor_forms import PointForm
+        from email_crisis.core.monitor.metrics import add_point, parse_value
+        from email_crisis.tui.screens.monitor_forms import PointForm
 
         if self._incident is None:
             return

@@ -1,7 +1,7 @@
 """The sections under the Monitor panel's chart, as Rich renderables (pure functions).
 
-Before/after sentences and the checklist come from ``core.caution``, thresholds from
-``core.thresholds``; every sentence from data goes through ``render.plain``. Each
+Before/after sentences and the checklist come from ``core.monitor.caution``, thresholds from
+``core.monitor.thresholds``; every sentence from data goes through ``render.plain``. Each
 list is a two-column grid, so wrapped lines keep their indent at 80 columns.
 """
 
@@ -14,14 +14,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from email_crisis.core import caution, thresholds
-from email_crisis.core.domain import Event
-from email_crisis.core.events_text import describe
-from email_crisis.core.metrics import METRICS, format_value, metric_label
-from email_crisis.core.thresholds import Thresholds
-
-from ..render import plain
-from .monitor_chart import STATUS_STYLE, STATUS_WORDS, Milestone, stamp
+from email_crisis.core.base.domain import Event
+from email_crisis.core.close.events_text import describe
+from email_crisis.core.monitor import caution, thresholds
+from email_crisis.core.monitor.metrics import METRICS, format_value, metric_label
+from email_crisis.core.monitor.thresholds import Thresholds
+from email_crisis.tui.render import plain
+from email_crisis.tui.widgets.monitor_chart import STATUS_STYLE, STATUS_WORDS, Milestone, stamp
 
 Styles = Mapping[str, str]
 

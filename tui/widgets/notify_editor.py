@@ -29,12 +29,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Selection
 
-from email_crisis.core.clock import format_local
-from email_crisis.core.lint import Finding
-from email_crisis.core.notify import LINT_FIELDS, Draft
-
-from ..render import plain
-from .findings_list import QuietStatic, field_marks
+from email_crisis.core.base.clock import format_local
+from email_crisis.core.notify.drafts import LINT_FIELDS, Draft
+from email_crisis.core.notify.lint import Finding
+from email_crisis.tui.render import plain
+from email_crisis.tui.widgets.findings_list import QuietStatic, field_marks
 
 BODY_FIELD = "body"
 HEADER_ROWS: tuple[tuple[str, ...], ...] = (

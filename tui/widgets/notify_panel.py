@@ -21,22 +21,24 @@ from textual.events import Resize
 from textual.widgets import DataTable, Input, Static, TextArea
 from textual.widgets.input import Selection as InputSelection
 
-from email_crisis.core import apology_lock, assess, lint, notify
-from email_crisis.core.apology_lock import NotifyGate
-from email_crisis.core.brand import Brand
-from email_crisis.core.clock import format_local
-from email_crisis.core.domain import Incident
-from email_crisis.core.errors import CrisisError, ValidationError
-from email_crisis.core.lint import Finding, LintContext
-from email_crisis.core.notify import Draft
-
-from .. import keymap_notify
-from ..screens import notify_forms as flows
-from .findings_list import FindingsSide, FindingsTable, fix_target
-from .notify_editor import DraftHeader, NotifyEditor, span, status_text
+from email_crisis.core.assess import apology_lock
+from email_crisis.core.assess import form as assess
+from email_crisis.core.assess.apology_lock import NotifyGate
+from email_crisis.core.base.clock import format_local
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import CrisisError, ValidationError
+from email_crisis.core.notify import drafts as notify
+from email_crisis.core.notify import lint
+from email_crisis.core.notify.brand import Brand
+from email_crisis.core.notify.drafts import Draft
+from email_crisis.core.notify.lint import Finding, LintContext
+from email_crisis.tui import keymap_notify
+from email_crisis.tui.screens import notify_forms as flows
+from email_crisis.tui.widgets.findings_list import FindingsSide, FindingsTable, fix_target
+from email_crisis.tui.widgets.notify_editor import DraftHeader, NotifyEditor, span, status_text
 
 if TYPE_CHECKING:
-    from ..screens.workspace import WorkspaceScreen
+    from email_crisis.tui.screens.workspace import WorkspaceScreen
 
 WIDE = 100
 """From this many columns the findings sit beside the editor, not below it."""

@@ -8,13 +8,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from email_crisis.core.clock import format_local, humanize
-from email_crisis.core.domain import SEVERITIES, STEP_OWNERS, Incident
-from email_crisis.core.incidents import own_is_complete
-from email_crisis.core.store import Statement
-
-from .. import keymap
-from ..render import plain, severity
+from email_crisis.core.base.clock import format_local, humanize
+from email_crisis.core.base.domain import SEVERITIES, STEP_OWNERS, Incident
+from email_crisis.core.own.incidents import own_is_complete
+from email_crisis.core.store.database import Statement
+from email_crisis.tui import keymap
+from email_crisis.tui.render import plain, severity
 
 
 def _facts(incident: Incident, statements: list[Statement]) -> Table:

@@ -13,19 +13,18 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from email_crisis.core import plan
-from email_crisis.core.clock import format_local, humanize, local
-from email_crisis.core.domain import STEP_LABELS, STEPS, Incident
-from email_crisis.core.errors import CrisisError
-from email_crisis.core.plan import PlanTask, SuggestionBook
-from email_crisis.core.playbooks import ROLES
-
-from .. import keymap_plan
-from ..render import ellipsize, plain
+from email_crisis.core.base.clock import format_local, humanize, local
+from email_crisis.core.base.domain import STEP_LABELS, STEPS, Incident
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.contain.playbooks import ROLES
+from email_crisis.core.plan import tasks as plan
+from email_crisis.core.plan.tasks import PlanTask, SuggestionBook
+from email_crisis.tui import keymap_plan
+from email_crisis.tui.render import ellipsize, plain
 
 if TYPE_CHECKING:
-    from ..screens.plan_forms import PlanActions
-    from ..screens.workspace import WorkspaceScreen
+    from email_crisis.tui.screens.plan_forms import PlanActions
+    from email_crisis.tui.screens.workspace import WorkspaceScreen
 
 # Short words for the table's narrow columns; the detail line below uses the full ones.
 STATUS_WORDS = {"todo": "To do", "in-progress": "Started", "done": "Done", "dropped": "Dropped"}
@@ -328,7 +327,7 @@ class PlanPanel(Vertical):
             self._actions().open_menu(task)
 
     def _actions(self) -> PlanActions:
-        from ..screens.plan_forms import PlanActions  # the forms import this module
+        from email_crisis.tui.screens.plan_forms import PlanActions  # the forms import this module
 
         return PlanActions(self)
 

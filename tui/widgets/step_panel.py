@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from email_crisis.core.domain import Incident
+from email_crisis.core.base.domain import Incident
 
 
 class StepPanel(Protocol):

@@ -1,0 +1,1 @@
+"""The apology audience: affected lists minus every suppression list (read, store, export)."""

@@ -1,0 +1,400 @@
+"""The apology audience: the affected recipients, minus every suppression list.
+
+Public API (the CLI and the Assess panel use only this module and the reader's errors):
+
+``import_list(store, incident, path, *, role, operator, progress=None, cancel=None)``
+    Read a CSV/TSV file and store its addresses as the incident's ``"affected"`` list
+    (replacing the previous one) or as one more ``"suppressed"`` list; returns
+    ``ImportStats``. The file is staged in a private temporary table, then written in
+    one transaction: a bad file (``audience_sniff.AudienceFileError`` subclasses), a
+    cancel (``ImportCancelled``) or a killed process leaves the database as it was,
+    and other processes can write while the file is being read.
+    ``progress(bytes_read, total_bytes)`` is called at most ~20 times a second, from
+    the calling thread; ``bytes_read`` starts again at 0 if the file turns out not to
+    be UTF-8 and is read a second time. It reaches ``total_bytes`` once the file is
+    read; indexing the addresses follows (about a fifth of the time). ``cancel`` is a
+    ``threading.Event``, checked between batches of 10,000 rows and while indexing.
+``remove_list(store, incident, list_id, *, operator) -> AudienceList``
+``audience_lists(store, incident_id) -> list[AudienceList]``
+``audience_counts(store, incident_id) -> AudienceCounts``
+    affected = invalid + duplicates + suppressed + final, always.
+``check_export(store, incident, out_path, *, override_reason=None, need_audience=True)``
+    Raise now whatever ``export_audience`` would refuse (nothing is recorded).
+``export_audience(store, incident, out_path, *, operator, override_reason=None)``
+    Write the final audience (header ``email``, sorted) to a new file, mode 0600.
+    Refused for a ``suppression-list-send`` incident unless an override exists or
+    ``override_reason`` is given (then recorded first). Returns ``ExportResult``.
+``describe_import(stats) -> str`` / ``AudienceCounts.lines()``: the shared wording.
+
+Threads: each call runs on ``store``'s connection and holds its lock, an import for
+its whole length. A worker should open its own ``Store.open(store.path)`` so the UI's
+reads are not blocked (WAL lets them read the previous state meanwhile).
+The event log gets counts and file names (base names) only, never an address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from email_crisis.core.assess.apology_lock import LOCKED_KINDS, REASON_MIN, gate, override_lock
+from email_crisis.core.assess.audience import store as store_audience
+from email_crisis.core.assess.audience.reader import AudienceReader, read_file
+from email_crisis.core.assess.audience.store import AudienceList, ListStats, ListWriter
+from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.errors import CrisisError, ValidationError
+from email_crisis.core.store.database import Store
+
+ROLES = ("affected", "suppressed")
+PROGRESS_INTERVAL = 0.05  # seconds: at most ~20 calls a second
+Progress = Callable[[int, int], None]
+
+
+class ImportCancelled(CrisisError):
+    """The operator cancelled an import; nothing was changed."""
+
+
+class ExportRefused(CrisisError):
+    """The apology lock forbids exporting this incident's audience."""
+
+
+class OutputExists(CrisisError):
+    """The export file already exists (it is never overwritten)."""
+
+
+class NoAudience(CrisisError):
+    """There is no affected list to export."""
+
+
+@dataclass(frozen=True)
+class ImportStats:
+    """What one import read and kept (counts only)."""
+
+    list_id: int
+    role: str
+    file_name: str
+    encoding: str  # codec id: utf-8, utf-8-sig, utf-16, utf-32, cp1252, latin-1
+    encoding_label: str
+    utf8_error: tuple[int, int] | None  # (line, byte offset) where UTF-8 failed
+    delimiter: str  # comma, semicolon, tab, pipe
+    column: str  # '"Email"' or 'column 2'
+    header: bool
+    rows: int
+    addresses: int
+    invalid: int
+    duplicates: int
+    blank: int
+    invalid_lines: tuple[int, ...]
+    replaced: AudienceList | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class AudienceCounts:
+    """The audience panel's figures; ``affected`` splits into the four others."""
+
+    affected: int  # data rows of the affected file
+    invalid: int
+    duplicates: int
+    suppressed: int  # distinct valid affected addresses found on a suppression list
+    final: int
+    affected_list: AudienceList | None
+    suppression_lists: tuple[AudienceList, ...]
+
+    def lines(self) -> list[str]:
+        """Label and figure per line, aligned, for a terminal."""
+        if self.affected_list is None:
+            return ["No affected list imported yet."]
+        figures = [
+            ("affected rows", self.affected),
+            ("invalid", self.invalid),
+            ("duplicates", self.duplicates),
+            (
+                f"removed as suppressed ({plural(len(self.suppression_lists), 'list')})",
+                self.suppressed,
+            ),
+            ("final audience", self.final),
+        ]
+        width = max(len(label) for label, _ in figures)
+        return [f"{label.ljust(width)}  {value:>12,}" for label, value in figures]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The file written and how many addresses it holds."""
+
+    path: Path
+    addresses: int
+    overridden: bool
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``1,000 addresses``."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+class _Throttle:
+    """Calls ``progress`` at most every PROGRESS_INTERVAL seconds (and always at the end)."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._last = float("-inf")
+
+    def __call__(self, done: int, total: int, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if self._progress is not None and (force or now - self._last >= PROGRESS_INTERVAL):
+            self._last = now
+            self._progress(done, total)
+
+
+def import_list(
+    store: Store,
+    incident: Incident,
+    path: Path | str,
+    *,
+    role: str,
+    operator: str,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportStats:
+    """Import one recipient file as the affected list or as a suppression list."""
+    if role not in ROLES:
+        raise ValidationError(f"unknown list role {role!r}; use one of: {', '.join(ROLES)}.")
+    path = Path(path).expanduser()
+    started = time.monotonic()
+    report = _Throttle(progress)
+    done: list[AudienceReader] = []
+
+    def check() -> None:
+        if cancel is not None and cancel.is_set():
+            raise ImportCancelled(
+                f"import of {path.name} cancelled; nothing was changed "
+                "(the previous audience is intact)."
+            )
+
+    def fill(writer: ListWriter) -> ListStats:
+        def handle(reader: AudienceReader) -> None:
+            report(0, reader.size, force=True)
+            with contextlib.closing(reader.batches()) as batches:  # closed before the file
+                for batch in batches:
+                    check()
+                    writer.add(batch)
+                    report(reader.bytes_read, reader.size)
+
+        reader = read_file(path, handle, restart=writer.restart)
+        done.append(reader)
+        report(reader.size, reader.size, force=True)
+        return ListStats(
+            encoding=reader.encoding,
+            delimiter=reader.layout.delimiter_name,
+            rows=reader.stats.rows,
+            valid=reader.stats.valid,
+            invalid=reader.stats.invalid,
+            details=_list_details(reader),
+        )
+
+    stored, replaced = store_audience.store_list(
+        store,
+        incident.id,
+        role=role,
+        file_name=path.name,
+        operator=operator,
+        fill=fill,
+        check=check,
+    )
+    reader = done[0]
+    return ImportStats(
+        list_id=stored.id,
+        role=role,
+        file_name=stored.file_name,
+        encoding=reader.encoding,
+        encoding_label=reader.encoding_label,
+        utf8_error=reader.utf8_error,
+        delimiter=reader.layout.delimiter_name,
+        column=reader.layout.column_label,
+        header=reader.layout.header,
+        rows=stored.rows,
+        addresses=stored.addresses,
+        invalid=stored.invalid,
+        duplicates=stored.duplicates,
+        blank=reader.stats.blank,
+        invalid_lines=tuple(reader.stats.invalid_lines),
+        replaced=replaced,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _list_details(reader: AudienceReader) -> dict[str, object]:
+    """What is kept about how the file was read: line numbers, never values."""
+    details: dict[str, object] = {
+        "column": reader.layout.column_label,
+        "header": reader.layout.header,
+        "blank_lines": reader.stats.blank,
+        "invalid_lines": list(reader.stats.invalid_lines),
+    }
+    if reader.utf8_error is not None:
+        details["utf8_error"] = {"line": reader.utf8_error[0], "byte": reader.utf8_error[1]}
+    return details
+
+
+def describe_import(stats: ImportStats) -> str:
+    """One paragraph on what an import found, for the CLI and the panel."""
+    how = f"{stats.encoding_label}, {stats.delimiter}-separated, addresses in {stats.column}"
+    if stats.utf8_error is not None:
+        line, byte = stats.utf8_error
+        how += f"; not valid UTF-8 (first at line {line:,}, byte {byte:,})"
+    text = (
+        f"{stats.file_name} ({stats.role}): {plural(stats.rows, 'row')}, "
+        f"{plural(stats.addresses, 'distinct address', 'distinct addresses')}, "
+        f"{stats.invalid:,} invalid, {plural(stats.duplicates, 'duplicate')} [{how}]"
+    )
+    if stats.invalid_lines:
+        text += f"; invalid rows at lines {', '.join(f'{n:,}' for n in stats.invalid_lines)}"
+        text += "..." if stats.invalid > len(stats.invalid_lines) else ""
+    if stats.replaced is not None:
+        text += f"; replaces the earlier affected list {stats.replaced.file_name}"
+    return text + "."
+
+
+def remove_list(store: Store, incident: Incident, list_id: int, *, operator: str) -> AudienceList:
+    """Remove an imported list (typically a wrong suppression list)."""
+    return store_audience.remove_list(store, incident.id, list_id, operator=operator)
+
+
+def audience_lists(store: Store, incident_id: int) -> list[AudienceList]:
+    """The incident's imported lists, the affected one first."""
+    return store_audience.lists(store, incident_id)
+
+
+def audience_counts(store: Store, incident_id: int) -> AudienceCounts:
+    """Affected, invalid, duplicates, removed as suppressed, final."""
+    found, final = store_audience.final_size(store, incident_id)
+    affected = next((x for x in found if x.role == "affected"), None)
+    suppression = tuple(x for x in found if x.role == "suppressed")
+    if affected is None:
+        return AudienceCounts(0, 0, 0, 0, 0, None, suppression)
+    return AudienceCounts(
+        affected=affected.rows,
+        invalid=affected.invalid,
+        duplicates=affected.duplicates,
+        suppressed=affected.addresses - final,
+        final=final,
+        affected_list=affected,
+        suppression_lists=suppression,
+    )
+
+
+def check_export(
+    store: Store,
+    incident: Incident,
+    out_path: Path | str,
+    *,
+    override_reason: str | None = None,
+    need_audience: bool = True,
+) -> None:
+    """Raise whatever ``export_audience`` would refuse, without writing anything.
+
+    ``need_audience=False`` skips the check that an affected list exists (to refuse
+    before importing one).
+    """
+    out = Path(out_path).expanduser()
+    if out.is_dir():
+        raise CrisisError(f"{out} is a folder; give the name of a new CSV file.")
+    if out.exists() or out.is_symlink():
+        raise OutputExists(f"{out} already exists; exports never overwrite a file.")
+    if not out.parent.is_dir():
+        raise CrisisError(f"cannot write {out}: the folder {out.parent} does not exist.")
+    if not os.access(out.parent, os.W_OK | os.X_OK):
+        raise CrisisError(f"cannot write {out}: the folder {out.parent} is not writable.")
+    if override_reason is not None:
+        if incident.kind not in LOCKED_KINDS:
+            raise ValidationError(
+                f"Incident {incident.id} is not locked; there is nothing to override."
+            )
+        if len(override_reason.strip()) < REASON_MIN:
+            raise ValidationError(
+                f"Write the override reason in a full sentence (at least {REASON_MIN} "
+                "characters): it goes on the record."
+            )
+    elif not (lock := gate(store, incident)).allowed:
+        raise ExportRefused(
+            f"incident {incident.id} is a send to a suppression list: {lock.reason} "
+            "Nothing was exported. To export anyway, override the lock with a written "
+            "reason (it is recorded)."
+        )
+    if need_audience and not any(x.role == "affected" for x in audience_lists(store, incident.id)):
+        raise NoAudience(
+            f"incident {incident.id} has no affected list yet; import the affected "
+            "recipients first."
+        )
+
+
+def export_audience(
+    store: Store,
+    incident: Incident,
+    out_path: Path | str,
+    *,
+    operator: str,
+    override_reason: str | None = None,
+) -> ExportResult:
+    """Write affected − suppressed (valid, deduplicated) to a new CSV file, mode 0600."""
+    out = Path(out_path).expanduser()
+    check_export(store, incident, out, override_reason=override_reason)
+    if override_reason is not None:
+        override_lock(store, incident, override_reason, operator=operator)
+    try:
+        count = _write_file(store, incident, out)
+    except OSError as error:
+        raise CrisisError(
+            f"cannot write {out}: {error.strerror or error}; nothing was exported."
+        ) from None
+    try:
+        store.append_event(
+            incident.id,
+            operator=operator,
+            type_="audience_exported",
+            details={"file": out.name, "addresses": count, "override": override_reason is not None},
+        )
+    except BaseException:
+        out.unlink(missing_ok=True)  # no export without its record
+        raise
+    return ExportResult(out, count, override_reason is not None)
+
+
+def _write_file(store: Store, incident: Incident, out: Path) -> int:
+    """Write the audience beside ``out``, then give it that name; returns how many."""
+    fd, temporary = tempfile.mkstemp(prefix=".email-crisis-", suffix=".csv.tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write("email\n")
+            count = store_audience.write_final(
+                store, incident.id, lambda batch: handle.write("\n".join(batch) + "\n")
+            )
+            handle.flush()
+            os.fsync(handle.fileno())
+        if count is None:
+            raise NoAudience(f"incident {incident.id} has no affected list any more.")
+        os.chmod(temporary, 0o600)  # mkstemp's mode already, whatever the umask; made sure
+        _publish(Path(temporary), out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    return count
+
+
+def _publish(temporary: Path, out: Path) -> None:
+    """Give the finished file its name, refusing to replace one that appeared meanwhile."""
+    try:
+        os.link(temporary, out)
+    except FileExistsError:
+        raise OutputExists(f"{out} already exists; exports never overwrite a file.") from None
+    except OSError:  # a file system without hard links
+        if out.exists():
+            raise OutputExists(f"{out} already exists; exports never overwrite a file.") from None
+        os.replace(temporary, out)

@@ -1,0 +1,1 @@
+"""Demo data: realistic incidents replayed through the real step functions."""

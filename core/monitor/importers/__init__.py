@@ -1,0 +1,111 @@
+"""Importers of deliverability data, one module per source, and detection of the source.
+
+Each module has ``SOURCE`` (its id), ``DOC_URL`` (the format it follows) and
+``parse(stream, name) -> Parsed``. ``read_file`` opens a file, picks the importer
+(given, or detected from the first 64 KiB) and returns what it read. Nothing here
+touches the database: ``core.monitor.metrics.import_file`` checks and writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from email_crisis.core.monitor.importers import (
+    csv_plain,
+    mailgun,
+    postmaster,
+    sendgrid,
+    ses,
+    snds,
+    sparkpost,
+)
+from email_crisis.core.monitor.importers._common import ImportProblem, Parsed, RawPoint
+
+__all__ = ["SOURCES", "ImportProblem", "Parsed", "RawPoint", "detect", "read_file"]
+
+Parser = Callable[[TextIO, str], Parsed]
+PARSERS: dict[str, Parser] = {
+    postmaster.SOURCE: postmaster.parse,
+    snds.SOURCE: snds.parse,
+    sparkpost.SOURCE: sparkpost.parse,
+    sendgrid.SOURCE: sendgrid.parse,
+    mailgun.SOURCE: mailgun.parse,
+    ses.SOURCE: ses.parse,
+    csv_plain.SOURCE: csv_plain.parse,
+}
+SOURCES: tuple[str, ...] = tuple(PARSERS)
+"""Source ids accepted by ``--source``, in the order the help lists them."""
+
+DOC_URLS: dict[str, str] = {
+    module.SOURCE: module.DOC_URL
+    for module in (postmaster, snds, sparkpost, sendgrid, mailgun, ses, csv_plain)
+}
+HEAD = 64 * 1024
+_JSON_MARKERS = {
+    postmaster.SOURCE: postmaster.MARKERS,
+    sparkpost.SOURCE: sparkpost.MARKERS,
+    sendgrid.SOURCE: sendgrid.MARKERS,
+    mailgun.SOURCE: mailgun.MARKERS,
+    ses.SOURCE: ses.MARKERS,
+}
+
+
+def detect(head: str, name: str) -> str:
+    """The source of a file from its first characters, or ``ImportProblem`` saying why not."""
+    text = head.lstrip("\ufeff \t\r\n")
+    if not text:
+        raise ImportProblem(f"{name} is empty: there is nothing to import.")
+    if text[0] in "{[":
+        found = [
+            source
+            for source, markers in _JSON_MARKERS.items()
+            if any(marker in text for marker in markers)
+        ]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ImportProblem(f"{name} could be {' or '.join(found)}; say which with --source.")
+    elif csv_plain.looks_like_csv(text):
+        return csv_plain.SOURCE
+    elif postmaster.looks_like_csv(text):
+        return postmaster.SOURCE
+    elif snds.is_ip(text.split(",", 1)[0]) or "filter result" in text.split("\n", 1)[0].lower():
+        return snds.SOURCE
+    raise ImportProblem(
+        f"{name}: unknown format. email-crisis reads Postmaster Tools JSON or CSV, SNDS "
+        "data CSV, SparkPost, SendGrid, Mailgun or Amazon SES event JSON, and CSV with a "
+        "time,metric,value header; give --source if the file is one of these."
+    )
+
+
+def read_file(path: Path, source: str | None = None) -> tuple[Parsed, bool]:
+    """Parse ``path`` with the importer for ``source`` (detected when None).
+
+    Returns what was read and whether the source was detected. Every expected
+    problem (missing file, wrong encoding, bad content) is an ``ImportProblem``.
+    """
+    name = path.name
+    if source is not None and source not in PARSERS:
+        raise ImportProblem(f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}.")
+    if path.is_dir():
+        raise ImportProblem(f"{path} is a folder; give the path of an export file.")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            detected = source is None
+            if source is None:
+                source = detect(stream.read(HEAD), name)
+                stream.seek(0)
+            return PARSERS[source](stream, name), detected
+    except FileNotFoundError:
+        raise ImportProblem(f"there is no file at {path}.") from None
+    except PermissionError:
+        raise ImportProblem(f"cannot read {path}: permission denied.") from None
+    except UnicodeDecodeError as error:
+        raise ImportProblem(
+            f"{name} is not UTF-8 text (byte {error.start} of a chunk could not be read); "
+            "export it again as UTF-8 CSV or JSON."
+        ) from None
+    except OSError as error:
+        raise ImportProblem(f"cannot read {path}: {error.strerror}.") from None

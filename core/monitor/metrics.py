@@ -1,0 +1,432 @@
+"""Deliverability metrics for step 6 (monitor): ids and units, and the public API.
+
+Metric ids (stored values are in the unit shown; rates are percentages, 0.41 = 0.41%)::
+
+    complaint_rate       %         spam complaints / delivered (Postmaster, SNDS, ESP events)
+    hard_bounce_rate     %         permanent bounces / messages with an outcome
+    soft_bounce_rate     %         temporary-type bounces and blocks / messages with an outcome
+    delivery_rate        %         delivered / messages with an outcome
+    unsubscribe_rate     %         unsubscribes / delivered
+    inbox_placement      %         share that reached the inbox (seed tests; manual or CSV)
+    delivery_error_rate  %         Gmail delivery errors / traffic (Postmaster)
+    spf_pass_rate        %         (and dkim_pass_rate, dmarc_pass_rate) Postmaster
+    domain_reputation    level     BAD 0, LOW 1, MEDIUM 2, HIGH 3 (Postmaster)
+    ip_reputation        level     worst category holding IPs, same levels (Postmaster)
+    snds_filter          level     RED 0, YELLOW 1, GREEN 2 (Microsoft SNDS)
+    trap_hits            hits      spam-trap hits (SNDS)
+    volume               messages  messages sent in the period of the point
+
+ESP events become hourly points: bounces and deliveries over the messages that had an
+outcome in that hour, complaints and unsubscribes over that hour's deliveries (the
+reasons are in ``metric_importers/_events.py``).
+
+Times are stored in UTC. Offsets in files are converted; a time without a zone is
+refused in CSV and ESP events. Formats that never carry a zone (SNDS, Postmaster days)
+are read as UTC and the import report says so. ``metrics add --time`` without an
+offset is local time, like every time typed at the CLI.
+
+Public API (the CLI uses it; the Monitor panel builds on it):
+
+- ``METRICS``, ``metric_info(id)``: the registry (labels in en/fr, unit, kind, levels).
+- ``parse_metric(text)``, ``parse_value(metric, text)``, ``format_value(...)``.
+- ``import_file(store, incident_id, path, operator=..., source=None, domain=None)``
+  → ``ImportReport`` (source detected when None); ``describe_import(report)`` in words.
+- ``add_point(store, incident_id, metric=..., at=..., value=..., operator=...)``: manual
+  entry, source ``manual``.
+- ``points(store, incident_id, metrics=(), since=None, until=None)`` → ``Point`` list;
+  ``window_start(span, now)`` for the panel's spans in ``WINDOWS`` (24h, 7d, 30d, all);
+  ``store_metrics.timeline(...)`` → ``(unix_seconds, value)`` for charts,
+  ``store_metrics.timeline_buckets(...)`` → one row per screen column (mean/min/max),
+  ``store_metrics.series_overview(...)`` lists the series an incident has.
+- ``status_of(point)`` → ok | warning | critical; ``thresholds.load()`` gives the
+  thresholds with their sources.
+- ``badge(store, incident_id)`` → the worst status among the newest points, or None.
+- ``caution.compare(...)`` (before/after in words) and ``caution.checklist(...)``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from email_crisis.core.base.errors import ValidationError
+from email_crisis.core.base.text import clean_line
+from email_crisis.core.monitor.store import (
+    NewPoint,
+    Point,
+    find_point,
+    latest_points,
+    query_points,
+    save_points,
+)
+from email_crisis.core.store.database import Store
+
+if TYPE_CHECKING:
+    from email_crisis.core.base.domain import Event
+    from email_crisis.core.monitor.thresholds import Thresholds
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """What a metric id means and how its values read."""
+
+    id: str
+    label: str
+    label_fr: str
+    unit: str  # "%", "messages", "hits" or "" for levels
+    kind: str  # "rate", "count" or "level"
+    worse: str  # "higher", "lower" or "" (neither is bad in itself)
+    levels: tuple[str, ...] = ()  # level names, the stored value is the index
+
+
+REPUTATION = ("BAD", "LOW", "MEDIUM", "HIGH")
+_LEVELS_SNDS = ("RED", "YELLOW", "GREEN")
+_REGISTRY = (
+    # id, English label, French label, unit, kind, worse
+    ("complaint_rate", "spam-complaint rate", "taux de plaintes pour spam", "%", "rate", "higher"),
+    ("hard_bounce_rate", "hard bounce rate", "taux de rebonds durs", "%", "rate", "higher"),
+    ("soft_bounce_rate", "soft bounce rate", "taux de rebonds temporaires", "%", "rate", "higher"),
+    ("delivery_rate", "delivery rate", "taux de distribution", "%", "rate", "lower"),
+    ("unsubscribe_rate", "unsubscribe rate", "taux de désabonnement", "%", "rate", "higher"),
+    ("inbox_placement", "inbox placement", "placement en boîte de réception", "%", "rate", "lower"),
+    ("delivery_error_rate", "Gmail delivery errors", "erreurs Gmail", "%", "rate", "higher"),
+    ("spf_pass_rate", "SPF pass rate", "taux de réussite SPF", "%", "rate", "lower"),
+    ("dkim_pass_rate", "DKIM pass rate", "taux de réussite DKIM", "%", "rate", "lower"),
+    ("dmarc_pass_rate", "DMARC pass rate", "taux de réussite DMARC", "%", "rate", "lower"),
+    (
+        "domain_reputation",
+        "domain reputation (Gmail)",
+        "réputation du domaine",
+        "",
+        "level",
+        "lower",
+    ),
+    ("ip_reputation", "IP reputation (Gmail)", "réputation des IP", "", "level", "lower"),
+    ("snds_filter", "Outlook filter (SNDS)", "filtre Outlook (SNDS)", "", "level", "lower"),
+    ("trap_hits", "spam-trap hits", "pièges à spam touchés", "hits", "count", "higher"),
+    ("volume", "messages sent", "messages envoyés", "messages", "count", ""),
+)
+_LEVEL_NAMES = {"domain_reputation": REPUTATION, "ip_reputation": REPUTATION}
+_LEVEL_NAMES["snds_filter"] = _LEVELS_SNDS
+METRICS: dict[str, MetricInfo] = {
+    row[0]: MetricInfo(*row, levels=_LEVEL_NAMES.get(row[0], ())) for row in _REGISTRY
+}
+"""Every metric id, in the order tables and the panel list them."""
+ALIASES = {
+    "spam_rate": "complaint_rate",
+    "spam_complaint_rate": "complaint_rate",
+    "bounce_rate": "hard_bounce_rate",
+    "inbox_rate": "inbox_placement",
+    "reputation": "domain_reputation",
+    "sent": "volume",
+}
+WINDOWS: dict[str, timedelta | None] = {
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "all": None,
+}
+ESP_SOURCES = frozenset({"sparkpost", "sendgrid", "mailgun", "ses"})
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks drift; an hour ahead is a wrong zone
+NOTE_MAX = 200
+_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
+
+
+def metric_info(metric: str) -> MetricInfo:
+    """The registry entry of ``metric`` (``KeyError`` for an unknown id)."""
+    return METRICS[metric]
+
+
+def parse_metric(text: str) -> str:
+    """A metric id from what someone typed (id or alias), or ``ValueError`` listing them."""
+    key = text.strip().lower().replace("-", "_").replace(" ", "_")
+    key = ALIASES.get(key, key)
+    if key not in METRICS:
+        raise ValueError(f"unknown metric {text.strip()[:40]!r}; use one of: {', '.join(METRICS)}.")
+    return key
+
+
+def check_value(metric: str, value: float) -> float:
+    """``value`` if it is possible for ``metric``, else ``ValueError`` saying why."""
+    info = METRICS[metric]
+    if not math.isfinite(value):
+        raise ValueError(f"{metric} {value} is not a number.")
+    if info.kind == "rate" and not 0 <= value <= 100:
+        raise ValueError(f"{metric} {value:g}% is impossible: a rate is between 0% and 100%.")
+    if info.kind == "count" and (value < 0 or value != int(value)):
+        raise ValueError(f"{metric} {value:g} is impossible: a count is a whole number, 0 or more.")
+    if info.kind == "level" and value not in range(len(info.levels)):
+        raise ValueError(f"{metric} {value:g} is not one of {', '.join(info.levels)}.")
+    return float(value)
+
+
+def parse_value(metric: str, text: str | float) -> float:
+    """A value in the metric's unit: ``0.41`` or ``0.41%`` for rates, ``HIGH`` or ``3``
+    for levels, whole numbers for counts. ``ValueError`` says what is wrong."""
+    info = METRICS[metric]
+    raw = str(text).strip()
+    if info.kind == "level" and raw.upper() in info.levels:
+        return float(info.levels.index(raw.upper()))
+    number = raw[:-1].strip() if info.kind == "rate" and raw.endswith("%") else raw
+    try:
+        value = float(number.replace(",", "") if info.kind == "count" else number)
+    except ValueError:
+        expected = {"rate": "a percentage such as 0.41", "count": "a whole number"}
+        wanted = expected.get(info.kind, f"one of {', '.join(info.levels)}")
+        raise ValueError(f"{metric} value {raw[:40]!r} is not {wanted}.") from None
+    return check_value(metric, value)
+
+
+def format_value(metric: str, value: float, qualifier: str = "", language: str = "en") -> str:
+    """A value as people read it: ``0.41%``, ``LOW``, ``12,000``; French uses 0,41 %."""
+    info = METRICS.get(metric)
+    if info is None:
+        return f"{value:g}"
+    prefix = f"{qualifier} " if qualifier else ""
+    if info.kind == "level" and value in range(len(info.levels)):
+        return prefix + info.levels[int(value)]
+    if info.kind == "count":
+        text = f"{round(value):,}"
+        return prefix + (text.replace(",", "\u202f") if language == "fr" else text)
+    text = f"{value:.3g}" if value < 100 else f"{value:.0f}"
+    if "e" in text:
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return prefix + (text.replace(".", ",") + "\u00a0%" if language == "fr" else text + "%")
+
+
+def metric_label(metric: str, language: str = "en") -> str:
+    """The metric's name in ``language`` (``en`` or ``fr``)."""
+    info = METRICS.get(metric)
+    if info is None:
+        return metric
+    return info.label_fr if language == "fr" else info.label
+
+
+# -- importing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one import read, stored and skipped (counts only: no recipient data)."""
+
+    file_name: str
+    source: str
+    detected: bool
+    domain: str
+    records: int
+    points: int
+    added: int
+    updated: int
+    unchanged: int
+    skipped: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def check_domain(text: str | None) -> str:
+    """A sending domain, lower case, or '' ; ``ValidationError`` for anything else."""
+    domain = (text or "").strip().lower().rstrip(".")
+    if domain and not _DOMAIN.fullmatch(domain):
+        raise ValidationError(f"{domain[:60]!r} is not a domain name such as news.example.com.")
+    return domain
+
+
+def import_file(
+    store: Store,
+    incident_id: int | None,
+    path: Path | str,
+    *,
+    operator: str,
+    source: str | None = None,
+    domain: str | None = None,
+) -> ImportReport:
+    """Import one export file into the incident's timeline, all of it or nothing.
+
+    The file is read and checked in full before anything is written (unknown metric,
+    impossible value, time in the future, two different values for one time: an
+    ``ImportProblem`` naming the file and the line or record). Then one transaction
+    stores the points, the import row and the ``metrics_imported`` event. Importing
+    the same file again adds nothing.
+    """
+    from email_crisis.core.monitor.importers import read_file  # the importers use this registry
+    from email_crisis.core.monitor.importers.checks import checked
+
+    if incident_id is not None:
+        store.get_incident(incident_id)  # NotFound before reading a large file
+    parsed, detected = read_file(Path(path).expanduser(), source)
+    name = Path(path).name
+    chosen = check_domain(domain) or check_domain(parsed.domain)
+    if incident_id is None and not chosen:
+        raise ValidationError(f"{name}: points without an incident need a sending domain.")
+    points, repeated = checked(parsed.points, name, store.clock())
+    skipped = Counter(parsed.skipped)
+    if repeated:
+        skipped["repeated rows (same time, same value)"] += repeated
+    details = {
+        "file": name,
+        "source": parsed.source,
+        "detected": detected,
+        "domain": chosen,
+        "records": parsed.records,
+        "points": len(points),
+        "skipped": dict(skipped),
+    }
+    saved = save_points(
+        store,
+        incident_id=incident_id,
+        domain=chosen,
+        source=parsed.source,
+        points=points,
+        operator=operator,
+        event=("metrics_imported", details),
+        file_name=name,
+        records=parsed.records,
+        skipped=skipped,
+    )
+    return ImportReport(
+        name, parsed.source, detected, chosen, parsed.records, len(points),
+        saved.added, saved.updated, saved.unchanged, dict(skipped), tuple(parsed.notes),
+    )  # fmt: skip
+
+
+def describe_import(report: ImportReport) -> list[str]:
+    """The import in a few lines: what was read, stored and skipped, and why."""
+    how = "detected" if report.detected else "as given"
+    domain = f", domain {report.domain}" if report.domain else ""
+    lines = [
+        f"Imported {report.file_name} ({report.source}, {how}{domain}): "
+        f"{report.records:,} record(s) read, {report.points:,} point(s): "
+        f"{report.added:,} added, {report.updated:,} updated, "
+        f"{report.unchanged:,} already there.",
+    ]
+    if report.skipped:
+        lines.append("Skipped:")
+        lines += [f"  {count:,} {reason}" for reason, count in sorted(report.skipped.items())]
+    lines += [f"Note: {note}" for note in report.notes]
+    if report.updated and report.source in ESP_SOURCES:
+        lines.append(
+            f"Note: {report.updated:,} hourly value(s) from an earlier import were replaced. "
+            "Each import recomputes whole hours: if this file and an earlier one are parts "
+            "of one export, join them and import the whole."
+        )
+    return lines
+
+
+def describe_event(event: Event) -> str | None:
+    """Words for this module's events (``metrics_imported``, ``metric_added``), else None."""
+    d = event.details
+    if event.type == "metrics_imported":
+        return (
+            f"imported {d.get('file')} ({d.get('source')}): {d.get('added', 0)} point(s) "
+            f"added, {d.get('updated', 0)} updated"
+        )
+    if event.type == "metric_added":
+        value = format_value(d.get("metric", ""), float(d.get("value", 0)))
+        return f"recorded {metric_label(d.get('metric', ''))} {value} at {d.get('at')}"
+    return None
+
+
+# -- manual entry and reading ---------------------------------------------------------------
+
+
+def add_point(
+    store: Store,
+    incident_id: int,
+    *,
+    metric: str,
+    at: datetime,
+    value: str | float,
+    operator: str,
+    note: str = "",
+) -> Point:
+    """Record one value by hand (source ``manual``), with its event."""
+    try:
+        metric_id = parse_metric(metric)
+        number = parse_value(metric_id, value)
+        text = clean_line(note, field="Note", max_length=NOTE_MAX) if note.strip() else ""
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    if at.tzinfo is None:
+        raise ValidationError("The time needs a time zone (for example +00:00).")
+    if at > store.clock() + FUTURE_TOLERANCE:
+        raise ValidationError("The time is in the future.")
+    existing = find_point(store, incident_id, metric=metric_id, at=at, source="manual")
+    if existing is not None:
+        raise ValidationError(
+            f"{metric_id} already has a manual value at that time "
+            f"({format_value(metric_id, existing.value)})."
+        )
+    details = {"metric": metric_id, "at": at.isoformat(), "value": number, "note": text}
+    save_points(
+        store,
+        incident_id=incident_id,
+        domain="",
+        source="manual",
+        points=[NewPoint(metric_id, at, number, note=text)],
+        operator=operator,
+        event=("metric_added", details),
+    )
+    found = find_point(store, incident_id, metric=metric_id, at=at, source="manual")
+    assert found is not None
+    return found
+
+
+def window_start(span: str, now: datetime) -> datetime | None:
+    """Where a window of ``span`` (24h, 7d, 30d, all) starts; None for all."""
+    if span not in WINDOWS:
+        raise ValueError(f"unknown window {span!r}; use one of: {', '.join(WINDOWS)}")
+    length = WINDOWS[span]
+    return None if length is None else now - length
+
+
+def points(
+    store: Store,
+    incident_id: int,
+    *,
+    metrics: tuple[str, ...] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[Point]:
+    """The incident's points in time order (``since`` inclusive, ``until`` exclusive)."""
+    return query_points(store, incident_id=incident_id, metrics=metrics, since=since, until=until)
+
+
+def status_of(point: Point, thresholds: Thresholds | None = None) -> str:
+    """ok, warning or critical for one point (ok when no threshold covers the metric)."""
+    from email_crisis.core.monitor.thresholds import load
+
+    return (thresholds or load()).judge(point.metric, point.value, point.qualifier).status
+
+
+def badges(store: Store, thresholds: Thresholds | None = None) -> dict[int, str]:
+    """``badge`` for every incident that has points, in one query (for the board)."""
+    from email_crisis.core.monitor.store import latest_points_by_incident
+    from email_crisis.core.monitor.thresholds import STATUSES, load
+
+    rules = thresholds or load()
+    return {
+        incident_id: max(
+            (rules.judge(p.metric, p.value, p.qualifier).status for p in latest),
+            key=STATUSES.index,
+        )
+        for incident_id, latest in latest_points_by_incident(store).items()
+    }
+
+
+def badge(store: Store, incident_id: int, thresholds: Thresholds | None = None) -> str | None:
+    """The worst status among the incident's newest points; None when it has no points.
+
+    One query on a partial index (``is_latest``): cheap enough for every board row.
+    """
+    from email_crisis.core.monitor.thresholds import STATUSES, load
+
+    latest = latest_points(store, incident_id)
+    if not latest:
+        return None
+    rules = thresholds or load()
+    statuses = [rules.judge(p.metric, p.value, p.qualifier).status for p in latest]
+    return max(statuses, key=STATUSES.index)

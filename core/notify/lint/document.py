@@ -1,0 +1,129 @@
+"""The whole draft as the document rules see it: fields, paragraphs and signals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from email_crisis.core.notify.lint.model import LintContext, Severity
+from email_crisis.core.notify.lint.positions import first_line
+from email_crisis.core.notify.lint.rules.base import TEXT_FIELDS, Hit, Located, Signal
+
+if TYPE_CHECKING:
+    from email_crisis.core.notify.lint.config import LintConfig
+    from email_crisis.core.notify.lint.lexicon import Lexicon
+    from email_crisis.core.notify.lint.suppress import Directive
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the scanners found in one paragraph; cached by paragraph text."""
+
+    hits: tuple[Hit, ...]
+    signals: dict[str, tuple[Signal, ...]]
+    words: int
+    breaks: int
+    """Line breaks inside the paragraph (``\r\n`` counts once)."""
+    places: tuple[tuple[int, int, int, int], ...]
+    """(line, column, end line, end column) of each hit, relative to the paragraph."""
+
+
+@dataclass(slots=True)
+class Paragraph:
+    start: int
+    end: int
+    lang: str
+    analysis: Analysis
+    words_before: int
+    line: int = 1
+    """The line the paragraph starts on; paragraphs always start a line."""
+
+
+@dataclass(slots=True)
+class FieldText:
+    """One field: its source text, the text the rules read, and its paragraphs."""
+
+    name: str
+    text: str
+    masked: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Document:
+    """A draft being checked; judges read it and add document-level hits."""
+
+    fields: dict[str, FieldText]
+    context: LintContext
+    config: LintConfig
+    lang: str
+    lexicons: dict[str, Lexicon]
+    template: bool
+    languages: frozenset[str] = frozenset()
+    apology: bool = False
+    breach: bool = False
+    directives: list[Directive] = field(default_factory=list)
+    hits: list[tuple[str, Hit]] = field(default_factory=list)
+    _first: dict[tuple[str, tuple[str, ...]], Located | None] = field(default_factory=dict)
+
+    def has(self, name: str) -> bool:
+        """Whether the draft has this field at all (a bare body file has no subject)."""
+        return name in self.fields
+
+    def text(self, name: str) -> str:
+        return self.fields[name].text if name in self.fields else ""
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The word lists of the draft's main language."""
+        return self.lexicons[self.lang]
+
+    def find_all(self, signal: str, names: tuple[str, ...] = TEXT_FIELDS) -> Iterator[Located]:
+        """Every place ``signal`` was recorded, in field and text order."""
+        for name in names:
+            text = self.fields.get(name)
+            if text is None:
+                continue
+            for number, para in enumerate(text.paragraphs):
+                for found in para.analysis.signals.get(signal, ()):
+                    yield Located(
+                        name,
+                        para.start + found.start,
+                        para.start + found.end,
+                        para.words_before + found.word,
+                        number,
+                    )
+
+    def find(self, signal: str, names: tuple[str, ...] = TEXT_FIELDS) -> Located | None:
+        """The first place ``signal`` was recorded, or ``None`` (remembered per check)."""
+        key = (signal, names)
+        try:
+            return self._first[key]
+        except KeyError:
+            found = self._first[key] = next(self.find_all(signal, names), None)
+            return found
+
+    def anchor(self, name: str = "body") -> tuple[str, int, int]:
+        """Where a finding about the draft as a whole points: the field's first line."""
+        if name not in self.fields and "body" in self.fields:
+            name = "body"
+        if name not in self.fields:
+            name = next(iter(self.fields), name)
+        field = self.fields.get(name)
+        # The masked text, so a leading {# lint #} or {% if %} line is not the anchor.
+        start, end = first_line(field.masked) if field else (0, 0)
+        return name, start, end
+
+    def hit(
+        self,
+        name: str,
+        rule: str,
+        start: int,
+        end: int,
+        message: str,
+        suggestion: str | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        """Report a document-level problem in field ``name``."""
+        self.hits.append((name, Hit(rule, start, end, message, suggestion, severity)))

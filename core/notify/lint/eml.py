@@ -1,0 +1,267 @@
+"""Reading drafts from files: RFC 5322 messages (``.eml``) and bare body files.
+
+- ``.eml`` (also ``.eml.j2``): parsed with Python's ``email`` package (default
+  policy). From, Reply-To and Subject come from their headers; the preheader from
+  an ``X-Preheader`` header when there is one. A missing Subject counts as an empty
+  subject; a missing From, Reply-To or X-Preheader is simply not checked. The body is
+  the ``text/plain`` part when there is one, else the ``text/html`` part.
+- any other file is a body on its own, UTF-8 (``.html``/``.htm`` read as HTML).
+- ``.j2``/``.jinja``/``.jinja2`` files are Jinja2 templates; otherwise a body is
+  treated as a template when it holds ``{% %}`` or ``{# #}`` tags.
+
+An HTML body is checked as text (tags dropped, entities decoded, ``<script>`` and
+``<style>`` skipped, block elements ending paragraphs), and each finding is mapped
+back to the HTML source, so its line and column point into the HTML part.
+Line and column always count within the field (the header value, the decoded
+body), not within the ``.eml`` file: an encoded body (base64, quoted-printable)
+has no one-to-one mapping to the file's lines.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import html as html_entities
+from dataclasses import dataclass, replace
+from email.errors import UndecodableBytesDefect
+from email.message import EmailMessage
+from html.parser import HTMLParser
+from pathlib import Path
+
+from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.notify.lint.model import Finding
+from email_crisis.core.notify.lint.positions import LineIndex
+
+HEADERS = (("From", "from"), ("Reply-To", "reply-to"), ("Subject", "subject"))
+PREHEADER_HEADER = "X-Preheader"
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
+HTML_SUFFIXES = (".html", ".htm")
+_SKIP = frozenset({"script", "style", "head", "title", "template"})
+_BLOCK = frozenset(
+    (  # noqa: SIM905
+        "p div section article header footer main aside nav table tr ul ol li h1 h2 h3 h4 "
+        "h5 h6 blockquote pre hr dl dt dd center"
+    ).split()
+)
+
+
+class UnreadableDraft(CrisisError):
+    """A draft file that cannot be read or decoded; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft read from a file, ready for ``Linter.check``.
+
+    ``fields`` holds what is checked; for an HTML body that is the extracted text,
+    and ``html``/``offsets`` map findings back to the HTML source (see ``to_source``).
+    """
+
+    path: Path
+    fields: dict[str, str | None]
+    is_template: bool | None = None
+    html: str | None = None
+    offsets: tuple[tuple[int, int], ...] = ()
+
+    def to_source(self, findings: list[Finding]) -> list[Finding]:
+        """Findings with body spans, lines and columns moved into the HTML source."""
+        if self.html is None:
+            return findings
+        index = LineIndex(self.html)
+        moved = []
+        for finding in findings:
+            if finding.field != "body":
+                moved.append(finding)
+                continue
+            start, end = self._source_span(finding.start, finding.end)
+            line, column = index.position(start)
+            end_line, end_column = index.position(end)
+            moved.append(
+                replace(
+                    finding,
+                    start=start,
+                    end=end,
+                    line=line,
+                    column=column,
+                    end_line=end_line,
+                    end_column=end_column,
+                )
+            )
+        moved.sort(key=Finding.sort_key)
+        return moved
+
+    def _source_span(self, start: int, end: int) -> tuple[int, int]:
+        offsets = self.offsets
+        if not offsets:
+            return 0, 0
+        if start >= len(offsets):
+            last = offsets[-1][1]
+            return last, last
+        first = offsets[start][0]
+        if end <= start:
+            return first, first
+        return first, max(first, offsets[min(end, len(offsets)) - 1][1])
+
+
+def read_draft(path: Path) -> Draft:
+    """Read ``path`` as an ``.eml`` message or a bare body file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableDraft(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise UnreadableDraft(f"{path}: is a folder, not a draft.") from None
+    except OSError as error:
+        raise UnreadableDraft(f"{path}: cannot be read ({error.strerror}).") from None
+    name = path.name.lower()
+    template = True if name.endswith(TEMPLATE_SUFFIXES) else None
+    base = name
+    for suffix in TEMPLATE_SUFFIXES:
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+    if base.endswith(".eml"):
+        return _from_message(path, raw, template)
+    text = _decode(path, raw, "utf-8-sig", "file")
+    if base.endswith(HTML_SUFFIXES):
+        return _html_draft(path, {}, text, template)
+    return Draft(path, {"body": text}, template)
+
+
+def _decode(path: Path, raw: bytes, charset: str, what: str) -> str:
+    try:
+        return raw.decode(charset)
+    except LookupError:
+        raise UnreadableDraft(
+            f"{path}: the {what} declares an unknown charset {charset!r}."
+        ) from None
+    except UnicodeDecodeError as error:
+        raise UnreadableDraft(
+            f"{path}: the {what} is not valid {charset.removesuffix('-sig')} text "
+            f"(byte 0x{raw[error.start]:02x} at offset {error.start})."
+        ) from None
+
+
+def _from_message(path: Path, raw: bytes, template: bool | None) -> Draft:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    fields: dict[str, str | None] = {}
+    raw_headers = {key.lower(): raw for key, raw in reversed(list(message.raw_items()))}
+    for header, name in (*HEADERS, (PREHEADER_HEADER, "preheader")):
+        value = message.get(header)
+        if value is None:
+            fields[name] = "" if name == "subject" else None
+            continue
+        if not _utf8_header(raw_headers.get(header.lower(), "")) or any(
+            isinstance(d, UndecodableBytesDefect) for d in getattr(value, "defects", ())
+        ):
+            raise UnreadableDraft(f"{path}: the {header} header holds bytes that are not UTF-8.")
+        fields[name] = " ".join(str(value).split()) if name != "subject" else str(value)
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        fields["body"] = ""
+        return Draft(path, fields, template)
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    charset = part.get_content_charset()
+    subtype = part.get_content_subtype()
+    what = f"text/{subtype} body"
+    if charset is None or charset in ("us-ascii", "ascii"):
+        charset = "utf-8"  # a superset, for the many drafts that never declare it
+    text = _decode(path, data, charset, what)
+    if subtype == "html":
+        return _html_draft(path, fields, text, template)
+    fields["body"] = text
+    return Draft(path, fields, template)
+
+
+def _utf8_header(raw: object) -> bool:
+    """Raw 8-bit header bytes (kept as surrogates by the parser) must be UTF-8."""
+    if not isinstance(raw, str) or raw.isascii():
+        return True
+    try:
+        raw.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return False
+    return True
+
+
+def _html_draft(
+    path: Path, fields: dict[str, str | None], html: str, template: bool | None
+) -> Draft:
+    text, offsets = html_to_text(html)
+    return Draft(path, {**fields, "body": text}, template, html, offsets)
+
+
+class _Extractor(HTMLParser):
+    """Collects the visible text of an HTML document and where each character came from."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        # HTMLParser counts lines at "\n" only.
+        self.starts = [0] + [n + 1 for n, c in enumerate(source) if c == "\n"]
+        self.chars: list[str] = []
+        self.offsets: list[tuple[int, int]] = []
+        self.skipping = 0
+
+    def _here(self) -> int:
+        line, column = self.getpos()
+        return self.starts[line - 1] + column
+
+    def _add(self, text: str, start: int, end: int) -> None:
+        for char in text:
+            self.chars.append(char)
+            self.offsets.append((start, end))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skipping += 1
+        elif tag == "br":
+            here = self._here()
+            self._add("\n", here, here)
+        elif tag in _BLOCK:
+            here = self._here()
+            self._add("\n\n", here, here)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK:
+            here = self._here()
+            self._add("\n\n", here, here)
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
+        start = self._here()
+        for n, char in enumerate(data):
+            self.chars.append(char)
+            self.offsets.append((start + n, start + n + 1))
+
+    def _reference(self, text: str) -> None:
+        if self.skipping:
+            return
+        start = self._here()
+        end = start + 1
+        while end < len(self.source) and end - start < 40:
+            if self.source[end] == ";":
+                end += 1
+                break
+            if not (self.source[end].isalnum() or self.source[end] == "#"):
+                break
+            end += 1
+        self._add(html_entities.unescape(self.source[start:end]) or text, start, end)
+
+    def handle_entityref(self, name: str) -> None:
+        self._reference(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self._reference(f"&#{name};")
+
+
+def html_to_text(html: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The visible text of ``html`` and, per character, its (start, end) in the source."""
+    parser = _Extractor(html)
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.chars), tuple(parser.offsets)

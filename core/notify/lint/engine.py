@@ -1,0 +1,253 @@
+"""The checker: split a draft into paragraphs, scan each (cached), judge the whole.
+
+One ``Linter`` keeps its caches between calls, so the Notify panel can call
+``check`` on every keystroke: only the paragraph that changed is scanned again, and
+the document rules (cheap: they read what the scans recorded) run every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+
+from email_crisis.core.notify.lint.cache import ParagraphCache
+from email_crisis.core.notify.lint.config import DEFAULT_CONFIG, LintConfig
+from email_crisis.core.notify.lint.document import Analysis, Document, FieldText, Paragraph
+from email_crisis.core.notify.lint.jinja import looks_like_template, mask
+from email_crisis.core.notify.lint.language import decided, overall, votes
+from email_crisis.core.notify.lint.lexicon import Lexicon, build
+from email_crisis.core.notify.lint.model import FIELDS, LANGUAGES, Finding, LintContext, Severity
+from email_crisis.core.notify.lint.positions import LineIndex, line_breaks, paragraphs
+from email_crisis.core.notify.lint.rules import JUDGES, REFINERS, RULES, SCANNERS, Refiner
+from email_crisis.core.notify.lint.rules.base import Para
+from email_crisis.core.notify.lint.suppress import Suppressions, find_directives
+from email_crisis.core.notify.lint.tokens import Tokens, longest, tokenize
+
+_SCAN_KIND = {"preheader": "body"}  # the preheader reads like body text
+_APOLOGY_SIGNALS = ("apology", "conditional", "breach")
+_BREACH_KINDS = frozenset({"data-breach"})
+
+Prepared = tuple[Tokens, int, int]
+
+
+class Linter:
+    """Checks drafts against the rules, with a per-paragraph cache.
+
+    Create one per config and keep it: ``check`` is then incremental.
+    """
+
+    def __init__(self, config: LintConfig = DEFAULT_CONFIG, cache_size: int = 4096) -> None:
+        self.config = config
+        self._fingerprint = config.fingerprint()
+        self._lexicons: dict[str, Lexicon] = {}
+        self.prepared: ParagraphCache[Prepared] = ParagraphCache(cache_size)
+        self.analyses: ParagraphCache[Analysis] = ParagraphCache(cache_size)
+
+    def lexicon(self, lang: str) -> Lexicon:
+        """The compiled word lists of ``lang`` (built once)."""
+        found = self._lexicons.get(lang)
+        if found is None:
+            found = self._lexicons[lang] = build(lang, self.config)
+        return found
+
+    def clear_cache(self) -> None:
+        """Forget every paragraph (word lists stay compiled)."""
+        self.prepared.clear()
+        self.analyses.clear()
+
+    def check(
+        self, fields: Mapping[str, str | None], context: LintContext | None = None
+    ) -> list[Finding]:
+        """Every finding for the draft ``fields`` (field name -> text), in a stable order."""
+        context = context or LintContext()
+        unknown = [name for name in fields if name not in FIELDS]
+        if unknown:
+            raise ValueError(f"unknown field(s) {unknown}; expected some of {FIELDS}")
+        if context.language not in ("auto", *LANGUAGES):
+            raise ValueError(f"unknown language {context.language!r}; use auto, en or fr")
+        if all(text is None for text in fields.values()):
+            return []
+        body = fields.get("body") or ""
+        template = (
+            context.is_template if context.is_template is not None else looks_like_template(body)
+        )
+        doc = self._document(fields, context, template)
+        for judge in JUDGES:
+            judge(doc)
+        return self._findings(doc)
+
+    # -- building the document ------------------------------------------------------------
+
+    def _document(
+        self, fields: Mapping[str, str | None], context: LintContext, template: bool
+    ) -> Document:
+        texts: dict[str, FieldText] = {}
+        pending: list[tuple[FieldText, int, int, Prepared]] = []
+        en_total = fr_total = 0
+        for name in FIELDS:
+            text = fields.get(name)
+            if text is None:
+                continue
+            field = texts[name] = FieldText(name, text, mask(text, template=template))
+            for start, end in paragraphs(field.masked):
+                piece = field.masked[start:end]
+                prepared = self.prepared.get(piece, partial(_prepare, piece))
+                en_total += prepared[1]
+                fr_total += prepared[2]
+                pending.append((field, start, end, prepared))
+        auto = context.language == "auto"
+        lang = overall(en_total, fr_total) if auto else context.language
+        words_before: dict[str, int] = {}
+        used: set[str] = set()
+        for field, start, end, (tokens, en, fr) in pending:
+            para_lang = (decided(en, fr) or lang) if auto else lang
+            used.add(para_lang)
+            piece = field.masked[start:end]
+            kind = _SCAN_KIND.get(field.name, field.name)
+            key = (self._fingerprint, kind, para_lang, template, piece)
+            analysis = self.analyses.get(
+                key, partial(self._analyse, kind, piece, para_lang, template, tokens)
+            )
+            before = words_before.get(field.name, 0)
+            previous = field.paragraphs[-1] if field.paragraphs else None
+            if previous is None:
+                line = 1 + line_breaks(field.masked[:start])
+            else:
+                gap = line_breaks(field.masked[previous.end : start])
+                line = previous.line + previous.analysis.breaks + gap
+            field.paragraphs.append(Paragraph(start, end, para_lang, analysis, before, line))
+            words_before[field.name] = before + analysis.words
+        doc = Document(
+            fields=texts,
+            context=context,
+            config=self.config,
+            lang=lang,
+            lexicons={code: self.lexicon(code) for code in used | {lang}},
+            template=template,
+            languages=frozenset(used or {lang}),
+        )
+        doc.directives = [
+            directive
+            for name, field in texts.items()
+            for directive in find_directives(name, field.text, RULES)
+        ]
+        doc.apology = context.purpose == "apology" or (
+            context.purpose is None
+            and (context.kind is not None or any(doc.find(s) for s in _APOLOGY_SIGNALS))
+        )
+        doc.breach = (
+            context.kind in _BREACH_KINDS
+            or bool(context.data_exposed)
+            or doc.find("breach") is not None
+        )
+        return doc
+
+    def _analyse(self, kind: str, text: str, lang: str, template: bool, tokens: Tokens) -> Analysis:
+        lexicon = self.lexicon(lang)
+        matcher = lexicon.subject if kind == "subject" else lexicon.body
+        grouped: dict[str, list] = {}
+        for match in matcher.scan(tokens):
+            grouped.setdefault(match.tag, []).append(match)
+        matches = {tag: longest(found) for tag, found in grouped.items()}
+        para = Para(kind, text, template, lang, lexicon, self.config, tokens, matches)
+        for scan in SCANNERS:
+            scan(para)
+        index = LineIndex(text)
+        places = tuple((*index.position(hit.start), *index.position(hit.end)) for hit in para.hits)
+        return Analysis(
+            tuple(para.hits),
+            {name: tuple(found) for name, found in para.signals.items()},
+            len(tokens.words),
+            line_breaks(text),
+            places,
+        )
+
+    # -- turning hits into findings ---------------------------------------------------------
+
+    def _findings(self, doc: Document) -> list[Finding]:
+        config = self.config
+        suppressions = Suppressions(
+            doc.directives,
+            {name: [(p.start, p.end) for p in f.paragraphs] for name, f in doc.fields.items()},
+        )
+        # What to do with each rule's hits, decided once per check.
+        plans: dict[str, tuple[bool, Severity, Refiner | None]] = {}
+        for rule, info in RULES.items():
+            skip = rule in config.disabled or (info.scope == "apology" and not doc.apology)
+            plans[rule] = (skip, info.severity, REFINERS.get(rule))
+        overrides = config.severities
+        found: list[Finding] = []
+        for name, field in doc.fields.items():
+            for para in field.paragraphs:
+                analysis = para.analysis
+                for hit, place in zip(analysis.hits, analysis.places, strict=True):
+                    skip, severity, refine = plans[hit.rule]
+                    if skip:
+                        continue
+                    severity = hit.severity or severity
+                    if refine is not None:
+                        refined = refine(hit, doc, severity)
+                        if refined is None:
+                            continue
+                        severity = refined
+                    start = para.start + hit.start
+                    if suppressions.active and suppressions.silenced(hit.rule, name, start):
+                        continue
+                    # Paragraphs start a line, so columns carry over unchanged.
+                    found.append(
+                        Finding(
+                            hit.rule,
+                            overrides.get(hit.rule, severity),
+                            name,
+                            start,
+                            para.start + hit.end,
+                            para.line + place[0] - 1,
+                            place[1],
+                            para.line + place[2] - 1,
+                            place[3],
+                            hit.message,
+                            hit.suggestion,
+                        )
+                    )
+        indexes: dict[str, LineIndex] = {}
+        seen: set[tuple[str, str, int, int, str]] = set()
+        for name, hit in doc.hits:
+            skip, severity, refine = plans[hit.rule]
+            severity = hit.severity or severity
+            if skip or name not in doc.fields:
+                continue
+            if refine is not None:
+                refined = refine(hit, doc, severity)
+                if refined is None:
+                    continue
+                severity = refined
+            text = doc.fields[name].text
+            start = min(max(hit.start, 0), len(text))
+            end = min(max(hit.end, start), len(text))
+            key = (hit.rule, name, start, end, hit.message)
+            if key in seen or (
+                suppressions.active and suppressions.silenced(hit.rule, name, start)
+            ):
+                continue
+            seen.add(key)
+            index = indexes.get(name) or indexes.setdefault(name, LineIndex(text))
+            found.append(
+                Finding(
+                    hit.rule,
+                    overrides.get(hit.rule, severity),
+                    name,
+                    start,
+                    end,
+                    *index.position(start),
+                    *index.position(end),
+                    hit.message,
+                    hit.suggestion,
+                )
+            )
+        found.sort(key=Finding.sort_key)
+        return found
+
+
+def _prepare(text: str) -> Prepared:
+    tokens = tokenize(text)
+    return (tokens, *votes(tokens.words))

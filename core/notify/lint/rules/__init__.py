@@ -1,0 +1,63 @@
+"""The rule registry: every family module and every rule id they define."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from email_crisis.core.notify.lint.model import Severity
+from email_crisis.core.notify.lint.rules import (
+    apology,
+    branding,
+    custom,
+    directives,
+    merge_tags,
+    phrases,
+    senders,
+    subject,
+)
+from email_crisis.core.notify.lint.rules.base import Hit, RuleInfo
+
+if TYPE_CHECKING:
+    from email_crisis.core.notify.lint.document import Document
+
+Refiner = Callable[[Hit, "Document", Severity], "Severity | None"]
+"""Decides a paragraph hit's severity from the whole draft (``None`` drops the hit)."""
+
+FAMILIES: tuple[ModuleType, ...] = (
+    subject,
+    senders,
+    merge_tags,
+    phrases,
+    apology,
+    branding,
+    custom,
+    directives,
+)
+"""Rule family modules, in the order their scanners and judges run."""
+
+RULES: dict[str, RuleInfo] = {info.id: info for family in FAMILIES for info in family.RULES}
+"""Every rule by its stable id."""
+
+FAMILY_OF: dict[str, ModuleType] = {info.id: family for family in FAMILIES for info in family.RULES}
+
+SCANNERS = tuple(f.scan for f in FAMILIES if hasattr(f, "scan"))
+JUDGES = tuple(f.judge for f in FAMILIES if hasattr(f, "judge"))
+REFINERS = {
+    info.id: family.refine
+    for family in FAMILIES
+    if hasattr(family, "refine")
+    for info in family.RULES
+}
+
+__all__ = [
+    "FAMILIES",
+    "FAMILY_OF",
+    "JUDGES",
+    "REFINERS",
+    "RULES",
+    "SCANNERS",
+    "Refiner",
+    "RuleInfo",
+]

@@ -1,0 +1,1 @@
+"""Step 4, plan: tasks with owners and due times, the suggested tasks per kind."""
