@@ -24,15 +24,12 @@ from email_crisis.core.base.clock import format_local, to_iso
 from email_crisis.core.base.text import visible
 from email_crisis.core.monitor import caution, thresholds
 from email_crisis.core.monitor.importers import DOC_URLS, SOURCES
+from email_crisis.core.monitor.metric_ids import METRICS, WINDOWS, format_value, parse_metric
 from email_crisis.core.monitor.metrics import (
-    METRICS,
-    WINDOWS,
     add_point,
     badge,
     describe_import,
-    format_value,
     import_file,
-    parse_metric,
     points,
     window_start,
 )

@@ -306,7 +306,8 @@ def _apology(
 def _monitoring(store: Store, incident: Incident) -> list[Line]:
     """The newest value of every monitored series, judged against the thresholds."""
     try:
-        from email_crisis.core.monitor.metrics import badge, format_value, metric_label, status_of
+        from email_crisis.core.monitor.metric_ids import format_value, metric_label
+        from email_crisis.core.monitor.metrics import badge, status_of
         from email_crisis.core.monitor.store import latest_points
     except ImportError:
         return []

@@ -1,6 +1,6 @@
 """Board metrics: how fast incidents are acknowledged, contained, notified and resolved.
 
-Pure functions over ``IncidentTimes`` records (``store_plan.incident_times`` loads
+Pure functions over ``IncidentTimes`` records (``plan.store.incident_times`` loads
 them in one query). The rules, so that every figure can be checked by hand:
 
 * **Window.** An incident belongs to the "last N days" when it was *detected* in

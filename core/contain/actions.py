@@ -3,7 +3,7 @@
 Public API (every write appends its events in the same transaction; ``operator`` is
 the name of whoever acts; expected failures raise ``CrisisError`` subclasses):
 
-Records (frozen dataclasses, defined in ``store_contain``): ``ContainAction`` (with its
+Records (frozen dataclasses, defined in ``contain.store``): ``ContainAction`` (with its
 ``notes``: ``ActionNote``), ``Escalation``, ``Execution``. ``StaleAction`` (``.fresh``) is
 raised when an action changed since it was loaded.
 

@@ -22,7 +22,8 @@ from statistics import fmean
 from typing import Any
 
 from email_crisis.core.base.domain import Incident
-from email_crisis.core.monitor.metrics import METRICS, format_value, points
+from email_crisis.core.monitor.metric_ids import METRICS, format_value
+from email_crisis.core.monitor.metrics import points
 from email_crisis.core.monitor.store import Point
 from email_crisis.core.monitor.thresholds import STATUSES, Band, Thresholds, load
 from email_crisis.core.store.database import Store

@@ -18,7 +18,7 @@ Metric ids (stored values are in the unit shown; rates are percentages, 0.41 = 0
 
 ESP events become hourly points: bounces and deliveries over the messages that had an
 outcome in that hour, complaints and unsubscribes over that hour's deliveries (the
-reasons are in ``metric_importers/_events.py``).
+reasons are in ``importers/_events.py``).
 
 Times are stored in UTC. Offsets in files are converted; a time without a zone is
 refused in CSV and ESP events. Formats that never carry a zone (SNDS, Postmaster days)
@@ -35,9 +35,9 @@ Public API (the CLI uses it; the Monitor panel builds on it):
   entry, source ``manual``.
 - ``points(store, incident_id, metrics=(), since=None, until=None)`` → ``Point`` list;
   ``window_start(span, now)`` for the panel's spans in ``WINDOWS`` (24h, 7d, 30d, all);
-  ``store_metrics.timeline(...)`` → ``(unix_seconds, value)`` for charts,
-  ``store_metrics.timeline_buckets(...)`` → one row per screen column (mean/min/max),
-  ``store_metrics.series_overview(...)`` lists the series an incident has.
+  ``monitor.store.timeline(...)`` → ``(unix_seconds, value)`` for charts,
+  ``monitor.store.timeline_buckets(...)`` → one row per screen column (mean/min/max),
+  ``monitor.store.series_overview(...)`` lists the series an incident has.
 - ``status_of(point)`` → ok | warning | critical; ``thresholds.load()`` gives the
   thresholds with their sources.
 - ``badge(store, incident_id)`` → the worst status among the newest points, or None.
@@ -46,165 +46,41 @@ Public API (the CLI uses it; the Monitor panel builds on it):
 
 from __future__ import annotations
 
-import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from email_crisis.core.base.errors import ValidationError
 from email_crisis.core.base.text import clean_line
+from email_crisis.core.monitor.importers import read_file
+from email_crisis.core.monitor.importers.checks import checked
+from email_crisis.core.monitor.metric_ids import (
+    _DOMAIN,
+    ESP_SOURCES,
+    FUTURE_TOLERANCE,
+    NOTE_MAX,
+    WINDOWS,
+    format_value,
+    metric_label,
+    parse_metric,
+    parse_value,
+)
 from email_crisis.core.monitor.store import (
     NewPoint,
     Point,
     find_point,
     latest_points,
+    latest_points_by_incident,
     query_points,
     save_points,
 )
+from email_crisis.core.monitor.thresholds import STATUSES, Thresholds, load
 from email_crisis.core.store.database import Store
 
 if TYPE_CHECKING:
     from email_crisis.core.base.domain import Event
-    from email_crisis.core.monitor.thresholds import Thresholds
-
-
-@dataclass(frozen=True)
-class MetricInfo:
-    """What a metric id means and how its values read."""
-
-    id: str
-    label: str
-    label_fr: str
-    unit: str  # "%", "messages", "hits" or "" for levels
-    kind: str  # "rate", "count" or "level"
-    worse: str  # "higher", "lower" or "" (neither is bad in itself)
-    levels: tuple[str, ...] = ()  # level names, the stored value is the index
-
-
-REPUTATION = ("BAD", "LOW", "MEDIUM", "HIGH")
-_LEVELS_SNDS = ("RED", "YELLOW", "GREEN")
-_REGISTRY = (
-    # id, English label, French label, unit, kind, worse
-    ("complaint_rate", "spam-complaint rate", "taux de plaintes pour spam", "%", "rate", "higher"),
-    ("hard_bounce_rate", "hard bounce rate", "taux de rebonds durs", "%", "rate", "higher"),
-    ("soft_bounce_rate", "soft bounce rate", "taux de rebonds temporaires", "%", "rate", "higher"),
-    ("delivery_rate", "delivery rate", "taux de distribution", "%", "rate", "lower"),
-    ("unsubscribe_rate", "unsubscribe rate", "taux de désabonnement", "%", "rate", "higher"),
-    ("inbox_placement", "inbox placement", "placement en boîte de réception", "%", "rate", "lower"),
-    ("delivery_error_rate", "Gmail delivery errors", "erreurs Gmail", "%", "rate", "higher"),
-    ("spf_pass_rate", "SPF pass rate", "taux de réussite SPF", "%", "rate", "lower"),
-    ("dkim_pass_rate", "DKIM pass rate", "taux de réussite DKIM", "%", "rate", "lower"),
-    ("dmarc_pass_rate", "DMARC pass rate", "taux de réussite DMARC", "%", "rate", "lower"),
-    (
-        "domain_reputation",
-        "domain reputation (Gmail)",
-        "réputation du domaine",
-        "",
-        "level",
-        "lower",
-    ),
-    ("ip_reputation", "IP reputation (Gmail)", "réputation des IP", "", "level", "lower"),
-    ("snds_filter", "Outlook filter (SNDS)", "filtre Outlook (SNDS)", "", "level", "lower"),
-    ("trap_hits", "spam-trap hits", "pièges à spam touchés", "hits", "count", "higher"),
-    ("volume", "messages sent", "messages envoyés", "messages", "count", ""),
-)
-_LEVEL_NAMES = {"domain_reputation": REPUTATION, "ip_reputation": REPUTATION}
-_LEVEL_NAMES["snds_filter"] = _LEVELS_SNDS
-METRICS: dict[str, MetricInfo] = {
-    row[0]: MetricInfo(*row, levels=_LEVEL_NAMES.get(row[0], ())) for row in _REGISTRY
-}
-"""Every metric id, in the order tables and the panel list them."""
-ALIASES = {
-    "spam_rate": "complaint_rate",
-    "spam_complaint_rate": "complaint_rate",
-    "bounce_rate": "hard_bounce_rate",
-    "inbox_rate": "inbox_placement",
-    "reputation": "domain_reputation",
-    "sent": "volume",
-}
-WINDOWS: dict[str, timedelta | None] = {
-    "24h": timedelta(hours=24),
-    "7d": timedelta(days=7),
-    "30d": timedelta(days=30),
-    "all": None,
-}
-ESP_SOURCES = frozenset({"sparkpost", "sendgrid", "mailgun", "ses"})
-FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks drift; an hour ahead is a wrong zone
-NOTE_MAX = 200
-_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
-
-
-def metric_info(metric: str) -> MetricInfo:
-    """The registry entry of ``metric`` (``KeyError`` for an unknown id)."""
-    return METRICS[metric]
-
-
-def parse_metric(text: str) -> str:
-    """A metric id from what someone typed (id or alias), or ``ValueError`` listing them."""
-    key = text.strip().lower().replace("-", "_").replace(" ", "_")
-    key = ALIASES.get(key, key)
-    if key not in METRICS:
-        raise ValueError(f"unknown metric {text.strip()[:40]!r}; use one of: {', '.join(METRICS)}.")
-    return key
-
-
-def check_value(metric: str, value: float) -> float:
-    """``value`` if it is possible for ``metric``, else ``ValueError`` saying why."""
-    info = METRICS[metric]
-    if not math.isfinite(value):
-        raise ValueError(f"{metric} {value} is not a number.")
-    if info.kind == "rate" and not 0 <= value <= 100:
-        raise ValueError(f"{metric} {value:g}% is impossible: a rate is between 0% and 100%.")
-    if info.kind == "count" and (value < 0 or value != int(value)):
-        raise ValueError(f"{metric} {value:g} is impossible: a count is a whole number, 0 or more.")
-    if info.kind == "level" and value not in range(len(info.levels)):
-        raise ValueError(f"{metric} {value:g} is not one of {', '.join(info.levels)}.")
-    return float(value)
-
-
-def parse_value(metric: str, text: str | float) -> float:
-    """A value in the metric's unit: ``0.41`` or ``0.41%`` for rates, ``HIGH`` or ``3``
-    for levels, whole numbers for counts. ``ValueError`` says what is wrong."""
-    info = METRICS[metric]
-    raw = str(text).strip()
-    if info.kind == "level" and raw.upper() in info.levels:
-        return float(info.levels.index(raw.upper()))
-    number = raw[:-1].strip() if info.kind == "rate" and raw.endswith("%") else raw
-    try:
-        value = float(number.replace(",", "") if info.kind == "count" else number)
-    except ValueError:
-        expected = {"rate": "a percentage such as 0.41", "count": "a whole number"}
-        wanted = expected.get(info.kind, f"one of {', '.join(info.levels)}")
-        raise ValueError(f"{metric} value {raw[:40]!r} is not {wanted}.") from None
-    return check_value(metric, value)
-
-
-def format_value(metric: str, value: float, qualifier: str = "", language: str = "en") -> str:
-    """A value as people read it: ``0.41%``, ``LOW``, ``12,000``; French uses 0,41 %."""
-    info = METRICS.get(metric)
-    if info is None:
-        return f"{value:g}"
-    prefix = f"{qualifier} " if qualifier else ""
-    if info.kind == "level" and value in range(len(info.levels)):
-        return prefix + info.levels[int(value)]
-    if info.kind == "count":
-        text = f"{round(value):,}"
-        return prefix + (text.replace(",", "\u202f") if language == "fr" else text)
-    text = f"{value:.3g}" if value < 100 else f"{value:.0f}"
-    if "e" in text:
-        text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return prefix + (text.replace(".", ",") + "\u00a0%" if language == "fr" else text + "%")
-
-
-def metric_label(metric: str, language: str = "en") -> str:
-    """The metric's name in ``language`` (``en`` or ``fr``)."""
-    info = METRICS.get(metric)
-    if info is None:
-        return metric
-    return info.label_fr if language == "fr" else info.label
 
 
 # -- importing ----------------------------------------------------------------------------
@@ -252,9 +128,6 @@ def import_file(
     stores the points, the import row and the ``metrics_imported`` event. Importing
     the same file again adds nothing.
     """
-    from email_crisis.core.monitor.importers import read_file  # the importers use this registry
-    from email_crisis.core.monitor.importers.checks import checked
-
     if incident_id is not None:
         store.get_incident(incident_id)  # NotFound before reading a large file
     parsed, detected = read_file(Path(path).expanduser(), source)
@@ -397,16 +270,11 @@ def points(
 
 def status_of(point: Point, thresholds: Thresholds | None = None) -> str:
     """ok, warning or critical for one point (ok when no threshold covers the metric)."""
-    from email_crisis.core.monitor.thresholds import load
-
     return (thresholds or load()).judge(point.metric, point.value, point.qualifier).status
 
 
 def badges(store: Store, thresholds: Thresholds | None = None) -> dict[int, str]:
     """``badge`` for every incident that has points, in one query (for the board)."""
-    from email_crisis.core.monitor.store import latest_points_by_incident
-    from email_crisis.core.monitor.thresholds import STATUSES, load
-
     rules = thresholds or load()
     return {
         incident_id: max(
@@ -422,8 +290,6 @@ def badge(store: Store, incident_id: int, thresholds: Thresholds | None = None) 
 
     One query on a partial index (``is_latest``): cheap enough for every board row.
     """
-    from email_crisis.core.monitor.thresholds import STATUSES, load
-
     latest = latest_points(store, incident_id)
     if not latest:
         return None

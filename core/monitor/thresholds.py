@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from email_crisis.core.base.errors import CrisisError
-from email_crisis.core.monitor.metrics import METRICS, parse_value
+from email_crisis.core.monitor.metric_ids import METRICS, parse_value
 
 try:
     import tomllib

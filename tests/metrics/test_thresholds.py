@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from email_crisis.core.monitor.metrics import METRICS
+from email_crisis.core.monitor.metric_ids import METRICS
 from email_crisis.core.monitor.thresholds import (
     ENV,
     ThresholdsProblem,

@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from email_crisis.core.assess.assessment import FieldError, datetime_parser
 from email_crisis.core.base.clock import local
-from email_crisis.core.monitor.metrics import METRICS, metric_label
+from email_crisis.core.monitor.metric_ids import METRICS, metric_label
 from email_crisis.tui.screens.forms import _Form
 
 PointSubmit = Callable[[str, datetime, str, str], "str | None"]

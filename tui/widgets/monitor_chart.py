@@ -8,7 +8,7 @@ incident's milestones as letters, the cursor ``▲`` and the window's ends. Colo
 only repeats what the words and markers say, so the chart reads the same with
 ``NO_COLOR``.
 
-The data comes from ``store_metrics.timeline_buckets``: one query per metric
+The data comes from ``monitor.store.timeline_buckets``: one query per metric
 returns at most one row per column, however many points the window holds. The
 drawing is pure (``draw``), so moving the cursor redraws from the fetched data.
 """
@@ -24,7 +24,7 @@ from textual.widget import Widget
 
 from email_crisis.core.base.clock import local
 from email_crisis.core.base.domain import Incident
-from email_crisis.core.monitor.metrics import METRICS, format_value, metric_label
+from email_crisis.core.monitor.metric_ids import METRICS, format_value, metric_label
 from email_crisis.core.monitor.store import Point, timeline_buckets
 from email_crisis.core.monitor.thresholds import Thresholds
 from email_crisis.core.store.database import Store

@@ -25,13 +25,8 @@ from email_crisis.core.assess.store import load_assessment
 from email_crisis.core.base.clock import humanize
 from email_crisis.core.base.domain import Event, Incident
 from email_crisis.core.monitor import caution, thresholds
-from email_crisis.core.monitor.metrics import (
-    METRICS,
-    WINDOWS,
-    format_value,
-    metric_label,
-    window_start,
-)
+from email_crisis.core.monitor.metric_ids import METRICS, WINDOWS, format_value, metric_label
+from email_crisis.core.monitor.metrics import window_start
 from email_crisis.core.monitor.store import Point, latest_points, series_overview
 from email_crisis.core.monitor.thresholds import STATUSES, Thresholds
 from email_crisis.tui import keymap_monitor
@@ -298,7 +293,8 @@ class MonitorPanel(VerticalScroll):
         self.app.push_screen(ChoiceMenu("Metrics on the chart", choices), chosen)
 
     def action_add_point(self) -> None:
-        from email_crisis.core.monitor.metrics import add_point, parse_value
+        from email_crisis.core.monitor.metric_ids import parse_value
+        from email_crisis.core.monitor.metrics import add_point
         from email_crisis.tui.screens.monitor_forms import PointForm
 
         if self._incident is None:

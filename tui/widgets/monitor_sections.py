@@ -17,7 +17,7 @@ from rich.text import Text
 from email_crisis.core.base.domain import Event
 from email_crisis.core.close.events_text import describe
 from email_crisis.core.monitor import caution, thresholds
-from email_crisis.core.monitor.metrics import METRICS, format_value, metric_label
+from email_crisis.core.monitor.metric_ids import METRICS, format_value, metric_label
 from email_crisis.core.monitor.thresholds import Thresholds
 from email_crisis.tui.render import plain
 from email_crisis.tui.widgets.monitor_chart import STATUS_STYLE, STATUS_WORDS, Milestone, stamp

@@ -6,7 +6,7 @@ Public API (the CLI and the Assess panel use only this module and the reader's e
     Read a CSV/TSV file and store its addresses as the incident's ``"affected"`` list
     (replacing the previous one) or as one more ``"suppressed"`` list; returns
     ``ImportStats``. The file is staged in a private temporary table, then written in
-    one transaction: a bad file (``audience_sniff.AudienceFileError`` subclasses), a
+    one transaction: a bad file (``sniff.AudienceFileError`` subclasses), a
     cancel (``ImportCancelled``) or a killed process leaves the database as it was,
     and other processes can write while the file is being read.
     ``progress(bytes_read, total_bytes)`` is called at most ~20 times a second, from

@@ -1,6 +1,6 @@
 """Sniffing a recipient list: encoding, delimiter, header, the email column, addresses.
 
-Used by ``audience_reader`` on the first 64 KiB of a file before it streams the rest;
+Used by ``reader`` on the first 64 KiB of a file before it streams the rest;
 the errors an import can raise live here too. Errors name the file and the line and
 never quote an address.
 """

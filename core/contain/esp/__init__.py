@@ -31,13 +31,9 @@ from email_crisis.core.contain.esp.base import (
     redact,
     secret_forms,
 )
-from email_crisis.core.contain.esp.brevo import Brevo
+from email_crisis.core.contain.esp.config import settings_for as _settings_from_file
 from email_crisis.core.contain.esp.connector import Connector
-from email_crisis.core.contain.esp.mailchimp import Mailchimp
-from email_crisis.core.contain.esp.mailgun import Mailgun
-from email_crisis.core.contain.esp.sendgrid import SendGrid
-from email_crisis.core.contain.esp.ses import Ses
-from email_crisis.core.contain.esp.sparkpost import SparkPost
+from email_crisis.core.contain.esp.registry import CONNECTORS, connector, names
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -62,10 +58,6 @@ __all__ = [
     "settings_for",
 ]
 
-CONNECTORS: dict[str, Connector] = {
-    c.name: c for c in (SparkPost(), SendGrid(), Mailgun(), Ses(), Mailchimp(), Brevo())
-}
-
 # Which operation an identifier means when none is named: (esp, identifier) -> operation.
 _DEFAULTS: dict[tuple[str, str], str] = {
     ("sparkpost", "campaign"): "cancel-scheduled",
@@ -77,19 +69,6 @@ _DEFAULTS: dict[tuple[str, str], str] = {
     ("mailchimp", "campaign"): "unschedule",
     ("brevo", "campaign"): "suspend",
 }
-
-
-def names() -> list[str]:
-    """The ESPs with a connector, in display order."""
-    return list(CONNECTORS)
-
-
-def connector(esp: str) -> Connector:
-    """The connector for ``esp``, or ``EspError`` listing the known ones."""
-    try:
-        return CONNECTORS[esp.strip().lower()]
-    except KeyError:
-        raise EspError(f"no connector for {esp!r}; known ESPs: {', '.join(CONNECTORS)}.") from None
 
 
 def operations(esp: str) -> list[OperationSpec]:
@@ -140,10 +119,10 @@ def settings_for(
     The key is only read for non-secret hints (Mailchimp's data centre suffix); it is
     never kept in the settings.
     """
-    from email_crisis.core.contain.esp.config import settings_for as from_file
-
     conn = connector(esp)
-    return conn.derive_settings(from_file(conn.name, base_url=base_url, path=config), secret)
+    return conn.derive_settings(
+        _settings_from_file(conn.name, base_url=base_url, path=config), secret
+    )
 
 
 def plan(target: StopTarget, settings: EspSettings) -> PlannedRequest:

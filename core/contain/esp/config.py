@@ -44,6 +44,7 @@ import platformdirs
 
 from email_crisis.core.base.errors import ValidationError
 from email_crisis.core.contain.esp.base import DEFAULT_TIMEOUT, EspSettings
+from email_crisis.core.contain.esp.registry import names
 
 try:
     import tomllib
@@ -154,10 +155,6 @@ def load(
     path: Path | None = None, *, known: frozenset[str] | None = None
 ) -> dict[str, EspSettings]:
     """The ``[esp.*]`` settings of the config file (empty when there is no file)."""
-    from email_crisis.core.contain.esp import (
-        names,  # the registry; imported late, it imports this module lazily
-    )
-
     target = path or config_path()
     if not target.exists():
         return {}

@@ -12,7 +12,12 @@ from datetime import datetime
 
 from email_crisis.core.base.text import visible
 from email_crisis.core.monitor.importers._common import ImportProblem, RawPoint
-from email_crisis.core.monitor.metrics import FUTURE_TOLERANCE, NOTE_MAX, check_value, parse_metric
+from email_crisis.core.monitor.metric_ids import (
+    FUTURE_TOLERANCE,
+    NOTE_MAX,
+    check_value,
+    parse_metric,
+)
 from email_crisis.core.monitor.store import NewPoint
 
 

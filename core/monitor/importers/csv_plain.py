@@ -30,7 +30,7 @@ from email_crisis.core.monitor.importers._common import (
     instant,
     problem,
 )
-from email_crisis.core.monitor.metrics import parse_metric, parse_value
+from email_crisis.core.monitor.metric_ids import parse_metric, parse_value
 
 SOURCE = "csv"
 DOC_URL = ""  # this project's own format, documented above and in core/monitor/metrics.py

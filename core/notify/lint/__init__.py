@@ -26,10 +26,9 @@ from email_crisis.core.notify.lint.config import (
     LintConfig,
     LintConfigError,
     PhraseRule,
-    load_config,
-    parse_config,
     resolve_config_path,
 )
+from email_crisis.core.notify.lint.config_file import load_config, parse_config
 from email_crisis.core.notify.lint.engine import Linter
 from email_crisis.core.notify.lint.model import (
     FIELDS,

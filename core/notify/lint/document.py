@@ -6,9 +6,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from email_crisis.core.notify.lint.model import LintContext, Severity
+from email_crisis.core.notify.lint.model import (
+    TEXT_FIELDS,
+    Hit,
+    LintContext,
+    Located,
+    Severity,
+    Signal,
+)
 from email_crisis.core.notify.lint.positions import first_line
-from email_crisis.core.notify.lint.rules.base import TEXT_FIELDS, Hit, Located, Signal
 
 if TYPE_CHECKING:
     from email_crisis.core.notify.lint.config import LintConfig

@@ -1,4 +1,4 @@
-"""The word lists of one language (core/data/lint/<lang>.toml plus the config), compiled."""
+"""The word lists of one language (core/notify/lint/data/<lang>.toml plus the config), compiled."""
 
 from __future__ import annotations
 

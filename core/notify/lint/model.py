@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 FIELDS: tuple[str, ...] = ("from", "reply-to", "subject", "preheader", "body")
 """The parts of a draft that are checked, in the order findings are reported."""
+
+TEXT_FIELDS: tuple[str, ...] = ("subject", "preheader", "body")
+"""The fields written in prose (the address fields are checked apart)."""
 
 FIELD_ORDER: dict[str, int] = {name: n for n, name in enumerate(FIELDS)}
 
@@ -129,3 +132,37 @@ def counts(findings: list[Finding]) -> dict[Severity, int]:
 def has_errors(findings: list[Finding]) -> bool:
     """Whether any finding has error severity (the export gate and the CLI's exit 1)."""
     return any(f.severity is Severity.ERROR for f in findings)
+
+
+# -- what the scanners find, before it becomes a Finding --------------------------------
+
+
+@dataclass(slots=True)
+class Hit:
+    """A finding before it has a line, a column and its final severity."""
+
+    rule: str
+    start: int
+    end: int
+    message: str
+    suggestion: str | None = None
+    severity: Severity | None = None
+
+
+class Signal(NamedTuple):
+    """Where something the document rules care about was said (an apology...)."""
+
+    start: int
+    end: int
+    word: int
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A signal placed in the draft: field, absolute offsets, word number in the field."""
+
+    field: str
+    start: int
+    end: int
+    word: int
+    paragraph: int

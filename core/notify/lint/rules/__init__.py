@@ -6,7 +6,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from email_crisis.core.notify.lint.model import Severity
+from email_crisis.core.notify.lint.model import Hit, Severity
 from email_crisis.core.notify.lint.rules import (
     apology,
     branding,
@@ -17,7 +17,7 @@ from email_crisis.core.notify.lint.rules import (
     senders,
     subject,
 )
-from email_crisis.core.notify.lint.rules.base import Hit, RuleInfo
+from email_crisis.core.notify.lint.rules.base import RuleInfo
 
 if TYPE_CHECKING:
     from email_crisis.core.notify.lint.document import Document

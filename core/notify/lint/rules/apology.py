@@ -8,8 +8,8 @@ import re
 from typing import TYPE_CHECKING
 
 from email_crisis.core.notify.lint.lexicon import fold_key
-from email_crisis.core.notify.lint.model import Severity
-from email_crisis.core.notify.lint.rules.base import TEXT_FIELDS, Hit, Para, RuleInfo
+from email_crisis.core.notify.lint.model import TEXT_FIELDS, Hit, Severity
+from email_crisis.core.notify.lint.rules.base import Para, RuleInfo
 
 if TYPE_CHECKING:
     from email_crisis.core.notify.lint.document import Document

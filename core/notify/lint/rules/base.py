@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
 
-from email_crisis.core.notify.lint.model import Severity
+from email_crisis.core.notify.lint.model import Hit, Severity, Signal
 
 if TYPE_CHECKING:
     from email_crisis.core.notify.lint.config import LintConfig
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from email_crisis.core.notify.lint.tokens import Match, Tokens
 
 Scope = Literal["any", "apology"]
-TEXT_FIELDS: tuple[str, ...] = ("subject", "preheader", "body")
 
 
 @dataclass(frozen=True)
@@ -42,26 +41,6 @@ class RuleInfo:
     scope: Scope = "any"
     languages: tuple[str, ...] = ("en", "fr")
     options: Mapping[str, int] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class Hit:
-    """A finding before it has a line, a column and its final severity."""
-
-    rule: str
-    start: int
-    end: int
-    message: str
-    suggestion: str | None = None
-    severity: Severity | None = None
-
-
-class Signal(NamedTuple):
-    """Where something the document rules care about was said (an apology...)."""
-
-    start: int
-    end: int
-    word: int
 
 
 @dataclass(slots=True)
@@ -107,14 +86,3 @@ class Para:
         """The text at ``start``..``end``, shortened for a message."""
         piece = " ".join(self.text[start:end].split())
         return piece if len(piece) <= limit else piece[: limit - 1] + "…"
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    """A signal placed in the draft: field, absolute offsets, word number in the field."""
-
-    field: str
-    start: int
-    end: int
-    word: int
-    paragraph: int

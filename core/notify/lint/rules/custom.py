@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from email_crisis.core.notify.lint.model import Severity
-from email_crisis.core.notify.lint.rules.base import TEXT_FIELDS, Para, RuleInfo
+from email_crisis.core.notify.lint.model import TEXT_FIELDS, Severity
+from email_crisis.core.notify.lint.rules.base import Para, RuleInfo
 
 if TYPE_CHECKING:
     from email_crisis.core.notify.lint.document import Document

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from email_crisis.core.notify.lint.model import Severity
-from email_crisis.core.notify.lint.rules.base import TEXT_FIELDS, Para, RuleInfo
+from email_crisis.core.notify.lint.model import TEXT_FIELDS, Severity
+from email_crisis.core.notify.lint.rules.base import Para, RuleInfo
 from email_crisis.core.notify.lint.tokens import fold_word
 
 LANGUAGES = ("en", "fr")

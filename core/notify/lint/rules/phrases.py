@@ -6,8 +6,8 @@ import re
 from typing import TYPE_CHECKING
 
 from email_crisis.core.notify.lint.lexicon import fold_key
-from email_crisis.core.notify.lint.model import Severity
-from email_crisis.core.notify.lint.rules.base import TEXT_FIELDS, Hit, Para, RuleInfo
+from email_crisis.core.notify.lint.model import TEXT_FIELDS, Hit, Severity
+from email_crisis.core.notify.lint.rules.base import Para, RuleInfo
 from email_crisis.core.notify.lint.tokens import utf8
 
 if TYPE_CHECKING:
