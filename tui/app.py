@@ -2,112 +2,23 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable
-from datetime import datetime
-from functools import partial
 from pathlib import Path
 
-from textual.app import App, SystemCommand
-from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 
 from email_crisis.core.base.clock import Clock, utc_now
-from email_crisis.core.base.errors import CrisisError
-from email_crisis.core.contain.playbooks import Playbook, load_playbook
 from email_crisis.core.store.database import Store
-from email_crisis.tui import keymap
+from email_crisis.tui.console import ConsoleApp
 from email_crisis.tui.screens.board import BoardScreen
 
-POLL_SECONDS = 0.5
 
-
-class EmailCrisisApp(App[None]):
+class EmailCrisisApp(ConsoleApp):
     """The incident console for one database and one operator."""
 
     CSS_PATH = "app.tcss"
-    TITLE = "email-crisis"
-    BINDINGS = keymap.APP
-    ENABLE_COMMAND_PALETTE = True
-
-    def __init__(
-        self,
-        store: Store,
-        *,
-        operator: str,
-        clock: Clock = utc_now,
-        poll_seconds: float = POLL_SECONDS,
-    ) -> None:
-        super().__init__()
-        if self.no_color:
-            # Textual's default for NO_COLOR turns colours into greys by brightness, which
-            # leaves red text dark grey on a dark background. Drop colour instead and
-            # keep bold, underline and reverse, as NO_COLOR intends.
-            self._filters = [NoColor() if isinstance(f, Monochrome) else f for f in self._filters]
-        self.store = store
-        self.operator = operator
-        self.clock = clock
-        self._poll_seconds = poll_seconds
-        self._seen_version: int | None = None
-        self._poll_failed = False
-        self._playbook: Playbook | None = None
-
-    def playbook(self) -> Playbook:
-        """The playbook in force (ours plus the organisation's file), loaded once."""
-        if self._playbook is None:
-            self._playbook = load_playbook()
-        return self._playbook
-
-    def now(self) -> datetime:
-        """The app's idea of now (frozen in tests and screenshots)."""
-        return self.clock()
 
     def get_default_screen(self) -> Screen[None]:
         return BoardScreen()
-
-    def on_mount(self) -> None:
-        self.set_class(self.no_color, "-no-color")
-        self.sub_title = str(self.store.path)
-        self._seen_version = self.store.data_version()
-        # PRAGMA data_version only changes when another connection commits, so this
-        # poll is a cheap read, not a busy loop.
-        self.set_interval(self._poll_seconds, self.poll_database)
-        self.call_after_refresh(self.settle)
-
-    def poll_database(self) -> None:
-        """Refresh every screen when another process has written to the database."""
-        try:
-            version = self.store.data_version()
-        except CrisisError as error:
-            if not self._poll_failed:
-                self.notify(str(error), title="Live refresh paused", severity="error")
-                self._poll_failed = True
-            return
-        self._poll_failed = False
-        if version != self._seen_version:
-            self._seen_version = version
-            self.refresh_screens()
-
-    def settle(self) -> None:
-        """After a screen is built: move what exists now out of the cyclic collector's way.
-
-        Textual keeps a six-figure number of long-lived objects once a workspace is
-        open; full collections over them took ~100 ms, long enough to delay a key press.
-        """
-        gc.freeze()
-
-    def refresh_screens(self) -> None:
-        """Ask every screen that shows data to reload it."""
-        for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_data", None)
-            if callable(refresh):
-                refresh()
-
-    def open_incident(self, incident_id: int) -> None:
-        """Show the workspace of one incident."""
-        from email_crisis.tui.screens.workspace import WorkspaceScreen
-
-        self.push_screen(WorkspaceScreen(incident_id))
 
     def action_help(self) -> None:
         """Show the keys of the focused screen."""
@@ -116,24 +27,6 @@ class EmailCrisisApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key binding of the screen is also a command in the palette."""
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
-                continue
-            seen.add(binding.action)
-            yield SystemCommand(
-                binding.tooltip or binding.description,
-                f"key: {self.get_key_display(binding)}",
-                partial(self._run_from_palette, active.node, binding.action),
-            )
-        yield from super().get_system_commands(screen)
-
-    def _run_from_palette(self, node: object, action: str) -> None:
-        self.call_later(self.run_action, action, node)
 
 
 def run_app(store: Store, *, operator: str, clock: Clock = utc_now) -> None:

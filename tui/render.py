@@ -58,3 +58,8 @@ def step_cell(incident: Incident) -> Text:
 def age(incident: Incident, now: datetime) -> str:
     """Time since detection."""
     return humanize(now - incident.detected_at)
+
+
+def article(word: str) -> str:
+    """``a`` or ``an`` before ``word`` (by its spelling, good enough for the kind ids)."""
+    return "an" if word[:1].lower() in "aeiou" else "a"

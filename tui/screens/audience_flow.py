@@ -9,15 +9,31 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from email_crisis.core.assess import form as assess
 from email_crisis.core.assess.audience import build as audience
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.store.database import Store
+from email_crisis.tui.console import ConsoleApp
+from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
-if TYPE_CHECKING:
-    from email_crisis.tui.widgets.assess_panel import AssessPanel
+
+class AudienceHost(Protocol):
+    """What the import and export flows use of the Assess panel."""
+
+    @property
+    def app(self) -> ConsoleApp: ...
+
+    @property
+    def screen(self) -> WorkspaceHost: ...
+
+    def import_started(self, file_name: str, cancel: threading.Event) -> None: ...
+
+    def import_progress(self, done: int, total: int) -> None: ...
+
+    def import_finished(self, message: str, ok: bool) -> None: ...
+
 
 ROLE_CHOICES = [
     ("affected", "The affected recipients (the send's export from the ESP)"),
@@ -25,7 +41,7 @@ ROLE_CHOICES = [
 ]
 
 
-def start_import(panel: AssessPanel) -> None:
+def start_import(panel: AudienceHost) -> None:
     """Ask what kind of list and which file, then import it in a worker."""
     from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 
@@ -50,7 +66,7 @@ def start_import(panel: AssessPanel) -> None:
     app.push_screen(ChoiceMenu("Which list?", ROLE_CHOICES), role_chosen)
 
 
-def _run(panel: AssessPanel, path: Path, role: str) -> None:
+def _run(panel: AudienceHost, path: Path, role: str) -> None:
     app = panel.app
     incident = panel.screen.incident
     if incident is None:
@@ -90,7 +106,7 @@ def _run(panel: AssessPanel, path: Path, role: str) -> None:
     app.run_worker(work, thread=True, name="audience-import", group="audience", exclusive=True)
 
 
-def export(panel: AssessPanel) -> None:
+def export(panel: AudienceHost) -> None:
     """Ask where to write the audience CSV, then write it (refused when not allowed)."""
     from email_crisis.tui.screens.forms import PromptForm
 

@@ -19,11 +19,12 @@ from email_crisis.core.own import incidents as ops
 from email_crisis.core.own.board import BoardFilter, FilterError, board_order, parse_filter
 from email_crisis.core.plan import tasks as plan
 from email_crisis.tui import keymap
+from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.board_stats import stats_table
 from email_crisis.tui.widgets.incident_table import IncidentTable
 
 if TYPE_CHECKING:
-    from email_crisis.tui.app import EmailCrisisApp
+    from email_crisis.tui.console import ConsoleApp
 
 AGE_TICK_SECONDS = 30
 
@@ -55,7 +56,7 @@ class BoardScreen(Screen[None]):
 
     HELP_TITLE = "Incident board"
     BINDINGS = keymap.BOARD
-    app: EmailCrisisApp
+    app: ConsoleApp
 
     def __init__(self) -> None:
         super().__init__(id="board")
@@ -162,7 +163,7 @@ class BoardScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: IncidentTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.app.open_incident(int(event.row_key.value))
+            self.app.push_screen(WorkspaceScreen(int(event.row_key.value)))
 
     def action_new_incident(self) -> None:
         from email_crisis.tui.screens.forms import NewIncidentForm

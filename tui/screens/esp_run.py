@@ -25,7 +25,7 @@ from email_crisis.tui import keymap
 from email_crisis.tui.render import plain
 
 if TYPE_CHECKING:
-    from email_crisis.tui.app import EmailCrisisApp
+    from email_crisis.tui.console import ConsoleApp
 
 
 def esp_choices(preferred: str | None) -> list[tuple[str, str]]:
@@ -71,9 +71,7 @@ class EspConfirm(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def run_through_esp(
-    app: EmailCrisisApp, action: ContainAction, refresh: Callable[[], None]
-) -> None:
+def run_through_esp(app: ConsoleApp, action: ContainAction, refresh: Callable[[], None]) -> None:
     """Walk the operator from choosing the connector to the recorded result."""
     from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 
@@ -107,7 +105,7 @@ def run_through_esp(
 
 
 def _confirm(
-    app: EmailCrisisApp, action: ContainAction, target: StopTarget, refresh: Callable[[], None]
+    app: ConsoleApp, action: ContainAction, target: StopTarget, refresh: Callable[[], None]
 ) -> None:
     try:
         secret, source = credentials.get_secret(target.esp)
@@ -132,7 +130,7 @@ def _confirm(
 
 
 def _call(
-    app: EmailCrisisApp,
+    app: ConsoleApp,
     action: ContainAction,
     planned: PlannedRequest,
     secret: str,
@@ -143,7 +141,7 @@ def _call(
 
 
 def _record(
-    app: EmailCrisisApp,
+    app: ConsoleApp,
     action: ContainAction,
     planned: PlannedRequest,
     result: esp.EspResult,

@@ -23,7 +23,7 @@ from email_crisis.tui import keymap
 from email_crisis.tui.render import title_text
 
 if TYPE_CHECKING:
-    from email_crisis.tui.app import EmailCrisisApp
+    from email_crisis.tui.console import ConsoleApp
 
 Submit = Callable[[str], str | None]
 """Performs the write; returns an error message to show, or None when done."""
@@ -31,7 +31,7 @@ Submit = Callable[[str], str | None]
 
 class _Form(ModalScreen[object]):
     BINDINGS = keymap.FORM
-    app: EmailCrisisApp
+    app: ConsoleApp
 
     def show_error(self, message: str | None) -> None:
         error = self.query_one(".form-error", Static)

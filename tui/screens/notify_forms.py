@@ -7,26 +7,74 @@ so a refused or stale write comes back as a message and the panel reloads.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rich.text import Text
+from textual.notifications import SeverityLevel
 
+from email_crisis.core.assess.apology_lock import NotifyGate
 from email_crisis.core.assess.audience import build as audience
 from email_crisis.core.assess.audience import store as store_audience
 from email_crisis.core.base.clock import format_local
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.notify import drafts as notify
+from email_crisis.core.notify.brand import Brand
 from email_crisis.core.notify.drafts import Draft, StaleDraft
 from email_crisis.core.notify.export import address_problem
 from email_crisis.core.notify.lint import Finding, Severity
 from email_crisis.core.store.database import Store
+from email_crisis.tui.console import ConsoleApp
 from email_crisis.tui.render import ellipsize, plain
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
-from email_crisis.tui.widgets.notify_editor import LANGUAGE_NAMES
+from email_crisis.tui.widgets.notify_editor import LANGUAGE_NAMES, NotifyEditor
+from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
-if TYPE_CHECKING:
-    from email_crisis.tui.widgets.notify_panel import NotifyPanel
+
+class NotifyHost(Protocol):
+    """What the Notify flows use of the panel: its draft state and its editor."""
+
+    incident: Incident | None
+    gate: NotifyGate | None
+    base: Draft | None
+    template: str
+    language: str
+    stale_from: int | None
+
+    @property
+    def app(self) -> ConsoleApp: ...
+
+    @property
+    def screen(self) -> WorkspaceHost: ...
+
+    @property
+    def editor(self) -> NotifyEditor: ...
+
+    @property
+    def has_unsaved(self) -> bool: ...
+
+    def brand(self) -> Brand: ...
+
+    def templates(self, language: str) -> list[str]: ...
+
+    def fields(self) -> dict[str, str]: ...
+
+    def fill(self, draft: Draft) -> None: ...
+
+    def check(self, fields: dict[str, str]) -> list[Finding]: ...
+
+    def check_now(self, *, list_now: bool = False) -> None: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
 
 EXPORTS_FOLDER = "exports"
 
@@ -79,7 +127,7 @@ def exports_dir(store: Store) -> Path:
 # -- save --------------------------------------------------------------------------
 
 
-def save(panel: NotifyPanel) -> None:
+def save(panel: NotifyHost) -> None:
     """F2: save the editor as a new version; a stale save keeps the text and says so."""
     if panel.base is None:
         return
@@ -124,7 +172,7 @@ def save(panel: NotifyPanel) -> None:
 # -- preview -----------------------------------------------------------------------
 
 
-def preview(panel: NotifyPanel) -> None:
+def preview(panel: NotifyHost) -> None:
     """F3: render the editor's content for a sample recipient and show it."""
     from email_crisis.tui.screens.notify_preview import NotifyPreview, preview_text
 
@@ -164,7 +212,7 @@ def preview(panel: NotifyPanel) -> None:
 # -- versions ----------------------------------------------------------------------
 
 
-def versions(panel: NotifyPanel) -> None:
+def versions(panel: NotifyHost) -> None:
     """F6: list the saved versions; the chosen one goes into the editor as unsaved changes."""
     if panel.incident is None:
         return
@@ -206,7 +254,7 @@ def versions(panel: NotifyPanel) -> None:
 # -- export ------------------------------------------------------------------------
 
 
-def export(panel: NotifyPanel) -> None:
+def export(panel: NotifyHost) -> None:
     """F5: export the saved version; with errors left, ask for a written override reason."""
     if panel.incident is None or panel.base is None:
         return
@@ -238,7 +286,7 @@ def export(panel: NotifyPanel) -> None:
     )
 
 
-def _precheck(panel: NotifyPanel, saved: Draft, eml: Path) -> str | None:
+def _precheck(panel: NotifyHost, saved: Draft, eml: Path) -> str | None:
     """What ``export_eml`` would refuse, asked before the audience CSV is written."""
     for value, label in ((saved.from_address, "From"), (saved.reply_to, "Reply-To")):
         problem = address_problem(value, label)
@@ -261,7 +309,7 @@ def _precheck(panel: NotifyPanel, saved: Draft, eml: Path) -> str | None:
 
 
 def _export(
-    panel: NotifyPanel, saved: Draft, findings: list[Finding], reason: str | None
+    panel: NotifyHost, saved: Draft, findings: list[Finding], reason: str | None
 ) -> str | None:
     """Write the audience CSV (when there is an audience), then the .eml; an error or None."""
     assert panel.incident is not None
@@ -324,7 +372,7 @@ def _export(
 # -- mark sent ---------------------------------------------------------------------
 
 
-def mark_sent(panel: NotifyPanel) -> None:
+def mark_sent(panel: NotifyHost) -> None:
     """F9: after a confirmation, record that the apology went out (sets notified_at)."""
     incident = panel.incident
     if incident is None:
@@ -358,7 +406,7 @@ def mark_sent(panel: NotifyPanel) -> None:
 # -- template and language -----------------------------------------------------------
 
 
-def cycle_template(panel: NotifyPanel) -> None:
+def cycle_template(panel: NotifyHost) -> None:
     """F7: the next brand template that exists in the draft's language."""
     language = LANGUAGE_NAMES[panel.language]
     names = panel.templates(panel.language)
@@ -377,7 +425,7 @@ def cycle_template(panel: NotifyPanel) -> None:
     panel.notify(f"Template: {panel.template}.")
 
 
-def toggle_language(panel: NotifyPanel) -> None:
+def toggle_language(panel: NotifyHost) -> None:
     """F8: English <-> French; an untouched starting draft starts again in that language."""
     if panel.incident is None or panel.gate is None or panel.base is None:
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -18,10 +19,11 @@ from textual.widgets import Input, Label, Select, Static
 from email_crisis.core.base.clock import format_local
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.plan import tasks as plan
-from email_crisis.core.plan.tasks import PlanTask
-from email_crisis.tui.render import ellipsize, plain
+from email_crisis.core.plan.tasks import PlanTask, SuggestionBook
+from email_crisis.tui.console import ConsoleApp
+from email_crisis.tui.render import article, ellipsize, plain
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm, _Form
-from email_crisis.tui.widgets.plan_panel import PlanPanel, article
+from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
 DUE_HINT = "Due: 4h, 90m, 2d or 2026-11-28 14:00 (local time); empty for none"
 
@@ -196,10 +198,30 @@ def menu_choices(task: PlanTask, *, first: bool, last: bool) -> list[tuple[str, 
     return [(choice, _MENU_LABELS[choice]) for choice in choices]
 
 
+class PlanHost(Protocol):
+    """What the Plan flows use of the panel."""
+
+    @property
+    def app(self) -> ConsoleApp: ...
+
+    @property
+    def screen(self) -> WorkspaceHost: ...
+
+    def select_task(self, task_id: int) -> None: ...
+
+    def is_first(self, task: PlanTask) -> bool: ...
+
+    def is_last(self, task: PlanTask) -> bool: ...
+
+    def tell(self, message: str, *, title: str = "", warn: bool = False) -> None: ...
+
+    def safe_suggestions(self) -> SuggestionBook | None: ...
+
+
 class PlanActions:
     """The Plan panel's operations, kept apart from its rendering."""
 
-    def __init__(self, panel: PlanPanel) -> None:
+    def __init__(self, panel: PlanHost) -> None:
         self.panel = panel
         self.app = panel.app
         self.store = panel.app.store
@@ -397,7 +419,4 @@ class PlanActions:
             self._report(error)
             return
         self.panel.tell("Plan finished. Step 5, Notify, is next.")
-        from email_crisis.tui.screens.workspace import PANELS
-
-        if "notify" in PANELS:
-            self.panel.screen.action_show_tab("notify")
+        self.panel.screen.action_show_tab("notify")

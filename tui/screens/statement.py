@@ -17,7 +17,7 @@ from email_crisis.tui import keymap
 from email_crisis.tui.screens.forms import Submit
 
 if TYPE_CHECKING:
-    from email_crisis.tui.app import EmailCrisisApp
+    from email_crisis.tui.console import ConsoleApp
 
 
 class StatementEditor(ModalScreen[bool]):
@@ -25,7 +25,7 @@ class StatementEditor(ModalScreen[bool]):
 
     HELP_TITLE = "Internal statement"
     BINDINGS = keymap.STATEMENT_EDITOR
-    app: EmailCrisisApp
+    app: ConsoleApp
 
     def __init__(self, incident: Incident, latest: str | None, submit: Submit) -> None:
         super().__init__()

@@ -25,7 +25,7 @@ from email_crisis.tui.widgets.plan_panel import PlanPanel
 from email_crisis.tui.widgets.step_panel import StepPanel
 
 if TYPE_CHECKING:
-    from email_crisis.tui.app import EmailCrisisApp
+    from email_crisis.tui.console import ConsoleApp
 
 CLOCK_TICK_SECONDS = 15
 
@@ -52,7 +52,7 @@ class WorkspaceScreen(Screen[None]):
         + keymap_notify.WORKSPACE_TAB
         + keymap_monitor.WORKSPACE_TAB
     )
-    app: EmailCrisisApp
+    app: ConsoleApp
 
     def __init__(self, incident_id: int) -> None:
         super().__init__()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,9 +16,7 @@ from email_crisis.core.assess.override_store import Override
 from email_crisis.core.base.domain import Incident
 from email_crisis.tui import keymap
 from email_crisis.tui.render import plain, severity
-
-if TYPE_CHECKING:
-    from email_crisis.tui.screens.workspace import WorkspaceScreen
+from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
 CLOCK_STYLE = {
     "overdue": "bold red",
@@ -76,7 +73,7 @@ class AssessPanel(Horizontal):
     """The assessment form on the left, what follows from it on the right."""
 
     BINDINGS = keymap.ASSESS_PANEL + keymap.AUDIENCE
-    screen: WorkspaceScreen
+    screen: WorkspaceHost
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,9 +16,7 @@ from email_crisis.core.contain.actions import ContainAction, Escalation
 from email_crisis.core.contain.playbooks import ROLES, KindPlaybook
 from email_crisis.tui import keymap
 from email_crisis.tui.render import ellipsize, plain
-
-if TYPE_CHECKING:
-    from email_crisis.tui.screens.workspace import WorkspaceScreen
+from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
 STATUS_STYLE = {
     "todo": "",
@@ -105,7 +102,7 @@ class ContainPanel(Vertical):
     """What stops the harm, who does it, what is done, and who has been told."""
 
     BINDINGS = keymap.CONTAIN_PANEL
-    screen: WorkspaceScreen
+    screen: WorkspaceHost
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

@@ -46,11 +46,11 @@ from email_crisis.tui.widgets.monitor_sections import (
     thresholds_text,
     timeline_text,
 )
+from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from email_crisis.tui.screens.workspace import WorkspaceScreen
 
 DEFAULT_WINDOW = "7d"
 PRESETS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -88,7 +88,7 @@ class MonitorPanel(VerticalScroll):
         margin-top: 1;
     }
     """
-    screen: WorkspaceScreen
+    screen: WorkspaceHost
 
     class ChartResized(Message):
         """The chart's width changed: the columns must be fetched again."""

@@ -12,7 +12,6 @@ Saving, versions, export, "sent", template and language live in
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,9 +35,7 @@ from email_crisis.tui import keymap_notify
 from email_crisis.tui.screens import notify_forms as flows
 from email_crisis.tui.widgets.findings_list import FindingsSide, FindingsTable, fix_target
 from email_crisis.tui.widgets.notify_editor import DraftHeader, NotifyEditor, span, status_text
-
-if TYPE_CHECKING:
-    from email_crisis.tui.screens.workspace import WorkspaceScreen
+from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
 WIDE = 100
 """From this many columns the findings sit beside the editor, not below it."""
@@ -78,7 +75,7 @@ class NotifyPanel(Vertical):
     }
     NotifyPanel.-wide #notify-detail { height: auto; max-height: 8; }
     """
-    screen: WorkspaceScreen
+    screen: WorkspaceHost
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

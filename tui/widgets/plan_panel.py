@@ -20,11 +20,11 @@ from email_crisis.core.contain.playbooks import ROLES
 from email_crisis.core.plan import tasks as plan
 from email_crisis.core.plan.tasks import PlanTask, SuggestionBook
 from email_crisis.tui import keymap_plan
-from email_crisis.tui.render import ellipsize, plain
+from email_crisis.tui.render import article, ellipsize, plain
+from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
 if TYPE_CHECKING:
     from email_crisis.tui.screens.plan_forms import PlanActions
-    from email_crisis.tui.screens.workspace import WorkspaceScreen
 
 # Short words for the table's narrow columns; the detail line below uses the full ones.
 STATUS_WORDS = {"todo": "To do", "in-progress": "Started", "done": "Done", "dropped": "Dropped"}
@@ -71,11 +71,6 @@ def matrix_lines(step_owners: Mapping[str, Sequence[str]], width: int) -> list[s
             current = candidate
     lines.append(current)
     return lines
-
-
-def article(word: str) -> str:
-    """``a`` or ``an`` before ``word`` (by its spelling, good enough for the kind ids)."""
-    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def empty_hint(kind: str) -> str:
@@ -216,7 +211,7 @@ class PlanPanel(Vertical):
     PlanPanel #plan-detail { height: auto; max-height: 3; }
     PlanPanel #plan-gaps { height: auto; max-height: 4; }
     """
-    screen: WorkspaceScreen
+    screen: WorkspaceHost
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

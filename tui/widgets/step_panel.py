@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
+
+from textual.widget import Widget
 
 from email_crisis.core.base.domain import Incident
 
@@ -21,3 +24,18 @@ class StepPanel(Protocol):
     def __init__(self, *, id: str | None = None) -> None: ...
 
     def load(self, incident: Incident, *, active: bool) -> None: ...
+
+
+class WorkspaceHost(Protocol):
+    """What a step panel (and the flows it opens) uses of the workspace screen."""
+
+    incident: Incident | None
+    focused: Widget | None
+
+    def write(self, change: Callable[[Incident], object]) -> str | None: ...
+
+    def advance_if_done(self) -> None: ...
+
+    def refresh_data(self) -> None: ...
+
+    def action_show_tab(self, step: str) -> None: ...
