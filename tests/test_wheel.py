@@ -59,7 +59,7 @@ def test_wheel_holds_only_the_email_crisis_namespace(wheel: Path) -> None:
     assert strays == []
     for expected in (
         "email_crisis/core/store/database.py",
-        "email_crisis/tui/cli.py",
+        "email_crisis/tui/cli/__init__.py",
         "email_crisis/templates/internal/statement.en.md.j2",
         "email_crisis/templates/internal/statement.fr.md.j2",
     ):

@@ -8,16 +8,19 @@ from pathlib import Path
 import pytest
 
 from email_crisis.core.base.domain import Incident
-from email_crisis.core.base.settings import TEMPLATES_ENV
+from email_crisis.core.base.settings import DB_ENV, OPERATOR_ENV, TEMPLATES_ENV
 from email_crisis.core.own import incidents as ops
+from email_crisis.core.plan.tasks import SUGGESTIONS_ENV
 from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
 
 @pytest.fixture(autouse=True)
-def _no_org_templates(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Keep a developer's own template folder out of the tests."""
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No org templates, suggestions, database or operator from the developer's machine."""
     monkeypatch.setenv(TEMPLATES_ENV, str(tmp_path / "no-org-templates"))
+    for name in (SUGGESTIONS_ENV, DB_ENV, OPERATOR_ENV):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

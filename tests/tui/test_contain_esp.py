@@ -16,7 +16,7 @@ from email_crisis.tui.screens.esp_run import EspConfirm
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 from email_crisis.tui.widgets.contain_panel import ActionTable
 from email_crisis.tui.widgets.incident_table import IncidentTable
-from tests.esp.fake_server import APIS, FakeEsp
+from tests.core.contain.esp.fake_server import APIS, FakeEsp
 from tests.tui.conftest import AppFactory, screen_text
 
 SECRET = "SG.test-secret-value-1234567890"

@@ -1,0 +1,71 @@
+"""Each command loads what it needs: ``--version`` and ``lint`` load neither Textual nor
+the store, ``list`` loads the store but not Textual.
+
+Measured in a fresh interpreter (``sys.modules`` after the command ran), so nothing a
+previous test imported can hide an import.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from email_crisis.core.store.database import Store
+
+PROBE = """
+import json, sys
+from email_crisis.tui.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+TEXTUAL = ("textual",)
+STORE = ("email_crisis.core.store", "sqlite_utils", "sqlite3")
+
+
+def loaded(args: list[str], tmp_path: Path) -> tuple[int, list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    report = json.loads(done.stdout.splitlines()[-1])
+    return report["code"], report["modules"]
+
+
+def matching(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes)]
+
+
+def test_version_loads_neither_textual_nor_the_store(tmp_path: Path) -> None:
+    code, modules = loaded(["--version"], tmp_path)
+    assert code == 0
+    assert matching(modules, TEXTUAL) == []
+    assert matching(modules, STORE) == []
+
+
+@pytest.mark.parametrize("kind", [None, "data-breach"])
+def test_lint_loads_neither_textual_nor_the_store(tmp_path: Path, kind: str | None) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Subject: We made a mistake\n\nWe are sorry.\n", encoding="utf-8")
+    code, modules = loaded(["lint", str(draft), *(["--kind", kind] if kind else [])], tmp_path)
+    assert code in (0, 1)
+    assert "email_crisis.core.notify.lint.engine" in modules  # the checker did run
+    assert matching(modules, TEXTUAL) == []
+    assert matching(modules, STORE) == []
+    assert matching(modules, ("email_crisis.core.contain", "email_crisis.core.demo")) == []
+
+
+def test_list_loads_the_store_but_not_textual(tmp_path: Path) -> None:
+    db = tmp_path / "incidents.db"
+    Store.open(db).close()
+    code, modules = loaded(["--db", str(db), "list"], tmp_path)
+    assert code == 0
+    assert "email_crisis.core.store.database" in modules
+    assert matching(modules, TEXTUAL) == []

@@ -1,0 +1,180 @@
+"""What every command shares: the program's name and exit codes, ``--db``/``--operator``,
+opening the store, parameter types, and one-line errors.
+
+Kept light on purpose: the root group imports this module for every command, so it
+loads neither the store nor Textual (``opened`` imports the store when it runs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from email_crisis.core.base.clock import utc_now
+from email_crisis.core.base.errors import CrisisError, ValidationError
+from email_crisis.core.base.settings import resolve_db_path, resolve_operator
+from email_crisis.core.base.text import visible
+
+if TYPE_CHECKING:
+    from email_crisis.core.store.database import Store
+
+PROG = "email-crisis"
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+INCIDENT_ID = click.IntRange(min=1)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str) -> None:
+    """Print ``email-crisis: message`` on stderr, as one safe line."""
+    # Messages can quote a path or a value the user typed: keep them to one safe line.
+    click.echo(f"{PROG}: {visible(' '.join(message.split()))}", err=True)
+
+
+class CrisisGroup(click.Group):
+    """A group whose ``main`` turns every expected failure into one line on stderr."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> int:
+        code = self._outcome(args, prog_name or PROG, complete_var, **extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _outcome(self, args: Any, prog_name: str, complete_var: Any, **extra: Any) -> int:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            # Flush inside the try, so a closed pipe is caught below rather than
+            # reported by the interpreter at exit.
+            sys.stdout.flush()
+            return result if isinstance(result, int) else 0
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else prog_name
+            fail(f"{error.format_message()} (see '{command} --help')")
+            return EXIT_USAGE
+        except click.ClickException as error:
+            fail(error.format_message())
+            return error.exit_code
+        except CrisisError as error:
+            fail(str(error))
+            return EXIT_FAILURE
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Aborted.", err=True)
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            # The reader went away (``| head``): silence the final flush, stop quietly.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_FAILURE
+
+
+# -- --db and --operator ----------------------------------------------------------------
+
+
+def store_options(command: F) -> F:
+    """``--db`` and ``--operator``; on a command they win over the group's."""
+    command = click.option(
+        "--operator",
+        metavar="NAME",
+        help="Who is acting (default: $EMAIL_CRISIS_OPERATOR, else login).",
+    )(command)
+    return click.option(
+        "--db",
+        metavar="PATH",
+        help="Database file (default: $EMAIL_CRISIS_DB, else user data dir).",
+    )(command)
+
+
+def _chosen(name: str, value: str | None) -> str | None:
+    """The command's own value, else the one given to the group."""
+    return value if value is not None else click.get_current_context().find_root().params.get(name)
+
+
+def db_path(db: str | None) -> Path:
+    """The database path from the options and the environment."""
+    return resolve_db_path(_chosen("db", db))
+
+
+def operator_name(operator: str | None) -> str:
+    """The acting operator from the options and the environment."""
+    return resolve_operator(_chosen("operator", operator))
+
+
+def now() -> datetime:
+    """The current time (``utc_now`` is looked up at call time so tests can freeze it)."""
+    return utc_now()
+
+
+@contextlib.contextmanager
+def opened(db: str | None, *, create: bool = False) -> Iterator[Store]:
+    """The store named by ``--db``/``EMAIL_CRISIS_DB``, closed afterwards.
+
+    Only commands that add something create a missing database, so a mistyped
+    ``--db`` is reported instead of answered from a new, empty file.
+    """
+    from email_crisis.core.store.database import Store
+
+    store = Store.open(db_path(db), clock=now, create=create)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def emit(lines: Sequence[str]) -> None:
+    """Print lines (already made safe by the caller)."""
+    click.echo("\n".join(lines))
+
+
+def one_line(text: str | None, empty: str = "-") -> str:
+    """Outside text on one line, with control characters made visible."""
+    return visible(text, single_line=True) if text else empty
+
+
+# -- parameter types --------------------------------------------------------------------
+
+
+class SeverityType(click.ParamType):
+    """SEV1..SEV4 or 1..4, checked by core (a bad value is a usage error)."""
+
+    name = "SEV"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from email_crisis.core.own.incidents import check_severity
+
+        try:
+            return check_severity(str(value))
+        except ValidationError as error:
+            self.fail(str(error), param, ctx)
+
+
+class MomentType(click.ParamType):
+    """An ISO 8601 time; without an offset it is taken as local time."""
+
+    name = "ISO8601"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+        except ValueError:
+            self.fail(f"{value!r} is not a time like 2026-11-27T09:30 or 2026-11-27T09:30Z", param)
+        return moment if moment.tzinfo else moment.astimezone()
