@@ -156,15 +156,17 @@ class IncidentTable(DataTable[Text]):
         first ``FIRST_ROWS`` are added now and the rest in batches after each refresh;
         a later ``sync`` supersedes a fill still under way.
         """
-        keep = self._select_when_filled or self.highlighted_id()
-        wanted = [incident.id for incident in incidents]
-        wanted_set = set(wanted)
-        for incident_id in [i for i in self._rows if i not in wanted_set]:
+        before = self.highlighted_id()
+        wanted_set = {incident.id for incident in incidents}
+        removed = [i for i in self._rows if i not in wanted_set]
+        for incident_id in removed:
             self.remove_row(str(incident_id))
             del self._rows[incident_id]
             del self._titles[incident_id]
+        if removed and before is not None and before in self._rows:
+            self.move_cursor(row=self.get_row_index(str(before)), animate=False)
         self._generation += 1
-        self._fill(list(incidents), 0, now, dict(flags or {}), self._generation, keep)
+        self._fill(list(incidents), 0, now, dict(flags or {}), self._generation)
 
     def _fill(
         self,
@@ -173,7 +175,6 @@ class IncidentTable(DataTable[Text]):
         now: datetime,
         flags: dict[int, str],
         generation: int,
-        keep: int | None,
     ) -> None:
         if generation != self._generation:
             return  # a newer sync took over
@@ -188,20 +189,21 @@ class IncidentTable(DataTable[Text]):
             if budget <= 0 and position < len(incidents):
                 self.pending = len(incidents) - position
                 self.post_message(self.Filled(self.pending))
-                self._select_when_filled = keep
-                self.call_after_refresh(
-                    self._fill, incidents, position, now, flags, generation, keep
-                )
+                self.call_after_refresh(self._fill, incidents, position, now, flags, generation)
                 return
         self.pending = 0
-        self._select_when_filled = None
+        target, self._select_when_filled = self._select_when_filled, None
         wanted = [incident.id for incident in incidents]
         current = [int(row.key.value) for row in self.ordered_rows if row.key.value is not None]
         if current != wanted:
+            # Rows were appended after others, or moved: sort, and keep the cursor on
+            # the incident it was on (appending alone never moves it).
+            highlighted = self.highlighted_id()
             rank = {incident_id: place for place, incident_id in enumerate(wanted)}
             self.sort("id", key=lambda cell: rank[int(cell.plain)])
-        if keep is not None and keep in self._rows:
-            self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
+            target = target if target is not None else highlighted
+        if target is not None and target in self._rows:
+            self.move_cursor(row=self.get_row_index(str(target)), animate=False)
         if start:
             self.post_message(self.Filled(0))
 
