@@ -167,13 +167,17 @@ def test_a_key_echoed_by_the_server_is_masked(case: Case, fake: FakeFactory) -> 
 
 def test_error_bodies_that_are_not_json_are_shown_as_text(fake: FakeFactory) -> None:
     server = fake("mailgun", SECRETS["mailgun"], mode="401")
-    result = esp.execute(planned_for(CASE["mailgun-delete-queued"], server.base_url), SECRETS["mailgun"])
+    result = esp.execute(
+        planned_for(CASE["mailgun-delete-queued"], server.base_url), SECRETS["mailgun"]
+    )
     assert result.esp_message == "Forbidden"
 
 
 def test_success_messages_come_from_the_esp(fake: FakeFactory) -> None:
     server = fake("mailgun", SECRETS["mailgun"])
-    result = esp.execute(planned_for(CASE["mailgun-delete-queued"], server.base_url), SECRETS["mailgun"])
+    result = esp.execute(
+        planned_for(CASE["mailgun-delete-queued"], server.base_url), SECRETS["mailgun"]
+    )
     assert result.esp_message == "done"
     server = fake("sendgrid", SECRETS["sendgrid"])
     result = esp.execute(planned_for(CASES[1], server.base_url), SECRETS["sendgrid"])
