@@ -77,7 +77,7 @@ class ImportHints:
                 raise ImportProblem(f"cannot read the query {where}: {error.strerror}.") from None
             except (UnicodeDecodeError, ValueError):
                 raise ImportProblem(f"{where.name} is not a JSON query body.") from None
-            if not isinstance(body, dict) or not postmaster_v2.is_v2(body):
+            if not isinstance(body, dict) or not {"metricDefinitions", "requests"} & set(body):
                 raise ImportProblem(
                     f"{where.name} is not a domainStats query body (no metricDefinitions)."
                 )
