@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from email_crisis.core.base.addresses import AddressError, parse_address
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.settings import APP_NAME
 
@@ -49,7 +50,6 @@ _TABLES: dict[str, tuple[str, ...] | None] = {
 }
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 _MERGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_MAILBOX = re.compile(r"[^\s@<>(),;:\"\[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 # Characters that would break a header, an HTML attribute or the List-Unsubscribe list.
 _UNSAFE_IN_URL = re.compile(r"[\s<>\"',\\]")
 _UNSAFE_IN_TAG = re.compile(r"[<>&\"\r\n]")
@@ -165,9 +165,12 @@ def _text(data: Mapping[str, Any], key: str, where: str, *, multiline: bool = Fa
 
 
 def _mailbox(value: str, key: str) -> str:
-    address = value.rsplit("<", 1)[-1].rstrip(">").strip() if "<" in value else value
-    if not _MAILBOX.fullmatch(address):
-        raise BrandError(f"brand settings: {key} = {value!r} is not an email address.")
+    try:
+        parse_address(value, strict=True)  # the one address rule (core.base.addresses)
+    except AddressError as error:
+        raise BrandError(
+            f"brand settings: {key} = {value!r} is not an email address ({error})."
+        ) from None
     return value
 
 

@@ -24,6 +24,7 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from email_crisis.core.base.addresses import AddressError, parse_address
 from email_crisis.core.base.settings import org_templates_dir
 from email_crisis.core.base.templates import shipped_templates_dir
 from email_crisis.core.base.text import visible
@@ -35,7 +36,6 @@ _TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _UNDEFINED = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined")
 _URL = re.compile(r"https?://[^\s<>\"']+")
-_MAILBOX = re.compile(r"[^\s@<>(),;:\"\[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 # Local parts (accents, case and separators removed) that mean "do not answer".
 _NO_REPLY_PREFIXES = ("noreply", "donotreply", "dontreply", "nepasrepondre", "noresponse")
 _MAX_PASSES = 50  # one pass per missing merge field; more is a runaway template
@@ -370,8 +370,12 @@ def address_problem(value: str, label: str) -> str | None:
     if "\n" in value or "\r" in value or _CONTROL.search(value):
         return f"{label} must be one line of plain text."
     pairs = getaddresses([value])
-    if len(pairs) != 1 or not _MAILBOX.fullmatch(pairs[0][1]):
+    if len(pairs) != 1:
         return f"{label} {value!r} is not a single email address."
+    try:
+        parse_address(pairs[0][1], strict=True)  # the one address rule (core.base.addresses)
+    except AddressError as error:
+        return f"{label} {value!r} is not a single email address ({error})."
     if is_no_reply(pairs[0][1]):
         return (
             f"{label} {pairs[0][1]} is a no-reply address: people will answer an apology, "
