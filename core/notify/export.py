@@ -28,7 +28,7 @@ from email_crisis.core.base.addresses import AddressError, parse_address
 from email_crisis.core.base.settings import org_templates_dir
 from email_crisis.core.base.templates import shipped_templates_dir
 from email_crisis.core.base.text import visible
-from email_crisis.core.notify.brand import Brand
+from email_crisis.core.notify.brand import Brand, BrandError
 from email_crisis.core.notify.store import Draft
 
 TEMPLATE_FOLDER = "apology"
@@ -330,13 +330,34 @@ def render_email(
         "blocks": blocks(body),
         "reply_to": draft.reply_to or brand.reply_to,
         "reply_address": getaddresses([draft.reply_to or brand.reply_to])[0][1],
-        "unsubscribe_url": brand.unsubscribe_url,
+        "unsubscribe_url": _footer_url(brand),
     }
     env = brand_environment(org_dir)
     stem = f"{TEMPLATE_FOLDER}/{draft.template}.{draft.language}"
     text = _render_brand(env, f"{stem}.txt.j2", context, problems)
     html = _render_brand(env, f"{stem}.html.j2", context, problems)
     return RenderedEmail(subject, text or body + "\n", html or "", tuple(problems), preheader)
+
+
+def _footer_url(brand: Brand) -> str:
+    """The footer's unsubscribe link: the one-click URL with the ESP's tags, when known."""
+    try:
+        return brand.one_click_url()
+    except BrandError:
+        return brand.unsubscribe_url  # the export refuses it; the preview still shows
+
+
+def list_unsubscribe_headers(brand: Brand) -> tuple[str, str]:
+    """The List-Unsubscribe and List-Unsubscribe-Post values the export writes.
+
+    RFC 8058 §3.1: one HTTPS URI that identifies the recipient (the brand's one-click
+    URL: the ESP's own tag, or a URL whose token the ESP fills per recipient), plus the
+    mailto of RFC 2369 as an alternative. ``BrandError`` when the URL cannot be made.
+    """
+    return (
+        f"<mailto:{brand.unsubscribe_mailto}?subject=unsubscribe>, <{brand.one_click_url()}>",
+        "List-Unsubscribe=One-Click",
+    )
 
 
 def merge_fields(draft: Draft) -> dict[str, tuple[str, int]]:
@@ -397,10 +418,8 @@ def build_message(
     message["Message-ID"] = make_msgid(
         idstring=f"apology-{draft.incident_id}-v{draft.version}", domain=domain
     )
-    message["List-Unsubscribe"] = (
-        f"<mailto:{brand.unsubscribe_mailto}?subject=unsubscribe>, <{brand.unsubscribe_url}>"
-    )
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # The ESP signs the message: its DKIM h= must cover both headers (RFC 8058 §4).
+    message["List-Unsubscribe"], message["List-Unsubscribe-Post"] = list_unsubscribe_headers(brand)
     message.set_content(rendered.text, charset="utf-8")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8")
     return message
