@@ -92,6 +92,7 @@ __all__ = [
     "RenderedEmail",
     "StaleDraft",
     "apology_templates",
+    "brand_findings_context",
     "brand_problems",
     "draft",
     "draft_versions",
@@ -101,6 +102,8 @@ __all__ = [
     "load_brand",
     "mark_sent",
     "merge_fields",
+    "one_click_blocker",
+    "one_click_column",
     "render_email",
     "sample_recipient",
     "save_draft",
@@ -339,11 +342,25 @@ def _brand_advice(brand: Brand) -> str:
 
 
 def brand_findings_context(brand: Brand) -> tuple[str | None, str | None]:
-    """The (List-Unsubscribe, List-Unsubscribe-Post) values for the rule checker."""
+    """The (List-Unsubscribe, List-Unsubscribe-Post) values for the rule checker.
+
+    When the URL cannot be made yet (its token has no ESP tag), the URL as configured
+    is checked: ``one_click_blocker`` says what is missing.
+    """
     try:
         return list_unsubscribe_headers(brand)
     except BrandError:
-        return None, "List-Unsubscribe=One-Click"
+        mailto = f"<mailto:{brand.unsubscribe_mailto}?subject=unsubscribe>"
+        return f"{mailto}, <{brand.unsubscribe_url}>", "List-Unsubscribe=One-Click"
+
+
+def one_click_blocker(brand: Brand) -> str | None:
+    """Why no override can export with this brand (the one-click URL cannot be made)."""
+    try:
+        list_unsubscribe_headers(brand)
+    except BrandError as error:
+        return str(error)
+    return None
 
 
 def _export_recipient(chosen: Draft, brand: Brand) -> dict[str, str]:

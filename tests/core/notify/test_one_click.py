@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import email
+from collections.abc import Callable
 from email.policy import default
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from email_crisis.core.notify.lint.rules import one_click
 from email_crisis.core.store.database import Store
 from tests.core.notify.conftest import SHOP_BRAND
 from tests.core.notify.support import write
-from tests.core.notify.test_export import CLEAN, REASON, export, saved  # noqa: F401
+from tests.core.notify.test_export import CLEAN, FIELDS, REASON, export
 
 TEMPLATE_BRAND = (
     SHOP_BRAND.read_text().replace(
@@ -33,6 +34,13 @@ TEMPLATE_BRAND = (
     )
     + '\n[esp]\nname = "mailchimp"\n\n[esp.merge_tags]\nunsubscribe_token = "*|UNSUB_TOKEN|*"\n'
 )
+
+
+@pytest.fixture
+def saved(store: Store, declare: Callable[..., Incident]) -> Incident:
+    item = declare()
+    notify.save_draft(store, item, FIELDS, "sam")
+    return item
 
 
 def _headers(path: Path) -> tuple[str, str]:
