@@ -192,6 +192,8 @@ def call_record(
         "body": planned.body,
         "key_source": key_source,
     }
+    if planned.also_urls:  # the same request to other hosts (Mailgun storage hosts)
+        record["also_urls"] = list(planned.also_urls)
     if result is not None:
         record.update(
             ok=result.ok,
@@ -211,6 +213,8 @@ def describe_event(details: dict[str, Any]) -> str:
     """A line for the event log from ``esp_call`` details."""
     label = CONNECTORS[details["esp"]].label if details.get("esp") in CONNECTORS else "ESP"
     request = f"{details.get('method', '?')} {details.get('url', '?')}"
+    if details.get("also_urls"):
+        request += f" (and {len(details['also_urls'])} other host(s))"
     if details.get("ok"):
         verdict = f"done (HTTP {details.get('status')})"
     elif details.get("status") is not None:

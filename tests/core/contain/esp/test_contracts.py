@@ -188,6 +188,9 @@ def test_mailgun_each_storage_host_is_called_once_and_each_answer_reported(
     assert "domain not found (HTTP 404)" in result.esp_message
     assert "done (HTTP 200)" in result.esp_message
     assert len(east.requests) == len(west.requests) == 1
+    record = esp.call_record(local, result, secret=SECRETS["mailgun"])
+    assert record["also_urls"] == [west.base_url + tail]
+    assert "(and 1 other host(s))" in esp.describe_event(record)
 
 
 def test_mailgun_published_rate_limit_answers_give_a_wait() -> None:
