@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
+from email_crisis.core.notify.lint import signals
 from email_crisis.core.notify.lint.cache import ParagraphCache
 from email_crisis.core.notify.lint.config import DEFAULT_CONFIG, LintConfig
 from email_crisis.core.notify.lint.document import Analysis, Document, FieldText, Paragraph
-from email_crisis.core.notify.lint import signals
 from email_crisis.core.notify.lint.jinja import looks_like_template, mask
 from email_crisis.core.notify.lint.kinds import infer
 from email_crisis.core.notify.lint.language import decided, overall, votes

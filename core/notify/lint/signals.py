@@ -146,9 +146,12 @@ def _contacts(para: Para) -> None:
 
 def _heading(para: Para) -> None:
     """A greeting line or a short heading ("Whoops", "What happened:") says nothing yet."""
-    text = para.text.strip()
+    text = para.text.strip(" \t\r\n\ue000")
     words = len(text.split())
-    if not text or words > _HEADING_WORDS + 2:
+    if not text:  # template code only ({% ... %}), nothing said
+        para.signal("heading", 0, len(para.text))
+        return
+    if words > _HEADING_WORDS + 2:
         return
     greeting = para.lex.greeting.match(text) is not None
     short = words <= _HEADING_WORDS and (

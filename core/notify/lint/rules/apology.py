@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 LANGUAGES = ("en", "fr")
 LOCKED = frozenset({"suppression-list-send"})
 _TAIL_WORDS = 15
-_SENTENCE_END = frozenset(".!?\n")
+_SENTENCE_END = frozenset(".!?:;\n")
 
 RULES = (
     RuleInfo(
@@ -91,6 +91,30 @@ def _conditional(para: Para, start: int, end: int, word: int, key: str | None) -
         para.message("no-apology.conditional", phrase=para.quote(start, end)),
         para.lex.suggest.get(key) if key else None,
     )
+
+
+def hedging_tails(para: Para) -> dict[int, Match]:
+    """Apology (by first word) -> the hedge later in its sentence that makes it
+    conditional ("we apologise for the trouble this may cause").
+
+    A hedge belongs to the apology before it, unless another apology, a regret or a
+    hedged apology comes in between ("sorry this happened and regret any trouble it
+    may cause": the hedge is the regret's).
+    """
+    tails = para.matches.get("conditional_tail", ())
+    apologies = para.matches.get("apology", ())
+    if not tails or not apologies:
+        return {}
+    stops = sorted(
+        m.first for name in ("apology", "regret", "conditional") for m in para.matches.get(name, ())
+    )
+    found = {}
+    for match in apologies:
+        following = [f for f in stops if f > match.last]
+        tail = _tail(para, match.last, tails, following[0] if following else None)
+        if tail is not None:
+            found[match.first] = tail
+    return found
 
 
 def _tail(para: Para, last: int, tails: list[Match], stop: int | None) -> Match | None:

@@ -62,9 +62,12 @@ class RuleInfo:
         """
         if kind in self.skip_kinds:
             return None
-        if self.kinds is not None and kind not in self.kinds:
-            if not (breach and BREACH in self.kinds):
-                return None
+        if (
+            self.kinds is not None
+            and kind not in self.kinds
+            and not (breach and BREACH in self.kinds)
+        ):
+            return None
         if breach and BREACH in self.kind_severity:
             return self.kind_severity[BREACH]
         return self.kind_severity.get(kind or "", self.severity)

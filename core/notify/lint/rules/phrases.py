@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from email_crisis.core.notify.lint.lexicon import fold_key
 from email_crisis.core.notify.lint.model import TEXT_FIELDS, Hit, Severity
-from email_crisis.core.notify.lint.rules.apology import LOCKED
+from email_crisis.core.notify.lint.rules.apology import LOCKED, hedging_tails
 from email_crisis.core.notify.lint.rules.base import BREACH, Para, RuleInfo
 from email_crisis.core.notify.lint.tokens import Match, utf8
 
@@ -116,7 +116,7 @@ def scan(para: Para) -> None:
     if para.field not in TEXT_FIELDS:
         return
     suggest = para.lex.suggest
-    tails = para.matches.get("conditional_tail", ())
+    tails = list(hedging_tails(para).values())
     for tag, (rule, key) in _LISTS.items():
         for match in para.matches.get(tag, ()):
             if tag in _READER_SKIPS and (_about_reader(para, match) or _overlaps(match, tails)):
