@@ -191,6 +191,8 @@ class Lexicon:
     needs_name: frozenset[str]
     emoticons: re.Pattern[str] | None
     emoticon_triggers: tuple[str, ...]
+    fault_forms: frozenset[str] = frozenset()
+    """Every form of the ``fault_verbs`` (a quick test before the passive-voice scan)."""
 
     def lemma(self, word: str) -> str:
         """The dictionary form of a folded word (itself when the table does not know it)."""
@@ -290,6 +292,7 @@ def build(lang: str, config: LintConfig) -> Lexicon:
         else None
     )
     patterns = data.get("patterns", {})
+    fault = frozenset(fold_word(w) for w in lists["fault_verbs"])
     return Lexicon(
         lang=lang,
         lists=lists,
@@ -297,7 +300,12 @@ def build(lang: str, config: LintConfig) -> Lexicon:
         patterns={
             name: _pattern(list(patterns.get(name, ())), f"{lang}.{name}") for name in PATTERN_NAMES
         },
-        suggest={fold_key(k): v for k, v in data.get("suggest", {}).items()},
+        # Keyed by a phrase as written in the lists (``Phrase.text``) and by its folded form.
+        suggest={
+            key: v
+            for k, v in data.get("suggest", {}).items()
+            for key in (k, fold_key(k))
+        },
         texts=dict(data.get("text", {})),
         messages=dict(data.get("messages", {})),
         data_names=dict(data.get("data_names", {})),
@@ -318,6 +326,7 @@ def build(lang: str, config: LintConfig) -> Lexicon:
         needs_name=frozenset(fold_word(w) for w in lists["greeting_needs_name"]),
         emoticons=emoticon_re,
         emoticon_triggers=_triggers(emoticons),
+        fault_forms=fault | frozenset(f for f, lemma in lemmas.items() if lemma in fault),
     )
 
 

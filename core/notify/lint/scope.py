@@ -2,64 +2,82 @@
 
 "No personal data was compromised" is not a breach signal, and "there is no need to
 change your password" is not a protective step. A clause runs between sentence
-punctuation (``. ; : ! ? …``), line breaks and contrast words ("but", "while",
-"mais"...); commas do not end one, so "your card details, passwords and email
-address were not compromised" is negated as a whole. A negation cue anywhere in a
-clause negates every phrase of that clause, except a phrase that holds the cue
-itself ("never share your password", "ne transmettez jamais").
+punctuation (``. ; : ! ? …``), line breaks and contrast or relative words ("but",
+"while", "which", "mais", "qui"...); commas do not end one, so "your card details,
+passwords and email address were not compromised" is negated as a whole. A negation
+cue anywhere in a clause negates every phrase of that clause, except a phrase that
+holds the cue itself ("never share your password", "ne transmettez jamais").
 
 Cues are data (``negation`` in each language's word list); "n't" and French "n'" are
-recognised from their apostrophe.
+recognised from their apostrophe. Clauses are only worked out around the cues a
+paragraph has, so a paragraph without any costs one set lookup per word.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from email_crisis.core.notify.lint.tokens import Tokens, gap_kind
 
-_BREAK_MARKS = frozenset(".;:!?…\n\r•")
+_BREAK = re.compile("[.;:!?…\n\r•]")
 
 
 class Scope:
-    """The clause of each word of a paragraph, and where its negation cues are."""
+    """Where a paragraph's negation cues are, and the clause each one governs."""
 
-    __slots__ = ("clause", "cues")
+    __slots__ = ("_breaks", "_spans", "cues", "tokens")
 
     def __init__(self, tokens: Tokens, cues: Collection[str], breaks: Collection[str]) -> None:
+        self.tokens = tokens
+        self._breaks = breaks
         words = tokens.words
-        clause: list[int] = []
-        cues_by_clause: dict[int, list[int]] = {}
-        number = 0
-        for i, word in enumerate(words):
-            if i and (word in breaks or _breaks(tokens.parts[2 * i])):
-                number += 1
-            clause.append(number)
-            if word in cues or _contracted(tokens, i, word):
-                cues_by_clause.setdefault(number, []).append(i)
-        self.clause = clause
-        self.cues = cues_by_clause
+        self.cues = [
+            i
+            for i, word in enumerate(words)
+            if word in cues or ((word == "t" or word == "n") and _contracted(tokens, i, word))
+        ]
+        self._spans: dict[int, tuple[int, int]] = {}
+
+    def _break_before(self, i: int) -> bool:
+        """Whether a new clause starts at word ``i``."""
+        gap = self.tokens.parts[2 * i]
+        return (
+            gap != " " and _BREAK.search(gap) is not None
+        ) or self.tokens.words[i] in self._breaks
+
+    def span(self, i: int) -> tuple[int, int]:
+        """First and last word of the clause of word ``i``."""
+        found = self._spans.get(i)
+        if found is None:
+            first = i
+            while first > 0 and not self._break_before(first):
+                first -= 1
+            last = i
+            count = len(self.tokens.words)
+            while last + 1 < count and not self._break_before(last + 1):
+                last += 1
+            found = self._spans[i] = (first, last)
+        return found
 
     def negated(self, first: int, last: int) -> bool:
         """Whether words ``first``..``last`` sit in a negated clause (cue outside them)."""
-        if not self.cues or first >= len(self.clause):
-            return False
-        found = self.cues.get(self.clause[first])
-        return bool(found) and any(c < first or c > last for c in found)
+        for cue in self.cues:
+            if first <= cue <= last:
+                continue
+            low, high = self.span(cue)
+            if low <= first <= high:
+                return True
+        return False
 
     def same_clause(self, one: int, other: int) -> bool:
-        """Whether two words are in one clause."""
-        return self.clause[one] == self.clause[other]
-
-
-def _breaks(gap: str) -> bool:
-    return any(c in _BREAK_MARKS for c in gap)
+        """Whether no clause boundary lies between two words."""
+        low, high = min(one, other), max(one, other)
+        return not any(self._break_before(k) for k in range(low + 1, high + 1))
 
 
 def _contracted(tokens: Tokens, i: int, word: str) -> bool:
     """English "n't" (don + ' + t) and French "n'" (n + ' + ont)."""
-    if word == "t" and i and tokens.words[i - 1].endswith("n"):
-        return gap_kind(tokens.parts[2 * i]) == "'"
-    if word == "n" and i + 1 < len(tokens.words):
-        return gap_kind(tokens.parts[2 * i + 2]) == "'"
-    return False
+    if word == "t":
+        return bool(i) and tokens.words[i - 1].endswith("n") and gap_kind(tokens.parts[2 * i]) == "'"
+    return i + 1 < len(tokens.words) and gap_kind(tokens.parts[2 * i + 2]) == "'"

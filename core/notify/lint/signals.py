@@ -140,8 +140,9 @@ def _contacts(para: Para) -> None:
                 continue
             if sum(c.isdigit() for c in found.group()) >= MIN_PHONE_DIGITS:
                 para.signal("contact", start - (start > 0 and text[start - 1] == "+"), end)
-        for found in _SHORT.finditer(text):
-            para.signal("contact", *found.span("number"))
+        if "contact" not in para.signals:  # a short number only matters when nothing else does
+            for found in _SHORT.finditer(text):
+                para.signal("contact", *found.span("number"))
 
 
 def _heading(para: Para) -> None:

@@ -44,10 +44,10 @@ def test_error_findings_exit_1_with_compiler_like_lines(invoke: Invoke, drafts: 
     result = invoke("lint", bad, str(drafts / "clean.eml"), "--kind", "wrong-content")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert f"{bad}:1:7: error no-reply-sender: from: From 'noreply@example.com'" in lines[0]
-    assert f"{bad}:1:1: error unrendered-merge-tag: 'Dear ,' greets nobody" in result.stdout
+    assert f'{bad}:1:7: error no-reply-sender: from: From "noreply@example.com"' in lines[0]
+    assert f'{bad}:1:1: error unrendered-merge-tag: "Dear ," greets nobody' in result.stdout
     assert '(suggestion: "Hello,")' in result.stdout
-    assert f"{bad}:3:4: warning vague-language: 'may have' hedges" in result.stdout
+    assert f'{bad}:3:4: warning vague-language: "may have" hedges' in result.stdout
     assert lines[-1].endswith("in 2 files.")
     assert result.stderr == ""
 

@@ -74,13 +74,16 @@ def scan(para: Para) -> None:
     if not fault:
         return
     words = para.tokens.words
+    forms = lex.fault_forms
+    if forms.isdisjoint(words):
+        return
     aux = lex.words["passive_aux"]
     skip = lex.words["passive_skip"]
     tails = {m.first: m for m in para.matches.get("agentless_tail", ())}
     for i, word in enumerate(words):
-        lemma = lex.lemma(word)
-        if lemma not in fault:
+        if word not in forms:
             continue
+        lemma = lex.lemma(word)
         j = i - 1
         while j >= 0 and words[j] in skip:
             j -= 1

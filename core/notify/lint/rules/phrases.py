@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from email_crisis.core.notify.lint.lexicon import fold_key
 from email_crisis.core.notify.lint.model import TEXT_FIELDS, Hit, Severity
 from email_crisis.core.notify.lint.rules.apology import LOCKED, hedging_tails
 from email_crisis.core.notify.lint.rules.base import BREACH, Para, RuleInfo
+from email_crisis.core.notify.lint.tags import quoted
 from email_crisis.core.notify.lint.tokens import Match, utf8
 
 if TYPE_CHECKING:
@@ -108,7 +108,6 @@ _LISTS: dict[str, tuple[str, str]] = {
 _READER_SKIPS = frozenset({"vague"})
 _QUOTE_SKIPS = frozenset({"click_here", "phishing"})
 _DESCRIBED = frozenset({"to", "de", "pour", "a", "d"})
-_QUOTES = {"“": "”", "«": "»", '"': '"', "„": "“"}
 
 
 def scan(para: Para) -> None:
@@ -116,11 +115,18 @@ def scan(para: Para) -> None:
     if para.field not in TEXT_FIELDS:
         return
     suggest = para.lex.suggest
-    tails = list(hedging_tails(para).values())
-    for tag, (rule, key) in _LISTS.items():
-        for match in para.matches.get(tag, ()):
-            if tag in _READER_SKIPS and (_about_reader(para, match) or _overlaps(match, tails)):
-                continue
+    tails: list[Match] | None = None
+    for tag, matches in para.matches.items():
+        spec = _LISTS.get(tag)
+        if spec is None:
+            continue
+        rule, key = spec
+        for match in matches:
+            if tag in _READER_SKIPS:
+                if tails is None:
+                    tails = list(hedging_tails(para).values())
+                if _about_reader(para, match) or _overlaps(match, tails):
+                    continue
             start, end = para.span(match)
             if tag in _QUOTE_SKIPS and quoted(para.text, start, end):
                 continue
@@ -129,7 +135,7 @@ def scan(para: Para) -> None:
                 start,
                 end,
                 para.message(key, phrase=para.quote(start, end)),
-                suggest.get(fold_key(match.phrase.text)),
+                suggest.get(match.phrase.text) if suggest else None,
                 _tag(para, tag, match),
             )
     _patterns(para)
@@ -163,27 +169,10 @@ def _overlaps(match: Match, others: list[Match]) -> bool:
     return any(o.first <= match.last and match.first <= o.last for o in others)
 
 
-def quoted(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` sits inside quotation marks on its line."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    before = text[line_start:start]
-    after = text[end : len(text) if line_end < 0 else line_end]
-    if before.count('"') % 2 == 1 and '"' in after:
-        return True
-    for opening, closing in _QUOTES.items():
-        if opening == '"':
-            continue
-        at = before.rfind(opening)
-        if at >= 0 and closing not in before[at + 1 :] and closing in after:
-            return True
-    return False
-
-
 def _patterns(para: Para) -> None:
     text = para.text
     irony = para.lex.patterns.get("irony")
-    if irony is not None:
+    if irony is not None and _may_be_ironic(text):
         for found in irony.finditer(text):
             para.hit(
                 "humor",
@@ -202,6 +191,14 @@ def _patterns(para: Para) -> None:
                 None,
                 Severity.INFO,
             )
+
+
+_IRONY_WORDS = re.compile(r"(?i)really|wink|saying|vraiment|clin")
+
+
+def _may_be_ironic(text: str) -> bool:
+    """A cheap test before the irony pattern: each irony mark holds one of these."""
+    return "!" in text or "?" in text or "(" in text or _IRONY_WORDS.search(text) is not None
 
 
 def _pictures(para: Para) -> None:
