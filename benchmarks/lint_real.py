@@ -76,6 +76,10 @@ def report(scores: scoring.Scores, title: str, *, details: bool) -> None:
         f"recall >= {TARGET} ({_verdict(overall.recall)}); no clean email with an error "
         f"({'holds' if not bad else 'FAILS'})"
     )
+    wrong = [r for r in scores.results if r.kind != r.email.kind]
+    if wrong:
+        listed = ", ".join(f"{r.email.id} {r.email.kind}->{r.kind}" for r in wrong)
+        print(f"kind inferred right for {len(emails) - len(wrong)} of {len(emails)} ({listed})")
     if details:
         print("\nper email (missed = labelled but not fired; extra = fired but not labelled):")
         for result in scores.results:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from email_crisis.core.notify.lint import signals
+from email_crisis.core.notify.lint.signals import KIND_HINTS
 from email_crisis.core.notify.lint.cache import ParagraphCache
 from email_crisis.core.notify.lint.config import DEFAULT_CONFIG, LintConfig
 from email_crisis.core.notify.lint.document import Analysis, Document, FieldText, Paragraph
@@ -34,7 +35,16 @@ from email_crisis.core.notify.lint.suppress import Suppressions, find_directives
 from email_crisis.core.notify.lint.tokens import Tokens, longest, tokenize
 
 _SCAN_KIND = {"preheader": "body"}  # the preheader reads like body text
-_APOLOGY_SIGNALS = ("apology", "conditional", "regret", "breach")
+_APOLOGY_SIGNALS = (
+    "apology",
+    "conditional",
+    "regret",
+    "breach",
+    "fault",
+    "incident",
+    *KIND_HINTS,
+)
+"""Without a kind, a draft that says any of these is an apology (else a plain campaign)."""
 _BREACH_KINDS = frozenset({"data-breach"})
 
 Prepared = tuple[Tokens, int, int]
@@ -219,6 +229,10 @@ class Linter:
         plans: dict[str, tuple[bool, Severity, Refiner | None]] = {}
         for rule, info in RULES.items():
             severity = info.severity_for(doc.kind, doc.breach)
+            if severity is Severity.ERROR and doc.kind_inferred and info.kinds is not None:
+                # A rule that only exists for some kinds, on a kind that was guessed from
+                # the wording: a warning (the CLI prints the guess; --kind makes it sure).
+                severity = Severity.WARNING
             skip = (
                 severity is None
                 or rule in config.disabled

@@ -61,7 +61,6 @@ BODY_LISTS: tuple[str, ...] = (
     "kind_personalization",
     "kind_wrong_content",
     "kind_malformed",
-    "kind_suppression",
     "agentless_tail",
 )
 """Phrase lists searched in every text field."""

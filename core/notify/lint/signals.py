@@ -24,7 +24,6 @@ NEGATABLE: tuple[str, ...] = (
     "kind_personalization",
     "kind_wrong_content",
     "kind_malformed",
-    "kind_suppression",
 )
 DATA: tuple[str, ...] = ("data_credentials", "data_payment", "data_contact", "data_identity")
 PROTECTIVE: tuple[str, ...] = (
@@ -34,13 +33,13 @@ PROTECTIVE: tuple[str, ...] = (
     "protect_general",
 )
 KIND_HINTS: dict[str, str] = {
-    "kind_suppression": "suppression-list-send",
     "kind_personalization": "broken-personalization",
     "kind_wrong_segment": "wrong-segment",
     "kind_malformed": "malformed",
     "kind_wrong_content": "wrong-content",
 }
-"""Hint list -> incident kind, in the order ties are decided."""
+"""Hint list -> incident kind, in the order ties are decided. A send to a suppression
+list is never guessed: it forbids any apology, which only the assessment may decide."""
 
 _DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"[0-9][0-9 .()\-]{6,}[0-9]")

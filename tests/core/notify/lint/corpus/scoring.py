@@ -100,10 +100,14 @@ def context_for(email: Email, *, with_kind: bool = True) -> LintContext:
     return LintContext(kind=email.kind if with_kind else None, check_template=False)
 
 
-def check(email: Email, checker: Linter, *, with_kind: bool = True) -> list[Finding]:
-    """The checker's findings for ``email``, read the way the CLI reads the file."""
+def check(
+    email: Email, checker: Linter, *, with_kind: bool = True
+) -> tuple[list[Finding], str | None]:
+    """The checker's findings for ``email``, read the way the CLI reads the file, and the
+    kind its rules followed (given, or inferred without ``with_kind``)."""
     draft = read_draft(email.path)
-    return draft.to_source(checker.check(draft.fields, context_for(email, with_kind=with_kind)))
+    report = checker.inspect(draft.fields, context_for(email, with_kind=with_kind))
+    return draft.to_source(report.findings), report.kind
 
 
 def fired(findings: Iterable[Finding]) -> frozenset[str]:
@@ -142,6 +146,8 @@ class Result:
     email: Email
     predicted: frozenset[str]
     errors: tuple[Finding, ...]
+    kind: str | None = None
+    """The kind the rules followed (the manifest's, or the one inferred)."""
 
     @property
     def missed(self) -> frozenset[str]:
@@ -173,9 +179,9 @@ def run(
     checker = checker or Linter()
     results = []
     for email in emails:
-        findings = check(email, checker, with_kind=with_kind)
+        findings, kind = check(email, checker, with_kind=with_kind)
         errors = tuple(f for f in findings if f.severity is Severity.ERROR)
-        results.append(Result(email, fired(findings), errors))
+        results.append(Result(email, fired(findings), errors, kind))
     return score(results)
 
 
