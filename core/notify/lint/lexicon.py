@@ -70,6 +70,7 @@ SUBJECT_LISTS: tuple[str, ...] = ("clickbait", "subject_topic", "subject_topic_b
 
 WORD_SETS: tuple[str, ...] = (
     "negation",
+    "negation_back",
     "clause_break",
     "fault_verbs",
     "passive_aux",

@@ -8,6 +8,11 @@ passwords and email address were not compromised" is negated as a whole. A negat
 cue anywhere in a clause negates every phrase of that clause, except a phrase that
 holds the cue itself ("never share your password", "ne transmettez jamais").
 
+A cue governs the rest of its clause; it also governs the words before it when the
+word before the cue is in ``negation_back`` ("data *was not* accessed", "vos données
+*n'ont pas* été compromises"), so "report any payment you did not make" does not
+negate "report any payment". ``*`` in that list (French) means always.
+
 Cues are data (``negation`` in each language's word list); "n't" and French "n'" are
 recognised from their apostrophe. Clauses are only worked out around the cues a
 paragraph has, so a paragraph without any costs one set lookup per word.
@@ -26,11 +31,18 @@ _BREAK = re.compile("[.;:!?…\n\r•]")
 class Scope:
     """Where a paragraph's negation cues are, and the clause each one governs."""
 
-    __slots__ = ("_breaks", "_spans", "cues", "tokens")
+    __slots__ = ("_back", "_breaks", "_spans", "cues", "tokens")
 
-    def __init__(self, tokens: Tokens, cues: Collection[str], breaks: Collection[str]) -> None:
+    def __init__(
+        self,
+        tokens: Tokens,
+        cues: Collection[str],
+        breaks: Collection[str],
+        back: Collection[str] = ("*",),
+    ) -> None:
         self.tokens = tokens
         self._breaks = breaks
+        self._back = back
         words = tokens.words
         self.cues = [
             i
@@ -38,6 +50,12 @@ class Scope:
             if word in cues or ((word == "t" or word == "n") and _contracted(tokens, i, word))
         ]
         self._spans: dict[int, tuple[int, int]] = {}
+
+    def _backward(self, cue: int) -> bool:
+        """Whether the cue at ``cue`` also negates the words before it in its clause."""
+        if "*" in self._back:
+            return True
+        return cue > 0 and self.tokens.words[cue - 1] in self._back
 
     def _break_before(self, i: int) -> bool:
         """Whether a new clause starts at word ``i``."""
@@ -66,7 +84,7 @@ class Scope:
             if first <= cue <= last:
                 continue
             low, high = self.span(cue)
-            if low <= first <= high:
+            if cue < first <= high or (low <= first < cue and self._backward(cue)):
                 return True
         return False
 

@@ -98,7 +98,9 @@ class Para:
         """Clauses and negation of this paragraph (worked out on first use)."""
         if self._clauses is None:
             words = self.lex.words
-            self._clauses = Clauses(self.tokens, words["negation"], words["clause_break"])
+            self._clauses = Clauses(
+                self.tokens, words["negation"], words["clause_break"], words["negation_back"]
+            )
         return self._clauses
 
     def negated(self, match: Match) -> bool:
