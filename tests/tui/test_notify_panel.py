@@ -622,7 +622,7 @@ async def test_a_quoted_broken_greeting_is_flagged_and_shown_literally_in_the_pr
         await _set_body(
             pilot,
             panel,
-            "Hello,\n\nWe are sorry: yesterday's email began \"Dear {{ first_name }}\" because "
+            'Hello,\n\nWe are sorry: yesterday\'s email began "Dear {{ first_name }}" because '
             "your name was missing.\n\nReply to this email.\n",
         )
         assert "quoted-merge-tag" in [f.rule for f in panel.findings]

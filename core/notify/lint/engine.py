@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import partial
 
 from email_crisis.core.notify.lint import signals
-from email_crisis.core.notify.lint.signals import KIND_HINTS
 from email_crisis.core.notify.lint.cache import ParagraphCache
 from email_crisis.core.notify.lint.config import DEFAULT_CONFIG, LintConfig
 from email_crisis.core.notify.lint.document import Analysis, Document, FieldText, Paragraph
@@ -31,6 +30,7 @@ from email_crisis.core.notify.lint.model import (
 from email_crisis.core.notify.lint.positions import LineIndex, line_breaks, paragraphs
 from email_crisis.core.notify.lint.rules import JUDGES, REFINERS, RULES, SCANNERS, Refiner
 from email_crisis.core.notify.lint.rules.base import Para
+from email_crisis.core.notify.lint.signals import KIND_HINTS
 from email_crisis.core.notify.lint.suppress import Suppressions, find_directives
 from email_crisis.core.notify.lint.tokens import Tokens, longest, tokenize
 

@@ -301,11 +301,7 @@ def build(lang: str, config: LintConfig) -> Lexicon:
             name: _pattern(list(patterns.get(name, ())), f"{lang}.{name}") for name in PATTERN_NAMES
         },
         # Keyed by a phrase as written in the lists (``Phrase.text``) and by its folded form.
-        suggest={
-            key: v
-            for k, v in data.get("suggest", {}).items()
-            for key in (k, fold_key(k))
-        },
+        suggest={key: v for k, v in data.get("suggest", {}).items() for key in (k, fold_key(k))},
         texts=dict(data.get("text", {})),
         messages=dict(data.get("messages", {})),
         data_names=dict(data.get("data_names", {})),

@@ -60,9 +60,9 @@ class Scope:
     def _break_before(self, i: int) -> bool:
         """Whether a new clause starts at word ``i``."""
         gap = self.tokens.parts[2 * i]
-        return (
-            gap != " " and _BREAK.search(gap) is not None
-        ) or self.tokens.words[i] in self._breaks
+        return (gap != " " and _BREAK.search(gap) is not None) or self.tokens.words[
+            i
+        ] in self._breaks
 
     def span(self, i: int) -> tuple[int, int]:
         """First and last word of the clause of word ``i``."""
@@ -97,5 +97,7 @@ class Scope:
 def _contracted(tokens: Tokens, i: int, word: str) -> bool:
     """English "n't" (don + ' + t) and French "n'" (n + ' + ont)."""
     if word == "t":
-        return bool(i) and tokens.words[i - 1].endswith("n") and gap_kind(tokens.parts[2 * i]) == "'"
+        return (
+            bool(i) and tokens.words[i - 1].endswith("n") and gap_kind(tokens.parts[2 * i]) == "'"
+        )
     return i + 1 < len(tokens.words) and gap_kind(tokens.parts[2 * i + 2]) == "'"

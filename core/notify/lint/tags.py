@@ -41,7 +41,8 @@ FOREIGN = (
     r"|<%[A-Za-z_][\w.]*%>"  # <%asm_group_unsubscribe_raw_url%>, SendGrid
     r"|(?<![\w%])%recipient(?:[._][A-Za-z_][\w.]*)?%(?![\w%])"  # %recipient.first%, Mailgun
     r"|(?<![\w%])%[A-Z][A-Z0-9_]*%(?![\w%])"  # %FIRSTNAME%, ActiveCampaign
-    r"|(?<![\w-])-(?:[A-Za-z]+(?:_[A-Za-z]+)+|[a-z]+[A-Z][A-Za-z]*|name|email)-(?![\w-])"  # -first_name-
+    # SendGrid substitutions: -first_name-, -firstName-, -name-
+    r"|(?<![\w-])-(?:[A-Za-z]+(?:_[A-Za-z]+)+|[a-z]+[A-Z][A-Za-z]*|name|email)-(?![\w-])"
     r"|\[\[[^\[\]\n]+\]\]"  # [[MISSING TOKEN]]
     r"|\[[A-Za-z][\w ]{0,30},\s*fallback=[^\]\n]{0,40}\]"  # [firstname,fallback=there]
     r"|(?<![{\w$])\{[^\W\d][\w.]*\}(?!\})"  # {first_name}

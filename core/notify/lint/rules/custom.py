@@ -45,8 +45,7 @@ def scan(para: Para) -> None:
                     "banned-phrase",
                     start,
                     end,
-                    entry.message
-                    or para.message("banned-phrase", phrase=para.quote(start, end)),
+                    entry.message or para.message("banned-phrase", phrase=para.quote(start, end)),
                     entry.suggestion,
                     entry.severity,
                 )

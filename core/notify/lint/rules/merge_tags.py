@@ -45,12 +45,12 @@ RULES = (
     RuleInfo(
         "merge-tag-reused",
         Severity.WARNING,
-        "An apology for broken personalisation that uses a merge field again without a "
-        "fallback.",
+        "An apology for broken personalisation that uses a merge field again without a fallback.",
         scope="apology",
         kinds=PERSONALIZATION,
     ),
 )
+
 
 def scan(para: Para) -> None:
     """Report raw merge tags, rendered-mode Jinja tags and empty greetings.

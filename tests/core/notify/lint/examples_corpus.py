@@ -152,10 +152,7 @@ CORPUS_EXAMPLES: list[Example] = [
     Example(
         "passive-voice",
         "en",
-        {
-            "body": "We are sorry. While no credit card data was accessed, your email "
-            "address was."
-        },
+        {"body": "We are sorry. While no credit card data was accessed, your email address was."},
         BREACH,
         note="024 negated",
     ),

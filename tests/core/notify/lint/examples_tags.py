@@ -57,7 +57,10 @@ TAG_EXAMPLES: list[Example] = [
         note="sendgrid unsubscribe in an attribute",
     ),
     Example(
-        "unrendered-merge-tag", "en", {"body": "Hi ⟦%FIRSTNAME%⟧,\n\n" + EN_OK}, note="activecampaign"
+        "unrendered-merge-tag",
+        "en",
+        {"body": "Hi ⟦%FIRSTNAME%⟧,\n\n" + EN_OK},
+        note="activecampaign",
     ),
     Example(
         "unrendered-merge-tag",
