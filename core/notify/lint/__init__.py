@@ -19,6 +19,7 @@ severity and summary.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from email_crisis.core.notify.lint.config import (
     CONFIG_ENV,
@@ -38,8 +39,22 @@ from email_crisis.core.notify.lint.model import (
     counts,
     has_errors,
 )
-from email_crisis.core.notify.lint.render import Rendered, render_template, sandbox
 from email_crisis.core.notify.lint.rules import RULES, RuleInfo
+
+if TYPE_CHECKING:
+    from email_crisis.core.notify.lint.render import Rendered, render_template, sandbox
+
+_LAZY = {"Rendered", "render_template", "sandbox"}
+
+
+def __getattr__(name: str) -> Any:
+    """The preview's renderer, imported on first use: it needs Jinja2, which
+    ``email-crisis lint FILE`` should not pay for when it never renders."""
+    if name in _LAZY:
+        from email_crisis.core.notify.lint import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 _SHARED: dict[str, Linter] = {}
 _SHARED_MAX = 8

@@ -11,7 +11,6 @@ from typing import Any
 
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.notify.lint.config import LintConfig
-from email_crisis.core.notify.lint.model import LANGUAGES
 from email_crisis.core.notify.lint.tokens import (
     ANY,
     Phrase,
@@ -111,12 +110,31 @@ def _read(path: Path) -> dict[str, Any]:
         raise LexiconError(f"word list {path} cannot be read: {error}") from None
 
 
+COMMON_LISTS: tuple[str, ...] = ("noreply",)
+"""Lists that are not in one language (data/common.toml); each language may add to them."""
+
+
+@cache
+def load_common() -> dict[str, Any]:
+    """data/common.toml: the language-detection words of each language, and the lists
+    every language shares."""
+    path = DATA_DIR / "common.toml"
+    data = _read(path)
+    if "detect" not in data or any(name not in data.get("lists", {}) for name in COMMON_LISTS):
+        raise LexiconError(f"word list {path} lacks [detect] or a shared list")
+    return data
+
+
 @cache
 def load_data(lang: str) -> dict[str, Any]:
-    """The parsed data file of ``lang``."""
+    """The parsed data file of ``lang``, with the shared lists of data/common.toml."""
     path = DATA_DIR / f"{lang}.toml"
     data = _read(path)
-    missing = [name for name in LIST_NAMES if name not in data.get("lists", {})]
+    lists = data.setdefault("lists", {})
+    for name in COMMON_LISTS:
+        lists.setdefault(name, [])
+        lists[name] = [*load_common()["lists"][name], *lists[name]]
+    missing = [name for name in LIST_NAMES if name not in lists]
     if missing:
         raise LexiconError(f"word list {path} lacks: {', '.join(missing)}")
     return data
@@ -274,8 +292,9 @@ def build(lang: str, config: LintConfig) -> Lexicon:
     lists = {name: tuple(data["lists"][name]) + tuple(extra.get(name, ())) for name in LIST_NAMES}
     lemmas = load_lemmas(lang)
     custom = _custom_phrases(config, lang)
-    body = PhraseMatcher(_phrases(lists, BODY_LISTS) + custom, lemmas)
-    subject = PhraseMatcher(_phrases(lists, BODY_LISTS + SUBJECT_LISTS) + custom, lemmas)
+    shared = _phrases(lists, BODY_LISTS) + custom  # compiled once, matched in both
+    body = PhraseMatcher(shared, lemmas)
+    subject = PhraseMatcher(shared + _phrases(lists, SUBJECT_LISTS), lemmas)
     greeting = re.compile(
         rf"^[ \t]*(?P<greeting>{_alternation(lists['greeting'])})"
         rf"(?P<title>[ \t]+(?:{_TITLES})\.?)?(?P<gap>[ \t]*),",
@@ -306,16 +325,11 @@ def build(lang: str, config: LintConfig) -> Lexicon:
         messages=dict(data.get("messages", {})),
         data_names=dict(data.get("data_names", {})),
         lemmas=lemmas,
-        detect=frozenset(fold_word(w) for w in data.get("detect", ())),
+        detect=frozenset(fold_word(w) for w in load_common()["detect"].get(lang, ())),
         subject_vague=frozenset(folded(s) for s in lists["subject_vague"]),
         acronyms=frozenset(lists["acronyms"]) | frozenset(config.brand_terms),
-        # An address is not in one language: every language's no-reply names apply.
-        noreply=tuple(
-            sorted(
-                {address_key(n) for code in LANGUAGES for n in load_data(code)["lists"]["noreply"]}
-                | {address_key(n) for n in lists["noreply"]}
-            )
-        ),
+        # An address is not in one language: the shared no-reply names apply to all.
+        noreply=tuple(sorted({address_key(n) for n in lists["noreply"]})),
         body=body,
         subject=subject,
         greeting=greeting,
