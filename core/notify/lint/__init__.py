@@ -56,6 +56,7 @@ def __getattr__(name: str) -> Any:
         return getattr(render, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 _SHARED: dict[str, Linter] = {}
 _SHARED_MAX = 8
 

@@ -207,8 +207,12 @@ class Linter:
         signals.scan(para)
         for scan in SCANNERS:
             scan(para)
-        index = LineIndex(text)
-        places = tuple((*index.position(hit.start), *index.position(hit.end)) for hit in para.hits)
+        places: tuple[tuple[int, int, int, int], ...] = ()
+        if para.hits:
+            index = LineIndex(text)
+            places = tuple(
+                (*index.position(hit.start), *index.position(hit.end)) for hit in para.hits
+            )
         return Analysis(
             tuple(para.hits),
             {name: tuple(found) for name, found in para.signals.items()},

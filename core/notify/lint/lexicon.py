@@ -11,6 +11,7 @@ from typing import Any
 
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.notify.lint.config import LintConfig
+from email_crisis.core.notify.lint.scope import watched
 from email_crisis.core.notify.lint.tokens import (
     ANY,
     Phrase,
@@ -211,6 +212,8 @@ class Lexicon:
     emoticon_triggers: tuple[str, ...]
     fault_forms: frozenset[str] = frozenset()
     """Every form of the ``fault_verbs`` (a quick test before the passive-voice scan)."""
+    negation_watch: frozenset[str] | None = None
+    """The negation cues and the halves of "n't" (a quick test before the clause work)."""
 
     def lemma(self, word: str) -> str:
         """The dictionary form of a folded word (itself when the table does not know it)."""
@@ -337,6 +340,7 @@ def build(lang: str, config: LintConfig) -> Lexicon:
         emoticons=emoticon_re,
         emoticon_triggers=_triggers(emoticons),
         fault_forms=fault | frozenset(f for f, lemma in lemmas.items() if lemma in fault),
+        negation_watch=watched(fold_word(w) for w in lists["negation"]),
     )
 
 

@@ -39,16 +39,20 @@ class Scope:
         cues: Collection[str],
         breaks: Collection[str],
         back: Collection[str] = ("*",),
+        watch: frozenset[str] | None = None,
     ) -> None:
         self.tokens = tokens
         self._breaks = breaks
         self._back = back
         words = tokens.words
-        self.cues = [
-            i
-            for i, word in enumerate(words)
-            if word in cues or ((word == "t" or word == "n") and _contracted(tokens, i, word))
-        ]
+        if (watch if watch is not None else watched(cues)).isdisjoint(words):
+            self.cues: list[int] = []
+        else:
+            self.cues = [
+                i
+                for i, word in enumerate(words)
+                if word in cues or ((word == "t" or word == "n") and _contracted(tokens, i, word))
+            ]
         self._spans: dict[int, tuple[int, int]] = {}
 
     def _backward(self, cue: int) -> bool:
@@ -92,6 +96,12 @@ class Scope:
         """Whether no clause boundary lies between two words."""
         low, high = min(one, other), max(one, other)
         return not any(self._break_before(k) for k in range(low + 1, high + 1))
+
+
+def watched(cues: Collection[str]) -> frozenset[str]:
+    """The cues plus the two halves of "n't" and "n'": a paragraph without any of these
+    has no negation at all."""
+    return frozenset(cues) | {"t", "n"}
 
 
 def _contracted(tokens: Tokens, i: int, word: str) -> bool:

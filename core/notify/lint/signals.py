@@ -32,6 +32,9 @@ PROTECTIVE: tuple[str, ...] = (
     "protect_phishing",
     "protect_general",
 )
+_NEGATABLE = frozenset(NEGATABLE)
+_DATA = frozenset(DATA)
+
 KIND_HINTS: dict[str, str] = {
     "kind_personalization": "broken-personalization",
     "kind_wrong_segment": "wrong-segment",
@@ -60,14 +63,19 @@ def scan(para: Para) -> None:
     """Record the signals of one paragraph of a text field."""
     if para.field not in TEXT_FIELDS:
         return
-    matches = para.matches
-    for name in NEGATABLE:
-        for match in matches.get(name, ()):
-            if not para.negated(match):
-                para.signal(name, *para.span(match), match.first)
-    _data(para)
-    for match in matches.get("contact", ()):
-        para.signal("contact", *para.span(match), match.first)
+    data = False
+    for name, matches in para.matches.items():
+        if name in _NEGATABLE:
+            for match in matches:
+                if not para.negated(match):
+                    para.signal(name, *para.span(match), match.first)
+        elif name == "contact":
+            for match in matches:
+                para.signal("contact", *para.span(match), match.first)
+        elif name in _DATA:
+            data = True
+    if data:
+        _data(para)
     _contacts(para)
     if para.field == "body":
         _heading(para)

@@ -55,7 +55,7 @@ FOREIGN = (
 JINJA = r"(?P<jinja>\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})"
 TAGS = re.compile(FOREIGN)
 TAGS_AND_JINJA = re.compile(FOREIGN + "|" + JINJA, re.S)
-TRIGGER = re.compile(r"[<{$*%\[-]")
+TRIGGER = re.compile(r"[<{$*%\[]|-\w+-")
 EXPRESSION = re.compile(r"\{\{(?:[^}]|\}(?!\}))*\}\}")
 _FALLBACK = re.compile(
     r"\|\s*(?:default|d)\s*[(:]|\|\|\s*[\"']|\bdefault=|\bfallback=|\bif\(.*empty", re.I

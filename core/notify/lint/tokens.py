@@ -238,7 +238,9 @@ class PhraseMatcher:
         for length in self._prefix_lengths:
             if length > len(word):
                 break
-            others.extend(self._prefixed.get(word[:length], ()))
+            for phrase in self._prefixed.get(word[:length], ()):
+                # A one-word prefix phrase ("error*") matched by reaching this entry.
+                (singles if len(phrase.words) == 1 else others).append(phrase)
         single = tuple(singles)
         entry = (single, pairs, tuple(others)) if single or pairs or others else None
         if len(self._entries) >= _FOLD_CACHE_MAX:
@@ -283,6 +285,7 @@ class PhraseMatcher:
     def _continues(self, phrase: Phrase, tokens: Tokens, first: int) -> bool:
         """Whether ``phrase`` (whose first word matched at ``first``) matches entirely."""
         words = tokens.words
+        parts = tokens.parts
         lemmas = self.lemmas
         for k in range(1, len(phrase.words)):
             want = phrase.words[k]
@@ -294,7 +297,10 @@ class PhraseMatcher:
                 and not (phrase.inflect and lemmas.get(got) == want)
             ):
                 return False
-            if gap_kind(tokens.gap_after(first + k - 1)) != phrase.gaps[k - 1]:
+            gap = parts[2 * (first + k)]  # the text between word first+k-1 and this one
+            if (gap == " " and phrase.gaps[k - 1] != "s") or (
+                gap != " " and gap_kind(gap) != phrase.gaps[k - 1]
+            ):
                 return False
         return True
 

@@ -99,7 +99,11 @@ class Para:
         if self._clauses is None:
             words = self.lex.words
             self._clauses = Clauses(
-                self.tokens, words["negation"], words["clause_break"], words["negation_back"]
+                self.tokens,
+                words["negation"],
+                words["clause_break"],
+                words["negation_back"],
+                self.lex.negation_watch,
             )
         return self._clauses
 
