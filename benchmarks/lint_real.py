@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--details", action="store_true", help="list each email's misses")
     parser.add_argument(
-        "--held-out", action="store_true", help="also score the held-out emails apart"
+        "--held-out", action="store_true", help="also score the emails added after tuning apart"
     )
     args = parser.parse_args(argv)
     header("email-crisis lint on real emails: precision and recall against hand labels")
@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         if held:
             report(
                 scoring.run(held),
-                "Held-out emails only (added after tuning, labelled before their first run)",
+                "Emails added after the rules were tuned (labelled before their first run; "
+                "that run: see the corpus README)",
                 details=args.details,
             )
     if args.without_kind:

@@ -251,9 +251,13 @@ class PhraseMatcher:
     def scan(self, tokens: Tokens) -> list[Match]:
         """Every phrase occurrence, in text order (longest first at one position)."""
         words = tokens.words
+        parts = tokens.parts
         count = len(words)
         entries = self._entries
+        lemmas = self.lemmas
+        continues = self._continues
         found: list[Match] = []
+        append = found.append
         for i, word in enumerate(words):
             try:
                 entry = entries[word]
@@ -263,21 +267,27 @@ class PhraseMatcher:
                 continue
             single, pairs, others = entry
             for phrase in single:
-                found.append(Match(phrase.tag, phrase, i, i))
+                append(Match(phrase.tag, phrase, i, i))
             if pairs is not None and i + 1 < count:
                 following = words[i + 1]
                 candidates = pairs.get(following, ())
-                lemma = self.lemmas.get(following)
+                lemma = lemmas.get(following)
                 if lemma is not None and lemma != following and lemma in pairs:
                     candidates = [*candidates, *(p for p in pairs[lemma] if p.inflect)]
                 for phrase in candidates:
-                    last = i + len(phrase.words) - 1
-                    if last < count and self._continues(phrase, tokens, i):
-                        found.append(Match(phrase.tag, phrase, i, last))
+                    size = len(phrase.words)
+                    if size == 2:  # both words matched already: only the gap is left
+                        gap = parts[2 * i + 2]
+                        if (gap == " " and phrase.gaps[0] == "s") or (
+                            gap != " " and gap_kind(gap) == phrase.gaps[0]
+                        ):
+                            append(Match(phrase.tag, phrase, i, i + 1))
+                    elif i + size - 1 < count and continues(phrase, tokens, i):
+                        append(Match(phrase.tag, phrase, i, i + size - 1))
             for phrase in others:
                 last = i + len(phrase.words) - 1
-                if last < count and self._continues(phrase, tokens, i):
-                    found.append(Match(phrase.tag, phrase, i, last))
+                if last < count and continues(phrase, tokens, i):
+                    append(Match(phrase.tag, phrase, i, last))
         if len(found) > 1:
             found.sort(key=_order)
         return found
