@@ -8,6 +8,7 @@ Public API (for the Notify panel and ``email-crisis lint``)::
                           lint.LintContext(kind="data-breach", template_name="apology.en"))
     checker = lint.Linter(lint.load_config(path))   # keep it: re-checks are incremental
     findings = checker.check(fields, context)
+    report = checker.inspect(fields, context)  # findings, kind followed (given or inferred)
     preview = lint.render_template(source, recipient)  # text, or findings for missing fields
 
 Fields are ``from``, ``reply-to``, ``subject``, ``preheader`` and ``body``; a field

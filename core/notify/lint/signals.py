@@ -13,18 +13,6 @@ import re
 from email_crisis.core.notify.lint.model import TEXT_FIELDS
 from email_crisis.core.notify.lint.rules.base import Para
 
-NEGATABLE: tuple[str, ...] = (
-    "incident",
-    "breach",
-    "protect_credentials",
-    "protect_payment",
-    "protect_phishing",
-    "protect_general",
-    "kind_wrong_segment",
-    "kind_personalization",
-    "kind_wrong_content",
-    "kind_malformed",
-)
 DATA: tuple[str, ...] = ("data_credentials", "data_payment", "data_contact", "data_identity")
 PROTECTIVE: tuple[str, ...] = (
     "protect_credentials",
@@ -32,9 +20,6 @@ PROTECTIVE: tuple[str, ...] = (
     "protect_phishing",
     "protect_general",
 )
-_NEGATABLE = frozenset(NEGATABLE)
-_DATA = frozenset(DATA)
-
 KIND_HINTS: dict[str, str] = {
     "kind_personalization": "broken-personalization",
     "kind_wrong_segment": "wrong-segment",
@@ -43,6 +28,11 @@ KIND_HINTS: dict[str, str] = {
 }
 """Hint list -> incident kind, in the order ties are decided. A send to a suppression
 list is never guessed: it forbids any apology, which only the assessment may decide."""
+
+NEGATABLE: tuple[str, ...] = ("incident", "breach", *PROTECTIVE, *KIND_HINTS)
+"""Lists recorded only where they are not negated."""
+_NEGATABLE = frozenset(NEGATABLE)
+_DATA = frozenset(DATA)
 
 _DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"[0-9][0-9 .()\-]{6,}[0-9]")
