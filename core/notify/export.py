@@ -29,6 +29,7 @@ from email_crisis.core.base.settings import org_templates_dir
 from email_crisis.core.base.templates import shipped_templates_dir
 from email_crisis.core.base.text import visible
 from email_crisis.core.notify.brand import Brand, BrandError
+from email_crisis.core.notify.lint.tags import protect_quoted
 from email_crisis.core.notify.store import Draft
 
 TEMPLATE_FOLDER = "apology"
@@ -187,7 +188,11 @@ def _at(field: str, line: int | None) -> str:
 def _render_field(
     source: str, field: str, values: dict[str, Any], problems: list[RenderProblem]
 ) -> str:
-    """Render one draft field; missing merge fields are reported, then shown as markers."""
+    """Render one draft field; missing merge fields are reported, then shown as markers.
+
+    A quoted tag ("our email began 'Dear {{ first_name }}'") is shown as written.
+    """
+    source = protect_quoted(source)
     try:
         template = _DRAFT_ENV.from_string(source)
     except jinja2.TemplateSyntaxError as error:
@@ -365,7 +370,7 @@ def merge_fields(draft: Draft) -> dict[str, tuple[str, int]]:
     found: dict[str, tuple[str, int]] = {}
     for field in ("subject", "preheader", "body"):
         try:
-            tree = _DRAFT_ENV.parse(getattr(draft, field))
+            tree = _DRAFT_ENV.parse(protect_quoted(getattr(draft, field)))
         except jinja2.TemplateSyntaxError:
             continue  # reported by render_email
         names = meta.find_undeclared_variables(tree)

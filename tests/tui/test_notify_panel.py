@@ -590,3 +590,68 @@ def test_notify_panel_snapshot(snap_compare, store: Store, make_app: AppFactory,
         assert isinstance(panel.query_one(FindingsTable), FindingsTable)
 
     assert snap_compare(make_app(store), terminal_size=size, run_before=run_before)
+
+
+# -- issue 12: the same engine, live ------------------------------------------------------
+
+
+async def test_the_advice_asked_of_a_breach_notice_follows_the_assessed_data(
+    store: Store, make_app: AppFactory
+) -> None:
+    """The assessment says card data was exposed: a notice that only asks for a new
+    password is told to add bank-statement and fraud advice, in the panel, as typed."""
+    from dataclasses import replace
+
+    from email_crisis.core.assess import store as assessments
+
+    incident = _incident(store, "data-breach")
+    assessed = assessments.load_assessment(store, incident)
+    assessments.save_assessment(
+        store,
+        incident,
+        replace(assessed, data_exposed=frozenset({"payment-data", "email-addresses"})),
+        operator="x",
+        details={"data_exposed": "payment-data, email-addresses"},
+    )
+    app = make_app(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        panel = await _open(pilot, app, incident.id)
+        await _set_body(
+            pilot,
+            panel,
+            "Hello,\n\nWe are sorry: on Monday an attacker copied your card number and email "
+            "address from our shop.\n\nPlease change your password.\n\nReply to this email.\n",
+        )
+        (advice,) = [f for f in panel.findings if f.rule == "missing-action-steps"]
+        assert advice.severity.value == "warning"
+        assert "statements" in advice.message and "phishing" in advice.message
+        await _set_body(
+            pilot,
+            panel,
+            "Hello,\n\nWe are sorry: on Monday an attacker copied your card number and email "
+            "address from our shop.\n\nWatch your bank statements and report any payment you "
+            "did not make; be wary of phishing emails.\n\nReply to this email.\n",
+        )
+        assert [f for f in panel.findings if f.rule == "missing-action-steps"] == []
+
+
+async def test_a_quoted_broken_greeting_is_flagged_and_shown_literally_in_the_preview(
+    store: Store, make_app: AppFactory
+) -> None:
+    incident = _incident(store, "broken-personalization")
+    app = make_app(store)
+    async with app.run_test(size=(100, 60)) as pilot:
+        panel = await _open(pilot, app, incident.id)
+        await _set_body(
+            pilot,
+            panel,
+            'Hello,\n\nWe are sorry: yesterday\'s email began "Dear {{ first_name }}" because '
+            "your name was missing.\n\nReply to this email.\n",
+        )
+        assert "quoted-merge-tag" in [f.rule for f in panel.findings]
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, NotifyPreview)
+        text = _flat(app)
+        assert 'began "Dear {{ first_name }}" because' in text
+        assert "Dear Alex" not in text

@@ -97,6 +97,7 @@ class NotifyPanel(Vertical):
         self.last_export = ""
         self._brand: Brand | None = None
         self._data_exposed: bool | None = None
+        self._exposed: frozenset[str] = frozenset()
         self._templates: dict[str, list[str]] = {}
         self._checked: object = None
         self._base_fields: tuple[Draft | None, dict[str, str]] = (None, {})
@@ -176,6 +177,7 @@ class NotifyPanel(Vertical):
             rendered_with_brand=self.template in self.templates(self.language),
             apology_override=self.gate is not None and self.gate.override is not None,
             data_exposed=self._data_exposed,
+            exposed=self._exposed,  # the protective steps asked for follow these
             is_template=True,  # drafts render through Jinja: {{ first_name }} is a merge field
             list_unsubscribe=self._list_unsubscribe(),
         )
@@ -204,7 +206,9 @@ class NotifyPanel(Vertical):
         if not self.gate.allowed:
             self._show_message(flows.locked_text(self.gate.reason))
             return
-        self._data_exposed = assess.load_assessment(store, incident).personal_data_exposed
+        assessment = assess.load_assessment(store, incident)
+        self._data_exposed = assessment.personal_data_exposed
+        self._exposed = frozenset(assessment.data_exposed)
         done = notify.exports(store, incident.id)
         if done:
             when = format_local(done[-1].exported_at, with_date=False)
