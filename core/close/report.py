@@ -28,6 +28,7 @@ from email_crisis.core.base.templates import render
 from email_crisis.core.base.text import visible
 from email_crisis.core.close.events_text import describe
 from email_crisis.core.close.lifecycle import describe_lifecycle_event
+from email_crisis.core.close.report_breach import BreachSection, breach_section
 from email_crisis.core.close.stats import MEASURE_LABELS, MEASURES
 from email_crisis.core.plan.store import PlanTask, list_tasks
 from email_crisis.core.plan.tasks import (
@@ -133,6 +134,7 @@ class Report:
     monitoring: list[Line]
     tasks: list[TaskLine]
     missing: list[str] = field(default_factory=list)
+    breach: BreachSection | None = None
 
 
 def when(moment: datetime | None) -> str:
@@ -412,6 +414,7 @@ def build_report(store: Store, incident_id: int, now: datetime) -> Report:
         monitoring=monitoring,
         tasks=_tasks(tasks, now, _roles()),
         missing=missing,
+        breach=breach_section(store, incident, now),
     )
 
 
