@@ -107,7 +107,7 @@ class ListWriter:
         """Stage addresses with where each person lives (``None``: not known); the
         list then keeps how many people live in each place."""
         addresses, places = batch
-        self._conn.executemany(_STAGE, zip(addresses, places))
+        self._conn.executemany(_STAGE, zip(addresses, places, strict=True))
         self.staged += len(addresses)
 
     def restart(self) -> None:
