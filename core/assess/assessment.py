@@ -31,6 +31,7 @@ from email_crisis.core.assess.places import (
     Places,
     describe_places,
     parse_places,
+    word_pairs,
 )
 from email_crisis.core.base.text import clean_block, clean_line
 
@@ -63,12 +64,8 @@ CAUSES: dict[str, str] = {
 """Cause categories (the details go in the free-text cause)."""
 
 
-def _pairs(text: str) -> dict[str, str]:
-    return dict(pair.split("=") for pair in text.split())
-
-
 # What operators type instead of the ids (labels are accepted too).
-_DATA_ALIASES = _pairs(
+_DATA_ALIASES = word_pairs(
     "email=email-addresses emails=email-addresses email-address=email-addresses name=names "
     "postal=postal-addresses address=postal-addresses addresses=postal-addresses "
     "postal-address=postal-addresses password=credentials passwords=credentials "

@@ -79,11 +79,12 @@ class PlaceError(ValueError):
     """Text typed as counts per place that cannot be read; the message says why."""
 
 
-def _pairs(text: str) -> dict[str, str]:
+def word_pairs(text: str) -> dict[str, str]:
+    """``"a=b c=d"`` as ``{"a": "b", "c": "d"}``: alias tables kept readable."""
     return dict(pair.split("=") for pair in text.split())
 
 
-REGION_ALIASES = _pairs(
+REGION_ALIASES = word_pairs(
     "eu=eu-eea eea=eu-eea eu/eea=eu-eea gb=uk united-kingdom=uk usa=us united-states=us "
     "au=australia br=brazil sg=singapore jp=japan kr=south-korea korea=south-korea "
     "ch=switzerland za=south-africa in=india elsewhere=other"
