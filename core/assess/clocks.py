@@ -207,7 +207,7 @@ class _Timer:
         moved = ""
         early = self.events.get(o.ends_earlier_at or "")
         if early is not None and (deadline is None or early < deadline):
-            deadline, moved = early, f"{EVENTS[o.ends_earlier_at or '']} ({format_local(early)})"
+            deadline, moved = early, EVENTS[o.ends_earlier_at or ""]
         if deadline is None:
             return BreachClock(o, start, None, None, NO_DEADLINE, caveat=caveat)
         remaining = deadline - self.now

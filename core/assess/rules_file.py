@@ -120,6 +120,7 @@ _TEXT = (
 )
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _KEY = re.compile(r"\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
+_TABLE = re.compile(r"\s*\[\[?\s*([A-Za-z0-9_.\"-]+)\s*\]")
 LABEL_MAX = 24
 CRA_SUFFIX = "-credit-agencies"
 
@@ -140,8 +141,12 @@ def _layout(text: str) -> tuple[dict[str, int], list[tuple[int, dict[str, int]]]
     top: dict[str, int] = {}
     entries: list[tuple[int, dict[str, int]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(r"\s*\[\[\s*obligation\s*\]\]", line):
+        header = _TABLE.match(line)
+        if header and header.group(1) == "obligation" and line.lstrip().startswith("[["):
             entries.append((number, {}))
+            continue
+        if header:  # any other table is a top-level key of its own
+            top.setdefault(header.group(1).split(".")[0].strip('"'), number)
             continue
         match = _KEY.match(line)
         if match:

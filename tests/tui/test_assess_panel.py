@@ -195,3 +195,45 @@ async def test_a_clock_waiting_for_an_event_says_so_in_the_header_until_it_is_re
         await pilot.pause()
         assert "waiting for" not in _flat(app)
         assert "PDPC 72h 00m" in _flat(app)  # PDPA s 26D(1): 3 days from the assessment
+
+
+def test_text_from_an_organisation_rules_file_cannot_drive_the_terminal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Labels, conditions and citations are data: shown literally, escapes made visible."""
+    from datetime import datetime, timezone
+
+    from email_crisis.core.assess.assessment import Assessment
+    from email_crisis.core.assess.breach_rules import load_rules
+    from email_crisis.core.assess.clocks import breach_clocks
+    from email_crisis.tui.widgets.assess_panel import clock_text
+
+    org = tmp_path / "org.toml"
+    org.write_text(
+        """
+[[obligation]]
+id = "acme-dpo"
+region = "eu-eea"
+label = "DPO [bold]\\u001b[2J"
+obligation = "Tell the DPO"
+audience = "our DPO [link=x]"
+window = { kind = "hours", amount = 4 }
+condition = "Always \\u001b]0;owned\\u0007"
+source = "Internal policy [red]7"
+url = "https://example.org/policy"
+last_reviewed = 2026-11-20
+""",
+        encoding="utf-8",
+    )
+    aware = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+    rules = load_rules(org=org)
+    result = breach_clocks(
+        Assessment(
+            aware_at=aware, data_exposed=frozenset({"names"}), regions=frozenset({"eu-eea"})
+        ),
+        aware,
+        rules,
+    )
+    (clock,) = [c for c in result.clocks if c.obligation.id == "acme-dpo"]
+    text = clock_text(clock).plain
+    assert "\x1b" not in text and "\x07" not in text
+    assert "[link=x]" in text and "Internal policy [red]7" in text
+    assert "from your organisation's rules file; not checked by email-crisis" in text

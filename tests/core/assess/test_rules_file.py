@@ -183,6 +183,14 @@ def test_an_unknown_top_level_key_names_its_line(tmp_path: Path) -> None:
         load_file(path)
 
 
+def test_an_unknown_table_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, ENTRY.format(id="one") + "\n[defaults]\nwindow = 3\n")
+    with pytest.raises(
+        BreachRulesError, match=re.escape("unknown top-level key(s) defaults (line 15)")
+    ):
+        load_file(path)
+
+
 def test_a_waits_for_link_must_name_an_entry_in_force(tmp_path: Path) -> None:
     chained = ENTRY.format(id="first") + ENTRY.format(id="second").replace(
         'condition = "Always"', 'condition = "Always"\nwaits_for = "deadline:third"'
