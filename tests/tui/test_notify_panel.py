@@ -15,6 +15,7 @@ from email_crisis.core.assess.audience import build as audience
 from email_crisis.core.base.clock import frozen
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.notify import drafts as notify
+from email_crisis.core.notify.brand import BRAND_ENV
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
@@ -61,6 +62,12 @@ async def _checked(pilot, panel: NotifyPanel) -> None:  # type: ignore[no-untype
 
 def _messages(app) -> str:  # type: ignore[no-untyped-def]
     return " | ".join(n.message for n in app._notifications)
+
+
+@pytest.fixture
+def shop_brand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An organisation's brand (the shipped example brand cannot be exported)."""
+    monkeypatch.setenv(BRAND_ENV, str(Path(__file__).parents[1] / "data" / "shop_brand.toml"))
 
 
 def _flat(app) -> str:  # type: ignore[no-untyped-def]
@@ -369,7 +376,7 @@ def _exports(db_path: Path) -> Path:
 
 
 async def test_export_with_errors_needs_a_written_reason_which_is_recorded(
-    store: Store, db_path: Path, make_app: AppFactory
+    shop_brand: None, store: Store, db_path: Path, make_app: AppFactory
 ) -> None:
     incident = _incident(store)
     app = make_app(store, operator="lea")
@@ -410,7 +417,7 @@ async def test_export_with_errors_needs_a_written_reason_which_is_recorded(
 
 
 async def test_a_clean_export_writes_the_eml_and_the_audience_beside_it(
-    store: Store, db_path: Path, tmp_path: Path, make_app: AppFactory
+    shop_brand: None, store: Store, db_path: Path, tmp_path: Path, make_app: AppFactory
 ) -> None:
     incident = _incident(store)
     listed = tmp_path / "affected.csv"
@@ -444,7 +451,7 @@ async def test_a_clean_export_writes_the_eml_and_the_audience_beside_it(
 
 
 async def test_an_export_refusal_is_shown_plainly_and_writes_nothing(
-    store: Store, db_path: Path, make_app: AppFactory
+    shop_brand: None, store: Store, db_path: Path, make_app: AppFactory
 ) -> None:
     incident = _incident(store)
     app = make_app(store)
@@ -550,6 +557,22 @@ async def test_leaving_with_unsaved_changes_asks_once(store: Store, make_app: Ap
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, WorkspaceScreen)
+
+
+async def test_the_shipped_example_brand_is_refused_with_the_reason(
+    store: Store, db_path: Path, make_app: AppFactory
+) -> None:
+    incident = _incident(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await _open(pilot, app, incident.id)
+        await _set_body(pilot, panel, GOOD_BODY)
+        await pilot.press("f2", "f5")
+        await pilot.pause()
+        said = _messages(app)
+        assert "still the shipped example" in said and "1 Example Street" in said
+        assert "unsubscribe_token" in said  # the one-click URL cannot be made either
+        assert notify.exports(store, incident.id) == []
 
 
 # -- snapshots -----------------------------------------------------------------------------

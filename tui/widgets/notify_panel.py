@@ -28,7 +28,7 @@ from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, ValidationError
 from email_crisis.core.notify import drafts as notify
 from email_crisis.core.notify import lint
-from email_crisis.core.notify.brand import Brand
+from email_crisis.core.notify.brand import Brand, BrandError
 from email_crisis.core.notify.drafts import Draft
 from email_crisis.core.notify.lint import Finding, LintContext
 from email_crisis.tui import keymap_notify
@@ -177,7 +177,15 @@ class NotifyPanel(Vertical):
             apology_override=self.gate is not None and self.gate.override is not None,
             data_exposed=self._data_exposed,
             is_template=True,  # drafts render through Jinja: {{ first_name }} is a merge field
+            list_unsubscribe=self._list_unsubscribe(),
         )
+
+    def _list_unsubscribe(self) -> tuple[str | None, str | None] | None:
+        """The List-Unsubscribe headers the export will write (RFC 8058 is checked)."""
+        try:
+            return notify.brand_findings_context(self.brand())
+        except BrandError:
+            return None  # a broken brand file is reported where the brand is used
 
     def check(self, fields: dict[str, str]) -> list[Finding]:
         """The findings for ``fields`` (draft field names) in this incident's context."""

@@ -20,8 +20,11 @@ Public API (the CLI and the Assess panel use only this module and the reader's e
     affected = invalid + duplicates + suppressed + final, always.
 ``check_export(store, incident, out_path, *, override_reason=None, need_audience=True)``
     Raise now whatever ``export_audience`` would refuse (nothing is recorded).
-``export_audience(store, incident, out_path, *, operator, override_reason=None)``
+``export_audience(store, incident, out_path, *, operator, override_reason=None,
+token_column=None)``
     Write the final audience (header ``email``, sorted) to a new file, mode 0600.
+    ``token_column`` adds a column of that name holding a random, unguessable token per
+    recipient (the one-click unsubscribe URL of RFC 8058 is made from it by the ESP).
     Refused for a ``suppression-list-send`` incident unless an override exists or
     ``override_reason`` is given (then recorded first). Returns ``ExportResult``.
 ``describe_import(stats) -> str`` / ``AudienceCounts.lines()``: the shared wording.
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import tempfile
 import threading
 import time
@@ -380,6 +384,7 @@ def export_audience(
     *,
     operator: str,
     override_reason: str | None = None,
+    token_column: str | None = None,
 ) -> ExportResult:
     """Write affected − suppressed (valid, deduplicated) to a new CSV file, mode 0600."""
     out = Path(out_path).expanduser()
@@ -387,7 +392,7 @@ def export_audience(
     if override_reason is not None:
         override_lock(store, incident, override_reason, operator=operator)
     try:
-        count = _write_file(store, incident, out)
+        count = _write_file(store, incident, out, token_column)
     except OSError as error:
         raise CrisisError(
             f"cannot write {out}: {error.strerror or error}; nothing was exported."
@@ -397,7 +402,12 @@ def export_audience(
             incident.id,
             operator=operator,
             type_="audience_exported",
-            details={"file": out.name, "addresses": count, "override": override_reason is not None},
+            details={
+                "file": out.name,
+                "addresses": count,
+                "override": override_reason is not None,
+                **({"token_column": token_column} if token_column else {}),
+            },
         )
     except BaseException:
         out.unlink(missing_ok=True)  # no export without its record
@@ -405,14 +415,20 @@ def export_audience(
     return ExportResult(out, count, override_reason is not None)
 
 
-def _write_file(store: Store, incident: Incident, out: Path) -> int:
+def _write_file(store: Store, incident: Incident, out: Path, token_column: str | None) -> int:
     """Write the audience beside ``out``, then give it that name; returns how many."""
     fd, temporary = tempfile.mkstemp(prefix=".email-crisis-", suffix=".csv.tmp", dir=out.parent)
+
+    def tokens(batch: list[str]) -> list[str]:
+        # 128 random bits per person: an unsubscribe URL nobody can guess (RFC 8058 §3.1).
+        return [f"{address},{secrets.token_urlsafe(16)}" for address in batch]
+
+    rows = tokens if token_column else (lambda batch: batch)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write("email\n")
+            handle.write(f"email,{token_column}\n" if token_column else "email\n")
             count = store_audience.write_final(
-                store, incident.id, lambda batch: handle.write("\n".join(batch) + "\n")
+                store, incident.id, lambda batch: handle.write("\n".join(rows(batch)) + "\n")
             )
             handle.flush()
             os.fsync(handle.fileno())

@@ -2,7 +2,8 @@
 
 The file is never loaded whole: its first 64 KiB are sniffed for the encoding,
 delimiter, header and email column, then the rest is streamed through ``csv`` and
-handed out in batches of normalised, valid addresses (lower-cased, not yet
+handed out in batches of normalised, valid addresses (their keys under the one address
+rule of ``core.base.addresses``: lower-cased, NFC, domain in ASCII; not yet
 deduplicated across batches; the store does that).
 
 Encodings: UTF-8 (with or without BOM), UTF-16/32 with a BOM; a file that is not
@@ -21,11 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from email_crisis.core.assess.audience.sniff import (
-    ADDRESS_PATTERN,
     BATCH_ROWS,
     ENCODING_LABELS,
     INVALID_EXAMPLES,
-    MAX_ADDRESS,
     SAMPLE_BYTES,
     BadEncoding,
     EmptyFile,
@@ -42,6 +41,7 @@ from email_crisis.core.assess.audience.sniff import (
     sniff,
 )
 from email_crisis.core.assess.places import place_of, place_of_domain
+from email_crisis.core.base.addresses import ADDRESS_PATTERN, MAX_ADDRESS
 
 # -- streaming ---------------------------------------------------------------------------
 
@@ -125,6 +125,8 @@ class AudienceReader:
                     continue
                 stats.rows += 1
                 address = value.lower()
+                # The fast path of core.base.addresses.address_key, inlined for a million
+                # rows: an ASCII address is its lower-cased self; others go through the rule.
                 if address.isascii() and "<" not in address and len(address) <= MAX_ADDRESS:
                     address = address if match(address) else None
                 else:

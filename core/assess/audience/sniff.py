@@ -11,18 +11,17 @@ import codecs
 import csv
 import io
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from email_crisis.core.base.addresses import address_key
 from email_crisis.core.base.errors import CrisisError
 
 SAMPLE_BYTES = 64 * 1024
 SAMPLE_ROWS = 200
 BATCH_ROWS = 10_000
 INVALID_EXAMPLES = 5
-MAX_ADDRESS = 254
 DELIMITERS: dict[str, str] = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 ENCODING_LABELS: dict[str, str] = {
     "utf-8": "UTF-8",
@@ -59,10 +58,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3\x00", "an SQLite database"),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
-)
-_NOT_IN_ADDRESS = r"\s\x00-\x1f\x7f<>()\[\]\\,;:\"@"
-ADDRESS_PATTERN = re.compile(
-    rf"[^{_NOT_IN_ADDRESS}]{{1,64}}@(?:[^{_NOT_IN_ADDRESS}.]+\.)+[^{_NOT_IN_ADDRESS}.]{{2,63}}"
 )
 _HEADER_NOISE = re.compile(r"[\s_\-.\"'*]+")
 
@@ -128,21 +123,9 @@ class WrongEncoding(Exception):
 
 
 def normalise(value: str) -> str | None:
-    """The address lower-cased and trimmed, or ``None`` when it is not plausible.
-
-    Pragmatic, not RFC 5322: one ``@``, a local part of 1-64 characters, a dotted
-    domain, no spaces or separators, at most 254 characters. ``Name <a@b.c>`` is
-    accepted for the address inside the brackets.
-    """
-    text = value.strip()
-    if text.endswith(">") and "<" in text:
-        text = text[text.rindex("<") + 1 : -1].strip()
-    text = text.lower()
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    if len(text) > MAX_ADDRESS or not ADDRESS_PATTERN.fullmatch(text):
-        return None
-    return text
+    """The address's key (``core.base.addresses``: lower case, NFC, ASCII domain), or
+    ``None`` when it is not an address. ``Name <a@b.c>`` gives the address inside."""
+    return address_key(value)
 
 
 def _header_key(cell: str) -> str:

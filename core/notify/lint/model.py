@@ -108,6 +108,8 @@ class LintContext:
     - ``data_exposed``: the assessment found personal data exposed (the draft is then
       held to the breach rules whatever its kind).
     - ``purpose``: force ``apology`` or ``campaign`` rules instead of deciding.
+    - ``list_unsubscribe``: the (List-Unsubscribe, List-Unsubscribe-Post) values the
+      message will carry; ``None`` = not known, ``one-click-unsubscribe`` is skipped.
     """
 
     kind: str | None = None
@@ -119,6 +121,7 @@ class LintContext:
     apology_override: bool = False
     data_exposed: bool | None = None
     purpose: Literal["apology", "campaign"] | None = None
+    list_unsubscribe: tuple[str | None, str | None] | None = None
 
 
 def counts(findings: list[Finding]) -> dict[Severity, int]:

@@ -13,6 +13,7 @@ from email_crisis.core.notify.lint.rules import (
     custom,
     directives,
     merge_tags,
+    one_click,
     phrases,
     senders,
     subject,
@@ -29,11 +30,13 @@ FAMILIES: tuple[ModuleType, ...] = (
     subject,
     senders,
     merge_tags,
+    one_click,
     phrases,
     apology,
     branding,
     custom,
     directives,
+    one_click,
 )
 """Rule family modules, in the order their scanners and judges run."""
 
