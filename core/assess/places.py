@@ -334,3 +334,8 @@ def place_of_domain(address: str) -> str | None:
     freely (``.io``, ``.co``, ``.tv``). A guess only: many people in France use ``.com``.
     """
     return _tables()[3].get(address.rpartition(".")[2])
+
+
+def domain_places() -> dict[str, str]:
+    """Top-level domain -> place, for callers that guess a million addresses in a row."""
+    return _tables()[3]
