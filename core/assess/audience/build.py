@@ -14,6 +14,10 @@ Public API (the CLI and the Assess panel use only this module and the reader's e
     be UTF-8 and is read a second time. It reaches ``total_bytes`` once the file is
     read; indexing the addresses follows (about a fifth of the time). ``cancel`` is a
     ``threading.Event``, checked between batches of 10,000 rows and while indexing.
+    An affected list also counts its people per place (``ImportStats.places``, kept in
+    the list's details): from its country and state columns when the header has them
+    (``sniff.COUNTRY_COLUMNS``, ``STATE_COLUMNS``), else a labelled guess from each
+    address's country-code domain; each address counts once.
 ``remove_list(store, incident, list_id, *, operator) -> AudienceList``
 ``audience_lists(store, incident_id) -> list[AudienceList]``
 ``audience_counts(store, incident_id) -> AudienceCounts``
@@ -27,7 +31,8 @@ token_column=None)``
     recipient (the one-click unsubscribe URL of RFC 8058 is made from it by the ESP).
     Refused for a ``suppression-list-send`` incident unless an override exists or
     ``override_reason`` is given (then recorded first). Returns ``ExportResult``.
-``describe_import(stats) -> str`` / ``AudienceCounts.lines()``: the shared wording.
+``describe_import(stats) -> str`` / ``AudienceCounts.lines()`` / ``place_lines()``:
+    the shared wording.
 
 Threads: each call runs on ``store``'s connection and holds its lock, an import for
 its whole length. A worker should open its own ``Store.open(store.path)`` so the UI's
