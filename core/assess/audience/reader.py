@@ -19,6 +19,7 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from email_crisis.core.assess.audience.sniff import (
     BATCH_ROWS,
@@ -27,6 +28,7 @@ from email_crisis.core.assess.audience.sniff import (
     SAMPLE_BYTES,
     BadEncoding,
     EmptyFile,
+    Layout,
     MalformedCsv,
     NoValidAddress,
     ReadStats,
@@ -38,6 +40,7 @@ from email_crisis.core.assess.audience.sniff import (
     normalise,
     sniff,
 )
+from email_crisis.core.assess.places import domain_places, place_of
 from email_crisis.core.base.addresses import ADDRESS_PATTERN, MAX_ADDRESS
 
 # -- streaming ---------------------------------------------------------------------------
@@ -86,8 +89,14 @@ class AudienceReader:
     def close(self) -> None:
         self._raw.close()
 
-    def batches(self, size: int = BATCH_ROWS) -> Iterator[list[str]]:
-        """Valid, normalised addresses in batches; counts everything else in ``stats``."""
+    def batches(self, size: int = BATCH_ROWS, *, places: bool = False) -> Iterator[Any]:
+        """Valid, normalised addresses in batches; counts everything else in ``stats``.
+
+        With ``places``, each batch is a pair of lists instead, the addresses and where
+        each person lives (``core.assess.places``; ``None``: not known): from the
+        country and state columns, or a guess from the address's domain when the file
+        has neither. Two flat lists, so a batch costs no more memory than it must.
+        """
         self._raw.seek(self._start)
         text = io.TextIOWrapper(self._raw, encoding=self.encoding, newline="")
         text._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]  # fewer, larger reads
@@ -98,7 +107,9 @@ class AudienceReader:
         )
         column, stats, skip = self.layout.column, self.stats, self.layout.header
         offset = self.layout.skip_lines
+        where = _place_finder(self.layout) if places else None
         batch: list[str] = []
+        placed: list[str | None] = []
         invalid_lines = stats.invalid_lines
         previous = 0
         match = ADDRESS_PATTERN.fullmatch
@@ -126,10 +137,12 @@ class AudienceReader:
                         invalid_lines.append(start + offset)
                     continue
                 batch.append(address)
+                if where is not None:
+                    placed.append(where(row, address))
                 if len(batch) >= size:
                     stats.valid += len(batch)
-                    yield batch
-                    batch = []
+                    yield batch if where is None else (batch, placed)
+                    batch, placed = [], []
         except UnicodeDecodeError:
             line, byte = locate_decode_error(self.path, self.encoding, self._start)
             raise WrongEncoding(self.encoding, line, byte) from None
@@ -141,7 +154,7 @@ class AudienceReader:
             text.detach()
         stats.valid += len(batch)
         if batch:
-            yield batch
+            yield batch if where is None else (batch, placed)
         if stats.rows == 0:
             raise EmptyFile(self.path, None, "the file has a header but no rows.")
         if stats.valid == 0:
@@ -167,6 +180,19 @@ class AudienceReader:
         else:
             text = f"broken CSV quoting: {text}"
         return MalformedCsv(self.path, start, text + ".")
+
+
+def _place_finder(layout: Layout) -> Callable[[list[str], str], str | None]:
+    """How one row's place is found: its country/state cells, else its domain."""
+    if not layout.has_places:
+        by_domain = domain_places().get  # place_of_domain, without a call per row
+        return lambda row, address: by_domain(address[address.rfind(".") + 1 :])
+    country, state = layout.country_column, layout.state_column
+
+    def cell(row: list[str], index: int | None) -> str:
+        return row[index] if index is not None and index < len(row) else ""
+
+    return lambda row, address: place_of(cell(row, country), cell(row, state))
 
 
 def read_file(
