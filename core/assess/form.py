@@ -355,6 +355,28 @@ def accept_suggested_severity(store: Store, incident: Incident, *, operator: str
     return ops.set_severity(store, incident, suggestion.severity, operator=operator)
 
 
+_VOCABULARIES: dict[str, Mapping[str, str]] = {
+    "data_exposed": {key: label.lower() for key, label in DATA_KINDS.items()},
+    "regions": REGIONS,
+    "cause": {key: label.lower() for key, label in CAUSES.items()},
+}
+"""Choice fields: their ids in the event, their words in the log."""
+
+
+def field_words(assessment: Assessment, name: str) -> str:
+    """A field's value in words, for reports: labels for choices, 12,500 for counts."""
+    value = getattr(assessment, name)
+    words = _VOCABULARIES.get(name)
+    if words is not None and isinstance(value, str):
+        return words.get(value, value)
+    if words is not None and value:
+        known = [label for key, label in words.items() if key in value]
+        return ", ".join(known + sorted(v for v in value if v not in words))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return field_text(assessment, name)
+
+
 def describe_event(details: Mapping[str, Any]) -> str:
     """One line for an ``assessment_updated`` event: which fields, and their new values."""
     parts: list[str] = []
@@ -371,7 +393,10 @@ def describe_event(details: Mapping[str, Any]) -> str:
         elif isinstance(value, bool):
             parts.append(f"{label}: {'yes' if value else 'no'}")
         elif isinstance(value, list):
-            parts.append(f"{label}: {', '.join(map(str, value))}")
+            words = _VOCABULARIES.get(name, {})
+            parts.append(f"{label}: {', '.join(words.get(str(v), str(v)) for v in value)}")
+        elif name in _VOCABULARIES:
+            parts.append(f"{label}: {_VOCABULARIES[name].get(str(value), value)}")
         elif isinstance(value, int):
             parts.append(f"{label}: {value:,}")
         else:

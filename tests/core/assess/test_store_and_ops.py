@@ -273,7 +273,7 @@ def test_describe_event(store: Store, declare: Declare) -> None:
     update_assessment(store, incident, {"affected_count": "", "cost_amount": "3000"}, operator="x")
     first, second = (describe_event(e.details) for e in assessment_events(store, incident))
     assert "subscribers affected: 12,500" in first
-    assert "data exposed: email-addresses, names" in first
+    assert "data exposed: email addresses, names" in first  # words, not ids
     assert "what happened edited" in first and "Jane" not in first
     assert "send started: 2026-11-27 08:00" in first and "legal needed: yes" in first
     assert second == "updated the assessment: subscribers affected cleared; estimated cost: 3000"
