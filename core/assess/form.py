@@ -382,7 +382,9 @@ def describe_event(details: Mapping[str, Any]) -> str:
     parts: list[str] = []
     values = details.get("values", {})
     for name in details.get("fields", []):
-        label = FIELDS[name].label.lower() if name in FIELDS else str(name)
+        label = FIELDS[name].label if name in FIELDS else str(name)
+        if not label[:2].isupper():  # "US states" keeps its capitals
+            label = label[0].lower() + label[1:]
         value = values.get(name)
         if name in FREE_TEXT_FIELDS:
             parts.append(f"{label} edited")
