@@ -14,15 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from email_crisis.core.assess import criteria as assess_criteria
 from email_crisis.core.base.criteria import Check
 from email_crisis.core.base.domain import STEP_LABELS, STEPS
 from email_crisis.core.base.errors import CrisisError
-from email_crisis.core.contain import criteria as contain_criteria
-from email_crisis.core.monitor import criteria as monitor_criteria
-from email_crisis.core.notify import criteria as notify_criteria
-from email_crisis.core.own import criteria as own_criteria
-from email_crisis.core.plan import criteria as plan_criteria
 
 try:
     import tomllib
@@ -31,15 +25,28 @@ except ModuleNotFoundError:  # Python 3.10
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "steps.toml"
 
-CHECKS: dict[str, Mapping[str, Check]] = {
-    "own": own_criteria.CHECKS,
-    "contain": contain_criteria.CHECKS,
-    "assess": assess_criteria.CHECKS,
-    "plan": plan_criteria.CHECKS,
-    "notify": notify_criteria.CHECKS,
-    "monitor": monitor_criteria.CHECKS,
-}
-"""Each step's checks, by id (the ids steps.toml may name)."""
+@lru_cache(maxsize=1)
+def checks() -> dict[str, Mapping[str, Check]]:
+    """Each step's checks, by id (the ids steps.toml may name).
+
+    Imported on first use, so that a process that only reads (``email-crisis list``)
+    does not load every step's code.
+    """
+    from email_crisis.core.assess import criteria as assess_criteria
+    from email_crisis.core.contain import criteria as contain_criteria
+    from email_crisis.core.monitor import criteria as monitor_criteria
+    from email_crisis.core.notify import criteria as notify_criteria
+    from email_crisis.core.own import criteria as own_criteria
+    from email_crisis.core.plan import criteria as plan_criteria
+
+    return {
+        "own": own_criteria.CHECKS,
+        "contain": contain_criteria.CHECKS,
+        "assess": assess_criteria.CHECKS,
+        "plan": plan_criteria.CHECKS,
+        "notify": notify_criteria.CHECKS,
+        "monitor": monitor_criteria.CHECKS,
+    }
 
 CLOCKS = ("acknowledged_at", "contained_at", "notified_at")
 """Incident times a step passed by hand may set."""
@@ -83,13 +90,14 @@ def _criterion(step: str, raw: Any, where: str) -> Criterion:
     if not isinstance(raw, dict):
         raise StepRulesError(f"{where}: write each criterion as a [[{step}.criteria]] table.")
     check_id, label = raw.get("id"), raw.get("label")
-    if not isinstance(check_id, str) or check_id not in CHECKS[step]:
-        known = ", ".join(CHECKS[step])
-        raise StepRulesError(f"{where}: unknown check {check_id!r} for {step}; known: {known}.")
+    known = checks()[step]
+    if not isinstance(check_id, str) or check_id not in known:
+        names = ", ".join(known)
+        raise StepRulesError(f"{where}: unknown check {check_id!r} for {step}; known: {names}.")
     if not isinstance(label, str) or not label.strip():
         raise StepRulesError(f"{where}: criterion {check_id!r} needs a label.")
     params = {key: value for key, value in raw.items() if key not in ("id", "label")}
-    return Criterion(check_id, label.strip(), CHECKS[step][check_id], params)
+    return Criterion(check_id, label.strip(), known[check_id], params)
 
 
 def _step(step: str, raw: Any, source: str) -> StepRule:
