@@ -25,7 +25,7 @@ from email_crisis.core.steps import machine as steps
 from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 from tests.core import journey
-from tests.core.support import MovingClock
+from tests.core.support import MovingClock, raw
 
 H = timedelta(hours=1)
 
@@ -279,17 +279,35 @@ def test_by_hand_then_the_rules_carry_on(store: Store) -> None:
     assert moves(store, moved)[-2:] == [("contain", "assess", "hand"), ("assess", "plan", "rules")]
 
 
-def test_a_complete_step_moves_on_without_a_reason(store: Store, declared: Incident) -> None:
-    """A database written before the rules existed catches up when asked."""
+def test_the_rules_run_on_any_write_even_a_bare_store_update(
+    store: Store, declared: Incident
+) -> None:
     incident = store.update_incident(
         declared.id,
         expected_version=declared.version,
         operator="old",
         changes={"acknowledged_at": FROZEN_NOW, "commander": "priya"},
-        events=[("note", {"text": "as an older release wrote it, with no rules"})],
+        events=[("note", {"text": "written the way an older release did"})],
     )
-    assert incident.step == "contain"  # the rules run on any write, even this one
+    assert incident.step == "contain"
     assert moves(store, incident) == [("own", "contain", "rules")]
+
+
+def test_a_complete_step_written_without_the_rules_catches_up_when_asked(
+    store: Store, declared: Incident
+) -> None:
+    """A database filled before the rules existed: complete steps, nobody moved it on."""
+    conn = raw(store.path)
+    conn.execute(
+        "UPDATE incidents SET acknowledged_at = ?, commander = 'priya' WHERE id = ?",
+        (FROZEN_NOW.isoformat(), declared.id),
+    )
+    conn.close()
+    stuck = store.get_incident(declared.id)
+    assert stuck.step == "own" and steps.status(store, stuck).complete
+    moved = steps.advance(store, stuck, operator="lea")  # no reason needed: it is complete
+    assert moved.step == "contain"
+    assert moves(store, moved) == [("own", "contain", "rules")]
 
 
 def test_advance_refuses_stale_and_resolved_incidents(store: Store, declared: Incident) -> None:
