@@ -19,7 +19,7 @@ from email_crisis.core.base.domain import KINDS, STEP_LABELS, STEPS, Event
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.contain.actions import STATUSES as ACTION_STATUSES
 from email_crisis.core.contain.playbooks import ROLES, parse_built_in
-from email_crisis.core.contain.store import action_words
+from email_crisis.core.contain.words import action_words
 
 EVENT_TYPES: tuple[str, ...] = (
     "declared",

@@ -57,10 +57,10 @@ from email_crisis.core.contain.store import (
     fetch_actions,
     fetch_escalations,
     fetch_executions,
-    for_log,
     setup_source,
 )
 from email_crisis.core.contain.store import add_note as _store_note
+from email_crisis.core.contain.words import for_log
 from email_crisis.core.own.incidents import check_name
 from email_crisis.core.store.database import Store
 

@@ -10,7 +10,8 @@ from email_crisis.core.base.clock import format_local
 from email_crisis.core.base.criteria import Check, Finding
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.contain.playbooks import ROLES
-from email_crisis.core.contain.store import fetch_actions, fetch_escalations, short_title
+from email_crisis.core.contain.store import fetch_actions, fetch_escalations
+from email_crisis.core.contain.words import short_title
 from email_crisis.core.store.database import Store
 
 

@@ -6,7 +6,6 @@ Each function is one transaction that writes its rows *and* their events; the ru
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ from typing import Any
 
 from email_crisis.core.base.clock import from_iso, to_iso
 from email_crisis.core.base.errors import CrisisError, NotFound
+from email_crisis.core.contain.words import for_log
 from email_crisis.core.store.database import Store
 
 
@@ -103,47 +103,9 @@ class Escalation:
     note: str | None
 
 
-NAME_MAX = 60
-LOG_MAX = 300
-_ADDRESS = re.compile(r"[^\s@<>()\[\]\"',;:]+@[^\s@<>()\[\]\"',;:]+\.[A-Za-z]{2,}")
-
-
-def for_log(text: str, secrets: Sequence[str] = ()) -> str:
-    """Text fit for the event log: secrets and email addresses masked, length capped."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[secret]")
-    text = _ADDRESS.sub("[address]", text)
-    return text if len(text) <= LOG_MAX else text[: LOG_MAX - 1] + "…"
-
-
 def _ref(action: ContainAction) -> dict[str, str]:
     """How events name an action: its id, and its title for the words."""
     return {"action": action.action_id, "title": for_log(action.title)}
-
-
-def short_title(title: str) -> str:
-    """An action's name for one line of text: its title up to the first colon.
-
-    Playbook titles read "Stop the send: cancel whatever is still scheduled or queued";
-    the event log and the step checks say "Stop the send".
-    """
-    name = title.split(": ", 1)[0].strip() or title.strip()
-    return name if len(name) <= NAME_MAX else name[: NAME_MAX - 1] + "…"
-
-
-def action_words(title: str | None, action_id: str, custom: bool | None = None) -> str:
-    """How an action is named in sentences: "Stop the send (playbook)", "Call Ana (added)".
-
-    ``title`` may be missing from events written before titles were recorded: the
-    playbook's own title for ``action_id`` is not at hand here, so the id is shown.
-    """
-    if custom is None:
-        custom = action_id.startswith("custom-")
-    origin = "added" if custom else "playbook"
-    if not title:
-        return f"action {action_id} ({origin})"
-    return f"{short_title(title)} ({origin})"
 
 
 class StaleAction(CrisisError):

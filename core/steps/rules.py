@@ -25,6 +25,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "steps.toml"
 
+
 @lru_cache(maxsize=1)
 def checks() -> dict[str, Mapping[str, Check]]:
     """Each step's checks, by id (the ids steps.toml may name).
@@ -47,6 +48,7 @@ def checks() -> dict[str, Mapping[str, Check]]:
         "notify": notify_criteria.CHECKS,
         "monitor": monitor_criteria.CHECKS,
     }
+
 
 CLOCKS = ("acknowledged_at", "contained_at", "notified_at")
 """Incident times a step passed by hand may set."""

@@ -12,7 +12,7 @@ from email_crisis.core.base.errors import NotFound, ValidationError
 from email_crisis.core.contain import actions as contain
 from email_crisis.core.contain.actions import STATUSES, TRANSITIONS, ContainAction, StaleAction
 from email_crisis.core.contain.playbooks import Playbook
-from email_crisis.core.contain.store import LOG_MAX
+from email_crisis.core.contain.words import LOG_MAX
 from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 from tests.core.contain.support import declare, event_types, last_event_id
