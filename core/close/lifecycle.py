@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from email_crisis.core.base.clock import format_local, from_iso, to_iso
 from email_crisis.core.base.domain import Event, Incident
 from email_crisis.core.base.errors import ValidationError
-from email_crisis.core.base.text import clean_block
+from email_crisis.core.base.text import clean_block, written_reason
 from email_crisis.core.close.warnings import ClosingWarning, closing_warnings
 from email_crisis.core.plan.store import list_tasks
 from email_crisis.core.store.database import Store
@@ -49,10 +49,7 @@ class CloseNeedsReason(ValidationError):
 
 
 def _reason(text: str, ask: str) -> str:
-    value = _block(text, "Reason", REASON_MAX)
-    if len(value) < REASON_MIN:
-        raise ValidationError(f"{ask} (at least {REASON_MIN} characters): it goes on the record.")
-    return value
+    return written_reason(text, ask=ask, minimum=REASON_MIN, maximum=REASON_MAX)
 
 
 def resolve(

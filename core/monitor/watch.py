@@ -13,12 +13,11 @@ from datetime import datetime, timedelta
 
 from email_crisis.core.base.domain import Event, Incident
 from email_crisis.core.base.errors import ValidationError
-from email_crisis.core.base.text import clean_block
+from email_crisis.core.base.text import written_reason
 from email_crisis.core.store.database import Store
 
 ENDED = "watch_ended"
 REASON_MIN = 10
-REASON_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -55,14 +54,6 @@ def end_watch(store: Store, incident: Incident, *, reason: str, operator: str) -
         )
     if store.events_of_type(incident.id, ENDED):
         raise ValidationError(f"The watch of incident {incident.id} was already ended.")
-    try:
-        text = clean_block(reason, field="Reason", max_length=REASON_MAX)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-    if len(text) < REASON_MIN:
-        raise ValidationError(
-            f"Say why the watch ends early (at least {REASON_MIN} characters): "
-            "it goes into the postmortem."
-        )
+    text = written_reason(reason, ask="Say why the watch ends early", minimum=REASON_MIN)
     store.append_event(incident.id, operator=operator, type_=ENDED, details={"reason": text})
     return store.get_incident(incident.id)

@@ -12,11 +12,10 @@ from email_crisis.core.assess.apology_lock import REASON_MIN
 from email_crisis.core.base.clock import format_local
 from email_crisis.core.base.domain import Event, Incident
 from email_crisis.core.base.errors import ValidationError
-from email_crisis.core.base.text import clean_block
+from email_crisis.core.base.text import written_reason
 from email_crisis.core.store.database import Store
 
 EVENT = "apology_declined"
-REASON_MAX = 2000
 
 
 def declined(store: Store, incident_id: int) -> Event | None:
@@ -38,14 +37,6 @@ def decline_apology(store: Store, incident: Incident, *, reason: str, operator: 
             f"{earlier.operator} already recorded that no apology will be sent "
             f"({format_local(earlier.at)}): “{earlier.details.get('reason', '')}”."
         )
-    try:
-        text = clean_block(reason, field="Reason", max_length=REASON_MAX)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-    if len(text) < REASON_MIN:
-        raise ValidationError(
-            f"Say why no apology will be sent (at least {REASON_MIN} characters): "
-            "it goes on the record and into the postmortem."
-        )
+    text = written_reason(reason, ask="Say why no apology will be sent", minimum=REASON_MIN)
     store.append_event(incident.id, operator=operator, type_=EVENT, details={"reason": text})
     return store.get_incident(incident.id)

@@ -35,14 +35,13 @@ from datetime import datetime
 from email_crisis.core.base.clock import from_iso
 from email_crisis.core.base.domain import STEP_LABELS, STEPS, Event, Incident
 from email_crisis.core.base.errors import ValidationError
-from email_crisis.core.base.text import clean_block
+from email_crisis.core.base.text import written_reason
 from email_crisis.core.monitor.watch import ENDED, end_watch
 from email_crisis.core.steps.rules import StepRule, load_rules
 from email_crisis.core.steps.store import EVENT, move_on_in_transaction
 from email_crisis.core.store.database import Store, Touch, install_step_rules
 
 REASON_MIN = 10
-REASON_MAX = 2000
 _CLOCK_EVENTS = {"acknowledged_at": "acknowledged", "contained_at": "contained"}
 
 
@@ -228,16 +227,7 @@ def install() -> None:
 
 
 def _reason(text: str) -> str:
-    try:
-        value = clean_block(text, field="Reason", max_length=REASON_MAX)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-    if len(value) < REASON_MIN:
-        raise ValidationError(
-            f"Say why the step is passed by hand (at least {REASON_MIN} characters): "
-            "it goes into the event log and the postmortem."
-        )
-    return value
+    return written_reason(text, ask="Say why the step is passed by hand", minimum=REASON_MIN)
 
 
 def _incomplete(incident: Incident, current: StepStatus) -> StepIncomplete:

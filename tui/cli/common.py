@@ -23,7 +23,10 @@ from email_crisis.core.base.settings import resolve_db_path, resolve_operator
 from email_crisis.core.base.text import visible
 
 if TYPE_CHECKING:
+    from email_crisis.core.base.domain import Incident
     from email_crisis.core.store.database import Store
+
+    Change = Callable[[Store, Incident, str], Incident]
 
 PROG = "email-crisis"
 EXIT_FAILURE = 1
@@ -143,6 +146,25 @@ def opened(db: str | None, *, create: bool = False) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def step_words(step: str) -> str:
+    """``step 4 Plan`` for a step id."""
+    from email_crisis.core.base.domain import STEP_LABELS, STEPS
+
+    return f"step {STEPS.index(step) + 1} {STEP_LABELS[step]}"
+
+
+def apply_change(
+    incident_id: int, db: str | None, operator: str | None, change: Change
+) -> tuple[Incident, str]:
+    """Load the incident, apply one core operation; the result and "; now at step N X"
+    when the step rules moved it on (else "")."""
+    with opened(db) as store:
+        before = store.get_incident(incident_id)
+        after = change(store, before, operator_name(operator))
+    moved = f"; now at {step_words(after.step)}" if after.step != before.step else ""
+    return after, moved
 
 
 def emit(lines: Sequence[str]) -> None:

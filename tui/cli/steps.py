@@ -14,25 +14,23 @@ from typing import Any
 import click
 
 from email_crisis.core.base.clock import format_local, humanize
-from email_crisis.core.base.domain import STEP_LABELS, STEPS, Incident
+from email_crisis.core.base.domain import STEPS, Incident
 from email_crisis.core.steps import machine
 from email_crisis.tui.cli import output as out
 from email_crisis.tui.cli.common import (
     INCIDENT_ID,
     PROG,
     MomentType,
+    apply_change,
     emit,
     now,
     one_line,
     opened,
     operator_name,
     refuse,
+    step_words,
     store_options,
 )
-
-
-def _step_words(step: str) -> str:
-    return f"step {STEPS.index(step) + 1} {STEP_LABELS[step]}"
 
 
 def _passage_record(passage: machine.Passage | None) -> dict[str, Any] | None:
@@ -87,7 +85,7 @@ def step_lines(incident: Incident, steps: list[machine.StepStatus], moment: date
         since = f" since {format_local(current.since)} ({humanize(moment - current.since)})"
     lines = [
         f"Incident {incident.id}: {one_line(incident.title)}",
-        f"At {_step_words(incident.step)}{since}"
+        f"At {step_words(incident.step)}{since}"
         + (f"; resolved {format_local(incident.resolved_at)}" if incident.resolved_at else "")
         + ".",
         f"Completes when: {current.completes}",
@@ -150,7 +148,7 @@ def advance(incident_id: int, reason: str | None, db: str | None, operator: str 
         except machine.StepIncomplete as stuck:
             verb = "end the watch early" if before.step == STEPS[-1] else "move on anyway"
             refuse(
-                f"incident {incident_id} stays at {_step_words(before.step)}; missing:",
+                f"incident {incident_id} stays at {step_words(before.step)}; missing:",
                 stuck.status.missing,
                 f"To {verb}: {PROG} advance {incident_id} --reason TEXT "
                 "(the reason is recorded, with what is missing).",
@@ -163,8 +161,8 @@ def advance(incident_id: int, reason: str | None, db: str | None, operator: str 
         return
     how = " by hand (reason recorded)" if by_hand else ""
     click.echo(
-        f"Incident {incident_id} moved on{how} from {_step_words(before.step)}; "
-        f"now at {_step_words(after.step)}."
+        f"Incident {incident_id} moved on{how} from {step_words(before.step)}; "
+        f"now at {step_words(after.step)}."
     )
 
 
@@ -193,10 +191,9 @@ def apology_sent(
     """Record that the apology was sent (sets the time to notify)."""
     from email_crisis.core.notify.drafts import mark_sent
 
-    with opened(db) as store:
-        before = store.get_incident(incident_id)
-        after = mark_sent(store, before, operator_name(operator), sent_at=sent_at, note=note)
-    moved = f"; now at {_step_words(after.step)}" if after.step != before.step else ""
+    after, moved = apply_change(
+        incident_id, db, operator, lambda s, i, who: mark_sent(s, i, who, sent_at, note)
+    )
     click.echo(f"Incident {incident_id}: apology sent at {format_local(after.notified_at)}{moved}.")
 
 
@@ -208,8 +205,10 @@ def apology_decline(incident_id: int, reason: str, db: str | None, operator: str
     """Record the decision not to send an apology, with its reason (completes step 5)."""
     from email_crisis.core.notify.decline import decline_apology
 
-    with opened(db) as store:
-        before = store.get_incident(incident_id)
-        after = decline_apology(store, before, reason=reason, operator=operator_name(operator))
-    moved = f"; now at {_step_words(after.step)}" if after.step != before.step else ""
+    _, moved = apply_change(
+        incident_id,
+        db,
+        operator,
+        lambda s, i, who: decline_apology(s, i, reason=reason, operator=who),
+    )
     click.echo(f"Incident {incident_id}: no apology will be sent (reason recorded){moved}.")

@@ -384,7 +384,7 @@ def test_own_it_from_the_command_line(invoke: Invoke, store: Store) -> None:
     assert acked.stdout == f"Incident {incident_id} acknowledged.\n"
     named = invoke("--db", db, "commander", incident_id, "priya", "--operator", "marc")
     assert named.exit_code == 0, named.stderr
-    assert "priya" in named.stdout and "now at step contain" in named.stdout
+    assert "priya" in named.stdout and "now at step 2 Contain" in named.stdout
     raised = invoke("--db", db, "severity", incident_id, "1")
     assert raised.exit_code == 0, raised.stderr
     incident = store.get_incident(int(incident_id))

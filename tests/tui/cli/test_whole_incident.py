@@ -52,7 +52,7 @@ def test_a_whole_incident_through_the_cli(
     assert run("ack", "1", who="sam") == "Incident 1 acknowledged.\n"
     clock.advance(M)
     assert run("commander", "1", "priya", who="sam") == (
-        "Incident 1: commander set to priya; now at step contain.\n"
+        "Incident 1: commander set to priya; now at step 2 Contain.\n"
     )
     assert record()["step"] == "contain"
 
