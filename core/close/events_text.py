@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from email_crisis.core.base.clock import format_local, from_iso, humanize
-from email_crisis.core.base.domain import KINDS, STEP_LABELS, STEPS, Event
+from email_crisis.core.base.domain import KINDS, Event, step_name
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.contain.actions import STATUSES as ACTION_STATUSES
 from email_crisis.core.contain.playbooks import ROLES, parse_built_in
@@ -79,10 +79,7 @@ def _after_detection(details: Mapping[str, object]) -> str:
 
 
 def _step(step: object) -> str:
-    """``3 Assess`` for a step id (unknown text is shown as it is)."""
-    if step in STEPS:
-        return f"{STEPS.index(str(step)) + 1} {STEP_LABELS[str(step)]}"
-    return str(step)
+    return step_name(str(step))
 
 
 def _role(role: object) -> str:

@@ -25,7 +25,7 @@ def watch_over(
     if window.ended is not None:
         reason = window.ended.details.get("reason", "")
         return Finding(True, f"{window.ended.operator} ended the watch early: {reason}")
-    if now >= window.ends_at:
+    if window.over(now):
         return Finding(True, f"the {span} watch ended at {format_local(window.ends_at)}")
     left = humanize(window.ends_at - now)
     return Finding(

@@ -29,6 +29,7 @@ class Watch:
     ended: Event | None = None
 
     def over(self, now: datetime) -> bool:
+        """Ended early, or its days have passed."""
         return self.ended is not None or now >= self.ends_at
 
 

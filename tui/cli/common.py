@@ -150,9 +150,9 @@ def opened(db: str | None, *, create: bool = False) -> Iterator[Store]:
 
 def step_words(step: str) -> str:
     """``step 4 Plan`` for a step id."""
-    from email_crisis.core.base.domain import STEP_LABELS, STEPS
+    from email_crisis.core.base.domain import step_name
 
-    return f"step {STEPS.index(step) + 1} {STEP_LABELS[step]}"
+    return f"step {step_name(step)}"
 
 
 def apply_change(

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Input, TabbedContent, TabPane, Tabs, TextArea
 
-from email_crisis.core.base.domain import STEP_LABELS, STEPS, Incident
+from email_crisis.core.base.domain import Incident, step_name
 from email_crisis.core.base.errors import CrisisError, NotFound, StaleIncident
 from email_crisis.core.own import incidents as ops
 from email_crisis.tui import keymap, keymap_monitor, keymap_notify, keymap_plan
@@ -133,8 +133,7 @@ class WorkspaceScreen(Screen[None]):
 
     def _step_moved(self, was: str, now: str) -> None:
         """Say so when the incident moved on (the rules decide it in core, whoever wrote)."""
-        steps = f"{STEPS.index(now) + 1} {STEP_LABELS[now]}"
-        self.notify(f"Step {STEPS.index(was) + 1} {STEP_LABELS[was]} complete: now at {steps}.")
+        self.notify(f"Step {step_name(was)} complete: now at {step_name(now)}.")
 
     # -- writes ----------------------------------------------------------------------
 
