@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from email_crisis.core.base.errors import ValidationError
+
 # C0 controls except tab and newline, DEL, and the C1 range. ESC (0x1b) is the one
 # that matters most: it starts terminal escape sequences.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -65,4 +67,22 @@ def clean_block(text: str, *, field: str, max_length: int) -> str:
         )
     if len(value) > max_length:
         raise ValueError(f"{field} is {len(value)} characters long; the limit is {max_length}.")
+    return value
+
+
+def written_reason(
+    text: str, *, ask: str, minimum: int, field: str = "Reason", maximum: int = 2000
+) -> str:
+    """A reason an operator writes for the record, cleaned like ``clean_block``.
+
+    Raises ``ValidationError`` when the text is empty, too long or holds control
+    characters, or when it is shorter than ``minimum``: "{ask} (at least N characters):
+    it goes on the record."
+    """
+    try:
+        value = clean_block(text, field=field, max_length=maximum)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    if len(value) < minimum:
+        raise ValidationError(f"{ask} (at least {minimum} characters): it goes on the record.")
     return value

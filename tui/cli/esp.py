@@ -16,7 +16,7 @@ import click
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.text import visible
 from email_crisis.core.contain import esp as connectors
-from email_crisis.tui.cli.common import one_line, opened, operator_name, store_options
+from email_crisis.tui.cli.common import INCIDENT_ID, one_line, opened, operator_name, store_options
 
 ESP_CHOICE = click.Choice(connectors.names(), case_sensitive=False)
 TARGET_OPTIONS = ("campaign", "batch", "single_send", "domain", "config_set")
@@ -160,7 +160,7 @@ def _confirm(planned: connectors.PlannedRequest, yes: bool) -> None:
 
 
 @esp.command("stop")
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option("--esp", "esp_name", required=True, type=ESP_CHOICE, help="Which ESP.")
 @click.option("--campaign", metavar="C", help="Campaign id (SparkPost, Mailchimp, Brevo).")
 @click.option("--batch", metavar="B", help="SendGrid batch id.")
@@ -214,7 +214,7 @@ def esp_stop(
             missing, source, key_note = error, None, "none found (a dry run does not need one)"
         # Plan first, so a bad option is reported before a missing key.
         settings = connectors.settings_for(name, base_url=base_url, secret=secret)
-        planned = connectors.plan(target, settings)
+        planned = connectors.plan(target, connectors.known_hosts(store, target, settings))
         if missing is not None and not dry_run:
             raise missing
         title = f"{incident.id}: {one_line(incident.title)}"

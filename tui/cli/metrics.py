@@ -1,6 +1,7 @@
 """``email-crisis metrics``: deliverability points of an incident (step 6, monitor).
 
-metrics import ID FILE [--source S] [--domain D]   read an export, say what was skipped
+metrics import ID FILE [--source S] [--domain D] [--map NAME=STANDARD_METRIC]... [--query Q]
+                                                  read an export, say what was skipped
 metrics show ID [--metric M] [--window W] [--format table|json]
 metrics add ID --metric M --value V [--time T] [--note N]
 metrics review ID [--language en|fr]               before/after in words + checklist
@@ -32,6 +33,7 @@ from email_crisis.core.monitor.metrics import (
 )
 from email_crisis.core.monitor.store import Point
 from email_crisis.tui.cli.common import (
+    INCIDENT_ID,
     PROG,
     MomentType,
     now,
@@ -62,7 +64,7 @@ def metrics() -> None:
 
 
 @metrics.command(name="import")
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.argument("file", metavar="FILE")
 @click.option(
     "--source",
@@ -70,12 +72,27 @@ def metrics() -> None:
     help="Format of FILE (detected when omitted): " + ", ".join(SOURCES) + ".",
 )
 @click.option("--domain", metavar="DOMAIN", help="Sending domain the figures are about.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="NAME=STANDARD_METRIC",
+    help="Postmaster v2: what a metric name of the query means, e.g. my_spam=SPAM_RATE "
+    "or dkim_ok=AUTH_SUCCESS_RATE:dkim (repeat for several).",
+)
+@click.option(
+    "--query",
+    metavar="FILE",
+    help="Postmaster v2: the domainStats:query request body that produced FILE.",
+)
 @store_options
 def import_(
     incident_id: int,
     file: str,
     source: str | None,
     domain: str | None,
+    mapping: tuple[str, ...],
+    query: str | None,
     db: str | None,
     operator: str | None,
 ) -> None:
@@ -88,6 +105,8 @@ def import_(
             operator=operator_name(operator),
             source=source,
             domain=domain,
+            mapping=mapping,
+            query=query,
         )
     _emit(describe_import(report))
 
@@ -132,7 +151,7 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 @metrics.command()
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option(
     "--metric",
     "metric_names",
@@ -190,7 +209,7 @@ def show(
 
 
 @metrics.command()
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option("--metric", required=True, metavar="M", help="Metric id, e.g. complaint_rate.")
 @click.option("--value", required=True, metavar="V", help="0.41 or 0.41% for rates, HIGH...")
 @click.option(
@@ -232,7 +251,7 @@ def add(
 
 
 @metrics.command()
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option(
     "--language", type=click.Choice(list(caution.LANGUAGES)), default="en", show_default=True
 )

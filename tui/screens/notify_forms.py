@@ -266,7 +266,19 @@ def export(panel: NotifyHost) -> None:
         return
     saved = notify.draft(panel.app.store, panel.incident.id, panel.base.version)
     findings = panel.check(saved.fields())
-    errors = sorted({f.rule for f in findings if f.severity is Severity.ERROR})
+    brand = panel.brand()
+    example = brand.example_parts()
+    why = (
+        f"The brand is still the shipped example ({', '.join(example)}): set your own brand.toml. "
+        if example
+        else ""
+    )
+    blocker = notify.one_click_blocker(brand)
+    if blocker:
+        panel.notify(why + blocker, title="Nothing was exported", severity="error", timeout=20)
+        return
+    brand_rules = notify.brand_problems(brand)
+    errors = sorted({f.rule for f in findings if f.severity is Severity.ERROR} | brand_rules)
     if not errors:
         message = _export(panel, saved, findings, None)
         if message:
@@ -276,11 +288,17 @@ def export(panel: NotifyHost) -> None:
     def submit(reason: str) -> str | None:
         return _export(panel, saved, findings, reason)
 
+    example = brand.example_parts()
+    why = (
+        f"The brand is still the shipped example ({', '.join(example)}): set your own brand.toml. "
+        if example
+        else ""
+    )
     panel.app.push_screen(
         PromptForm(
             "Export with errors left",
-            f"The checker still reports errors ({', '.join(errors)}). Escape to fix them, "
-            "or write why this must go out anyway (it is recorded):",
+            f"{why}The checker still reports errors ({', '.join(errors)}). Escape to fix "
+            "them, or write why this must go out anyway (it is recorded):",
             submit,
         )
     )
@@ -317,6 +335,7 @@ def _export(
     folder = exports_dir(store)
     stem = f"incident-{panel.incident.id}-apology-v{saved.version}"
     eml, csv = folder / f"{stem}.eml", folder / f"{stem}-audience.csv"
+    brand = panel.brand()
     try:
         problem = _precheck(panel, saved, eml)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -333,8 +352,10 @@ def _export(
     done: dict[str, object] = {}
 
     def change(incident: Incident) -> object:
-        if has_audience:
-            done["csv"] = audience.export_audience(store, incident, csv, operator=who)
+        if has_audience:  # with a token per recipient when the one-click URL needs one
+            done["csv"] = audience.export_audience(
+                store, incident, csv, operator=who, token_column=notify.one_click_column(brand)
+            )
         done["eml"] = notify.export_eml(
             store,
             incident,

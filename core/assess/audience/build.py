@@ -14,17 +14,25 @@ Public API (the CLI and the Assess panel use only this module and the reader's e
     be UTF-8 and is read a second time. It reaches ``total_bytes`` once the file is
     read; indexing the addresses follows (about a fifth of the time). ``cancel`` is a
     ``threading.Event``, checked between batches of 10,000 rows and while indexing.
+    An affected list also counts its people per place (``ImportStats.places``, kept in
+    the list's details): from its country and state columns when the header has them
+    (``sniff.COUNTRY_COLUMNS``, ``STATE_COLUMNS``), else a labelled guess from each
+    address's country-code domain; each address counts once.
 ``remove_list(store, incident, list_id, *, operator) -> AudienceList``
 ``audience_lists(store, incident_id) -> list[AudienceList]``
 ``audience_counts(store, incident_id) -> AudienceCounts``
     affected = invalid + duplicates + suppressed + final, always.
 ``check_export(store, incident, out_path, *, override_reason=None, need_audience=True)``
     Raise now whatever ``export_audience`` would refuse (nothing is recorded).
-``export_audience(store, incident, out_path, *, operator, override_reason=None)``
+``export_audience(store, incident, out_path, *, operator, override_reason=None,
+token_column=None)``
     Write the final audience (header ``email``, sorted) to a new file, mode 0600.
+    ``token_column`` adds a column of that name holding a random, unguessable token per
+    recipient (the one-click unsubscribe URL of RFC 8058 is made from it by the ESP).
     Refused for a ``suppression-list-send`` incident unless an override exists or
     ``override_reason`` is given (then recorded first). Returns ``ExportResult``.
-``describe_import(stats) -> str`` / ``AudienceCounts.lines()``: the shared wording.
+``describe_import(stats) -> str`` / ``AudienceCounts.lines()`` / ``place_lines()``:
+    the shared wording.
 
 Threads: each call runs on ``store``'s connection and holds its lock, an import for
 its whole length. A worker should open its own ``Store.open(store.path)`` so the UI's
@@ -36,6 +44,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import tempfile
 import threading
 import time
@@ -47,6 +56,13 @@ from email_crisis.core.assess.apology_lock import LOCKED_KINDS, REASON_MIN, gate
 from email_crisis.core.assess.audience import store as store_audience
 from email_crisis.core.assess.audience.reader import AudienceReader, read_file
 from email_crisis.core.assess.audience.store import AudienceList, ListStats, ListWriter
+from email_crisis.core.assess.places import (
+    UNKNOWN,
+    Places,
+    canonical,
+    describe_places,
+    key_label,
+)
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, ValidationError
 from email_crisis.core.store.database import Store
@@ -93,6 +109,9 @@ class ImportStats:
     invalid_lines: tuple[int, ...]
     replaced: AudienceList | None
     seconds: float
+    places: Places = ()  # affected lists: people per place (core.assess.places keys)
+    places_source: str = ""  # "list" (a country/state column) or "domains" (a guess)
+    places_label: str = ""  # '"Country" and "State"', or the domain guess
 
 
 @dataclass(frozen=True)
@@ -123,6 +142,22 @@ class AudienceCounts:
         ]
         width = max(len(label) for label, _ in figures)
         return [f"{label.ljust(width)}  {value:>12,}" for label, value in figures]
+
+    @property
+    def places(self) -> Places:
+        """People of the affected list per place (empty when it was not counted)."""
+        details = self.affected_list.details if self.affected_list else {}
+        return canonical(details.get("places", {}))
+
+    def place_lines(self) -> list[str]:
+        """Where the affected people live, one place a line, and from which column."""
+        places = self.places
+        if self.affected_list is None or all(place == UNKNOWN for place, _ in places):
+            return []
+        source = self.affected_list.details.get("places_from", "")
+        head = f"affected people per place (from {source}):"
+        width = max(len(key_label(key)) for key, _ in places)
+        return [head] + [f"  {key_label(k).ljust(width)}  {n:>12,}" for k, n in places]
 
 
 @dataclass(frozen=True)
@@ -178,13 +213,17 @@ def import_list(
                 "(the previous audience is intact)."
             )
 
+    placed = role == "affected"  # where the affected live sets the legal thresholds
+
     def fill(writer: ListWriter) -> ListStats:
         def handle(reader: AudienceReader) -> None:
             report(0, reader.size, force=True)
-            with contextlib.closing(reader.batches()) as batches:  # closed before the file
+            add = writer.add_placed if placed else writer.add
+            # closed before the file
+            with contextlib.closing(reader.batches(places=placed)) as batches:
                 for batch in batches:
                     check()
-                    writer.add(batch)
+                    add(batch)
                     report(reader.bytes_read, reader.size)
 
         reader = read_file(path, handle, restart=writer.restart)
@@ -196,7 +235,8 @@ def import_list(
             rows=reader.stats.rows,
             valid=reader.stats.valid,
             invalid=reader.stats.invalid,
-            details=_list_details(reader),
+            details=_list_details(reader, placed),
+            places_source=("list" if reader.layout.has_places else "domains") if placed else "",
         )
 
     stored, replaced = store_audience.store_list(
@@ -227,10 +267,13 @@ def import_list(
         invalid_lines=tuple(reader.stats.invalid_lines),
         replaced=replaced,
         seconds=time.monotonic() - started,
+        places=canonical(stored.details.get("places", {})),
+        places_source=stored.details.get("places_source", ""),
+        places_label=reader.layout.places_label,
     )
 
 
-def _list_details(reader: AudienceReader) -> dict[str, object]:
+def _list_details(reader: AudienceReader, placed: bool) -> dict[str, object]:
     """What is kept about how the file was read: line numbers, never values."""
     details: dict[str, object] = {
         "column": reader.layout.column_label,
@@ -238,6 +281,8 @@ def _list_details(reader: AudienceReader) -> dict[str, object]:
         "blank_lines": reader.stats.blank,
         "invalid_lines": list(reader.stats.invalid_lines),
     }
+    if placed:
+        details["places_from"] = reader.layout.places_label
     if reader.utf8_error is not None:
         details["utf8_error"] = {"line": reader.utf8_error[0], "byte": reader.utf8_error[1]}
     return details
@@ -259,6 +304,8 @@ def describe_import(stats: ImportStats) -> str:
         text += "..." if stats.invalid > len(stats.invalid_lines) else ""
     if stats.replaced is not None:
         text += f"; replaces the earlier affected list {stats.replaced.file_name}"
+    if any(place != UNKNOWN for place, _ in stats.places):
+        text += f"; where they live, from {stats.places_label}: {describe_places(stats.places)}"
     return text + "."
 
 
@@ -342,6 +389,7 @@ def export_audience(
     *,
     operator: str,
     override_reason: str | None = None,
+    token_column: str | None = None,
 ) -> ExportResult:
     """Write affected − suppressed (valid, deduplicated) to a new CSV file, mode 0600."""
     out = Path(out_path).expanduser()
@@ -349,7 +397,7 @@ def export_audience(
     if override_reason is not None:
         override_lock(store, incident, override_reason, operator=operator)
     try:
-        count = _write_file(store, incident, out)
+        count = _write_file(store, incident, out, token_column)
     except OSError as error:
         raise CrisisError(
             f"cannot write {out}: {error.strerror or error}; nothing was exported."
@@ -359,7 +407,12 @@ def export_audience(
             incident.id,
             operator=operator,
             type_="audience_exported",
-            details={"file": out.name, "addresses": count, "override": override_reason is not None},
+            details={
+                "file": out.name,
+                "addresses": count,
+                "override": override_reason is not None,
+                **({"token_column": token_column} if token_column else {}),
+            },
         )
     except BaseException:
         out.unlink(missing_ok=True)  # no export without its record
@@ -367,14 +420,20 @@ def export_audience(
     return ExportResult(out, count, override_reason is not None)
 
 
-def _write_file(store: Store, incident: Incident, out: Path) -> int:
+def _write_file(store: Store, incident: Incident, out: Path, token_column: str | None) -> int:
     """Write the audience beside ``out``, then give it that name; returns how many."""
     fd, temporary = tempfile.mkstemp(prefix=".email-crisis-", suffix=".csv.tmp", dir=out.parent)
+
+    def tokens(batch: list[str]) -> list[str]:
+        # 128 random bits per person: an unsubscribe URL nobody can guess (RFC 8058 §3.1).
+        return [f"{address},{secrets.token_urlsafe(16)}" for address in batch]
+
+    rows = tokens if token_column else (lambda batch: batch)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write("email\n")
+            handle.write(f"email,{token_column}\n" if token_column else "email\n")
             count = store_audience.write_final(
-                store, incident.id, lambda batch: handle.write("\n".join(batch) + "\n")
+                store, incident.id, lambda batch: handle.write("\n".join(rows(batch)) + "\n")
             )
             handle.flush()
             os.fsync(handle.fileno())
