@@ -67,6 +67,7 @@ class BoardScreen(Screen[None]):
         self._filter_text = ""
         self._show_closed = False
         self._flags: dict[int, str] = {}
+        self._shown: list[Incident] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-bar")
@@ -110,6 +111,7 @@ class BoardScreen(Screen[None]):
         shown = board_order(i for i in self._incidents if self._filter.matches(i))
         table = self.query_one(IncidentTable)
         table.sync(shown, self.app.now(), self._flags)
+        self._shown = shown
         self._show_bar(shown)
         empty = self.query_one("#board-empty", Static)
         if shown:
@@ -148,9 +150,15 @@ class BoardScreen(Screen[None]):
         if not self._filter.is_empty:
             bar.append(f"   showing {len(shown)} matching ", style="bold")
             bar.append(self._filter_text, style="italic")
+        pending = self.query_one(IncidentTable).pending
+        if pending:
+            bar.append(f"   loading {pending:,} more…", style="italic")
         bar.no_wrap = True
         bar.overflow = "ellipsis"
         self.query_one("#board-bar", Static).update(bar)
+
+    def on_incident_table_filled(self, event: IncidentTable.Filled) -> None:
+        self._show_bar(self._shown)
 
     def incident(self, incident_id: int) -> Incident | None:
         """The loaded incident with that id, if shown."""
