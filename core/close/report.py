@@ -437,7 +437,7 @@ def write_reports(store: Store, incident_id: int, now: datetime, folder: Path) -
 
     Files are mode 0600 and never overwrite an earlier report.
     """
-    from email_crisis.core.base.files import write_private
+    from email_crisis.core.base.files import database_files, write_private
 
     report = build_report(store, incident_id, now)
     stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
@@ -445,8 +445,8 @@ def write_reports(store: Store, incident_id: int, now: datetime, folder: Path) -
         write_private(
             folder / f"incident-{incident_id}-postmortem-{stamp}.{fmt}",
             render_report(report, fmt),
-            exclusive=True,
             make_folder=True,
+            protect=database_files(store.path),
         )
         for fmt in ("md", "html")
     ]

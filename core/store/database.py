@@ -28,12 +28,14 @@ from email_crisis.core.base.errors import (
     DatabaseLocked,
     DatabaseReadOnly,
     DatabaseTooNew,
+    DiskFull,
     ForeignDatabase,
     NotADatabase,
     NotFound,
     StaleIncident,
     StoreError,
 )
+from email_crisis.core.base.files import check_output, database_files, partial_for, publish
 from email_crisis.core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000
@@ -93,6 +95,12 @@ def translate(error: sqlite3.Error, path: Path) -> StoreError:
         return DatabaseLocked(
             f"{path} is locked by another process (waited {BUSY_TIMEOUT_MS / 1000:g} s); "
             "nothing was written. Try again in a moment."
+        )
+    if "disk is full" in text:
+        return DiskFull(
+            f"{path}: the disk is full (the database's disk, or the temporary folder SQLite "
+            "works in for large imports: $SQLITE_TMPDIR, else $TMPDIR or /tmp); nothing was "
+            "written. Free some space and try again."
         )
     if "readonly" in text or "read-only" in text:
         return DatabaseReadOnly(f"{path} cannot be written (read-only file or folder).")
@@ -485,25 +493,43 @@ class Store:
 
     # -- copies ----------------------------------------------------------------------
 
-    def backup(self, destination: Path | str) -> Path:
-        """Write a consistent copy with SQLite's online backup API (mode 0600)."""
+    def backup(self, destination: Path | str, *, force: bool = False) -> Path:
+        """Write a consistent copy with SQLite's online backup API (mode 0600).
+
+        ``destination`` is a new file or a folder. An existing file is replaced only with
+        ``force``; the database itself, its working files and symbolic links never are.
+        The copy is written under a partial name and renamed once complete.
+        """
         dest = Path(destination).expanduser()
-        if dest.is_dir():
+        if dest.is_dir() and not dest.is_symlink():
             dest = dest / self.path.name
+        elif not dest.parent.exists():
+            try:
+                dest.parent.mkdir(parents=True, mode=0o700)
+            except OSError as error:
+                raise StoreError(f"cannot create {dest.parent}: {error.strerror}.") from None
+        kept = database_files(self.path)
+        dest = check_output(dest, force=force, protect=kept)
+        partial = partial_for(dest)
         try:
-            _create_private_file(dest, exclusive=True)
-        except FileExistsError:
-            raise StoreError(f"{dest} already exists; choose a new file name.") from None
+            _create_private_file(partial, exclusive=True)
+            target = sqlite3.connect(partial)
+        except (OSError, sqlite3.Error) as error:
+            partial.unlink(missing_ok=True)
+            if isinstance(error, sqlite3.Error):
+                raise translate(error, dest) from None
+            raise StoreError(f"cannot write {dest}: {error.strerror or error}.") from None
         try:
-            target = sqlite3.connect(dest)
+            try:
+                with self._lock:
+                    self._conn.backup(target)
+            finally:
+                target.close()
+            publish(partial, dest, force=force, protect=kept)
         except sqlite3.Error as error:
-            raise translate(error, dest) from None
-        try:
-            with self._lock:
-                self._conn.backup(target)
-        except sqlite3.Error as error:
-            target.close()
-            dest.unlink(missing_ok=True)
             raise translate(error, self.path) from None
-        target.close()
+        except OSError as error:
+            raise StoreError(f"cannot write {dest}: {error.strerror or error}.") from None
+        finally:
+            partial.unlink(missing_ok=True)
         return dest
