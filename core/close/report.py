@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from email_crisis.core.assess import apology_lock
 from email_crisis.core.base.clock import humanize, local
 from email_crisis.core.base.domain import KINDS, SEVERITIES, STEP_LABELS, Event, Incident
-from email_crisis.core.base.templates import render
+from email_crisis.core.base.templates import environment, render
 from email_crisis.core.base.text import visible
 from email_crisis.core.close.events_text import describe
 from email_crisis.core.close.lifecycle import describe_lifecycle_event
@@ -424,12 +425,22 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+def _fenced(text: str) -> Markup:
+    """``text`` as a Markdown code block: shown exactly as typed, never as HTML."""
+    fence = _fence(text)
+    return Markup(f"{fence}text\n{text}\n{fence}")
+
+
 def render_report(report: Report, fmt: str = "md", env: jinja2.Environment | None = None) -> str:
-    """Render with the organisation's template if it has one, else the shipped one."""
+    """Render with the organisation's template if it has one, else the shipped one.
+
+    Markdown is rendered with HTML escaped in every value (``environment(markdown=True)``);
+    multi-line text goes in code blocks (``fenced``), where nothing is interpreted.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}")
-    context: dict[str, Any] = {"report": report, "fence": _fence}
-    return render(FORMATS[fmt], context, env)
+    context: dict[str, Any] = {"report": report, "fence": _fence, "fenced": _fenced}
+    return render(FORMATS[fmt], context, env or environment(markdown=fmt == "md"))
 
 
 def write_reports(store: Store, incident_id: int, now: datetime, folder: Path) -> list[Path]:
