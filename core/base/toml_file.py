@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from email_crisis.core.base.errors import CrisisError
-from email_crisis.core.base.files import read_regular
+from email_crisis.core.base.files import NotRegularFile, read_regular
 
 try:
     import tomllib
@@ -52,8 +52,8 @@ def read_text(path: Path, *, where: str | None = None, error: ErrorType = Config
     shown = where or str(path)
     try:
         data = read_regular(path, limit=MAX_BYTES)
-    except CrisisError as problem:
-        raise error(str(problem)) from None
+    except NotRegularFile as problem:
+        raise error(f"cannot read {shown}: {problem.problem}") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as problem:
