@@ -8,7 +8,6 @@ stderr, one line each, and the other files are still checked.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from email_crisis.core.notify.lint import (
     resolve_config_path,
 )
 from email_crisis.core.notify.lint.eml import Draft, UnreadableDraft, read_draft
+from email_crisis.tui.cli.common import json_text
 
 EXIT_CLEAN = 0
 EXIT_ERRORS = 1
@@ -164,7 +164,7 @@ def lint(
         records = [
             {"file": name, "findings": [f.as_record() for f in found]} for name, found in results
         ]
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        click.echo(json_text(records))
     else:
         for name, found in results:
             for finding in found:

@@ -111,7 +111,8 @@ def test_script_in_a_title_is_text_in_html_and_in_markdown(store: Store) -> None
     assert "<script" not in html and "<img" not in html and "<svg" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co" in html
     markdown = report.render_report(built, "md")
-    assert "# Postmortem: incident 1, &lt;script&gt;alert('x')&lt;/script&gt; &amp; co\n" in markdown
+    title = "&lt;script&gt;alert('x')&lt;/script&gt; &amp; co"
+    assert f"# Postmortem: incident 1, {title}\n" in markdown
     assert "&lt;svg onload=alert(3)&gt;" in markdown  # the reopening reason, in a list item
     # Outside code blocks no tag survives; inside one (the summary) text stays as typed.
     outside = markdown.split("````text")[0] + markdown.split("````\n", 1)[-1]

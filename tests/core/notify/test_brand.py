@@ -100,5 +100,5 @@ def test_a_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
 
 
 def test_a_missing_named_file_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(BrandError, match="nope.toml: there is no such file"):
+    with pytest.raises(BrandError, match=r"nope\.toml: there is no such file"):
         load_brand(env={BRAND_ENV: str(tmp_path / "nope.toml")})

@@ -82,7 +82,7 @@ def test_mistakes_name_the_file_and_line(tmp_path: Path, text: str, message: str
 def test_unreadable_file_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(ConfigError, match="config.toml, line 1: not UTF-8 text"):
+    with pytest.raises(ConfigError, match=r"config\.toml, line 1: not UTF-8 text"):
         load(path)
 
 
