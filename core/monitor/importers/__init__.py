@@ -8,10 +8,12 @@ touches the database: ``core.monitor.metrics.import_file`` checks and writes.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from email_crisis.core.base.files import NotRegularFile, open_regular
 from email_crisis.core.monitor.importers import (
     csv_plain,
     mailgun,
@@ -92,16 +94,18 @@ def read_file(path: Path, source: str | None = None) -> tuple[Parsed, bool]:
     if path.is_dir():
         raise ImportProblem(f"{path} is a folder; give the path of an export file.")
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
+        raw = open_regular(path)  # a FIFO or a device is refused, not waited on
+    except NotRegularFile as error:
+        if not path.exists():
+            raise ImportProblem(f"there is no file at {path}.") from None
+        raise ImportProblem(str(error)) from None
+    try:
+        with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as stream:
             detected = source is None
             if source is None:
                 source = detect(stream.read(HEAD), name)
                 stream.seek(0)
             return PARSERS[source](stream, name), detected
-    except FileNotFoundError:
-        raise ImportProblem(f"there is no file at {path}.") from None
-    except PermissionError:
-        raise ImportProblem(f"cannot read {path}: permission denied.") from None
     except UnicodeDecodeError as error:
         raise ImportProblem(
             f"{name} is not UTF-8 text (byte {error.start} of a chunk could not be read); "
