@@ -181,9 +181,7 @@ def redact(text: str, forms: Iterable[str]) -> str:
     forms = [form for form in forms if form]
     for form in forms:
         text = text.replace(form, MASK)
-    grams = {
-        form[i : i + SECRET_RUN] for form in forms for i in range(len(form) - SECRET_RUN + 1)
-    }
+    grams = {form[i : i + SECRET_RUN] for form in forms for i in range(len(form) - SECRET_RUN + 1)}
     if not grams or len(text) < SECRET_RUN:
         return text
     covered = bytearray(len(text))
