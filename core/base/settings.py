@@ -10,7 +10,7 @@ from pathlib import Path
 import platformdirs
 
 from email_crisis.core.base.errors import ValidationError
-from email_crisis.core.base.text import BIDI_CONTROLS, clean_line
+from email_crisis.core.base.text import clean_line
 
 APP_NAME = "email-crisis"
 DB_ENV = "EMAIL_CRISIS_DB"
@@ -37,15 +37,9 @@ def check_operator(name: str) -> str:
     line of plain text (no terminal escape codes, no bidi overrides).
     """
     try:
-        value = clean_line(name, field="the operator name", max_length=OPERATOR_MAX)
+        return clean_line(name, field="the operator name", max_length=OPERATOR_MAX)
     except ValueError as error:
         raise ValidationError(f"{error} (from --operator or ${OPERATOR_ENV})") from None
-    if any(char in BIDI_CONTROLS for char in value):
-        raise ValidationError(
-            "the operator name contains bidirectional control characters; type it as plain "
-            f"text (from --operator or ${OPERATOR_ENV})."
-        )
-    return value
 
 
 def resolve_operator(option: str | None, env: Mapping[str, str] = os.environ) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 controls except tab and newline, DEL, and the C1 range. ESC (0x1b) is the one
-# that matters most: it starts terminal escape sequences.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069):
 # they reorder the text around them on screen, so "txt.exe" can read as "exe.txt".
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# C0 controls except tab and newline, DEL, the C1 range and the bidi controls. ESC
+# (0x1b) is the one that matters most: it starts terminal escape sequences.
 _UNSAFE = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _UNSAFE_LINE = re.compile(rf"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
@@ -59,10 +58,10 @@ def clean_line(text: str, *, field: str, max_length: int) -> str:
         raise ValueError(f"{field} is required.")
     if "\n" in value or "\r" in value:
         raise ValueError(f"{field} must be a single line.")
-    if _CONTROL.search(value):
+    if _UNSAFE.search(value):
         raise ValueError(
-            f"{field} contains control characters (such as terminal escape codes); "
-            "type it as plain text."
+            f"{field} contains control characters (such as terminal escape codes or "
+            "bidi overrides); type it as plain text."
         )
     if len(value) > max_length:
         raise ValueError(f"{field} is {len(value)} characters long; the limit is {max_length}.")
@@ -74,10 +73,10 @@ def clean_block(text: str, *, field: str, max_length: int) -> str:
     value = unicodedata.normalize("NFC", text).replace("\r\n", "\n").strip()
     if not value:
         raise ValueError(f"{field} is empty.")
-    if _CONTROL.search(value.replace("\t", " ")):
+    if _UNSAFE.search(value):
         raise ValueError(
-            f"{field} contains control characters (such as terminal escape codes); "
-            "paste it as plain text."
+            f"{field} contains control characters (such as terminal escape codes or "
+            "bidi overrides); paste it as plain text."
         )
     if len(value) > max_length:
         raise ValueError(f"{field} is {len(value)} characters long; the limit is {max_length}.")

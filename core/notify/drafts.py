@@ -50,7 +50,7 @@ from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, ValidationError
 from email_crisis.core.base.files import OutputExists, database_files, write_private
 from email_crisis.core.base.templates import LANGUAGES, TemplateProblem
-from email_crisis.core.base.text import clean_block
+from email_crisis.core.base.text import clean_block, has_unsafe
 from email_crisis.core.notify.brand import Brand, load_brand
 from email_crisis.core.notify.export import (
     RenderedEmail,
@@ -114,7 +114,6 @@ LINT_FIELDS: dict[str, str] = {
 """Draft field -> the field name the rule checker uses in its findings."""
 
 _LIMITS = {"from_address": 320, "reply_to": 320, "subject": 300, "preheader": 300, "body": 50_000}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HEADER = re.compile(r"(Subject|Preheader):[ \t]*(.*)")
 
 
@@ -170,10 +169,10 @@ def clean_fields(fields: Mapping[str, str]) -> dict[str, str]:
             text = text.strip()
             if "\n" in text:
                 raise ValidationError(f"{label} must be a single line.")
-        if _CONTROL.search(text.replace("\t", " ")):
+        if has_unsafe(text):
             raise ValidationError(
-                f"{label} contains control characters (such as terminal escape codes); "
-                "type or paste it as plain text."
+                f"{label} contains control characters (such as terminal escape codes or "
+                "bidi overrides); type or paste it as plain text."
             )
         if len(text) > _LIMITS.get(name, 64):
             raise ValidationError(

@@ -26,13 +26,12 @@ from jinja2 import meta, nodes
 from email_crisis.core.base.sandbox import BoundedSandbox
 from email_crisis.core.base.settings import org_templates_dir
 from email_crisis.core.base.templates import shipped_templates_dir
-from email_crisis.core.base.text import visible
+from email_crisis.core.base.text import has_unsafe, visible
 from email_crisis.core.notify.brand import Brand
 from email_crisis.core.notify.store import Draft
 
 TEMPLATE_FOLDER = "apology"
 _TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _UNDEFINED = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _MAILBOX = re.compile(r"[^\s@<>(),;:\"\[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
@@ -212,7 +211,7 @@ def _render_field(
 
 
 def _clean(text: str, field: str, problems: list[RenderProblem], *, single_line: bool) -> str:
-    if _CONTROL.search(text.replace("\t", " ")) or (single_line and "\n" in text.strip()):
+    if has_unsafe(text) or (single_line and "\n" in text.strip()):
         problems.append(
             RenderProblem(
                 field,
@@ -353,7 +352,7 @@ def address_problem(value: str, label: str) -> str | None:
     """Why ``value`` cannot be used as the ``label`` address, or ``None`` when it can."""
     if not value.strip():
         return f"{label} is empty: give a real mailbox that people can reply to."
-    if "\n" in value or "\r" in value or _CONTROL.search(value):
+    if "\n" in value or "\r" in value or has_unsafe(value):
         return f"{label} must be one line of plain text."
     pairs = getaddresses([value])
     if len(pairs) != 1 or not _MAILBOX.fullmatch(pairs[0][1]):
