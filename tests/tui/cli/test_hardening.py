@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -386,3 +389,42 @@ def test_c1_controls_and_bidi_in_stored_text_never_reach_the_terminal(
     assert record["commander"] == "cmd\x9b31m\u202eevil"  # the data is intact, escaped
     raw_json = invoke("--db", str(db), "list", "--format", "json").stdout
     assert "cmd\\u009b31m\\u202eevil" in raw_json
+
+
+def test_an_export_killed_mid_write_leaves_a_named_partial_that_the_next_run_removes(
+    invoke: Invoke, db: Path, tmp_path: Path, process_env: dict[str, str]
+) -> None:
+    """Issue 14: ``kill -9`` during the export left a hidden 33 MB temporary file of
+    addresses in the output folder, never cleaned up. Here the exporting process kills
+    itself (SIGKILL) after writing its first batch."""
+    affected = tmp_path / "affected.csv"
+    affected.write_text("email\n" + "".join(f"p{n}@example.com\n" for n in range(25_000)))
+    out = tmp_path / "audience.csv"
+    code = f"""
+import os, signal
+from email_crisis.core.assess.audience import build, store as audience_store
+from email_crisis.core.store.database import Store
+real = audience_store.write_final
+def dies(store, incident_id, sink):
+    def first_batch_then_kill(batch):
+        sink(batch)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(store, incident_id, first_batch_then_kill)
+build.store_audience.write_final = dies
+with Store.open({str(db)!r}) as store:
+    incident = store.get_incident(1)
+    build.import_list(store, incident, {str(affected)!r}, role="affected", operator="sam")
+    build.export_audience(store, incident, {str(out)!r}, operator="sam")
+"""
+    died = subprocess.run([sys.executable, "-c", code], env=process_env, timeout=120)
+    assert died.returncode == -signal.SIGKILL
+    (partial,) = [p for p in tmp_path.iterdir() if PARTIAL in p.name]
+    assert partial.name.startswith("audience.csv.email-crisis-partial.")  # beside, named for it
+    assert not partial.name.startswith(".") and not out.exists()
+    result = _audience(invoke, db, affected, out)
+    assert result.exit_code == 0, result.stderr
+    assert f"Removed {partial}: an unfinished file left by an interrupted earlier run." in (
+        result.stderr
+    )
+    assert not partial.exists()
+    assert len(out.read_text().splitlines()) == 25_001
