@@ -38,14 +38,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
 from email_crisis.core.assess.assessment import DATA_KINDS, REGIONS, US_STATES
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.settings import APP_NAME
+from email_crisis.core.base.toml_file import read_toml
 
 RULES_ENV = "EMAIL_CRISIS_BREACH_RULES"
 SHIPPED_RULES = Path(__file__).resolve().parent / "data" / "breach_rules.toml"
@@ -162,18 +158,10 @@ def _id_lines(text: str) -> dict[str, int]:
 
 
 def _parse(path: Path) -> tuple[list[Any], dict[str, int]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BreachRulesError(f"breach rules file {path} does not exist.") from None
-    except UnicodeDecodeError:
-        raise BreachRulesError(f"breach rules file {path} is not UTF-8 text.") from None
-    except OSError as error:
-        raise BreachRulesError(f"cannot read breach rules file {path}: {error.strerror}.") from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise BreachRulesError(f"breach rules file {path} is not valid TOML: {error}.") from None
+    if not path.exists():
+        raise BreachRulesError(f"breach rules file {path} does not exist.")
+    # The shared reader: regular files only, UTF-8, no nan/inf, no runaway nesting.
+    document, text = read_toml(path, where=f"breach rules file {path}", error=BreachRulesError)
     unknown = set(document) - {"obligation"}
     if unknown:
         raise BreachRulesError(
