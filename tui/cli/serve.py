@@ -38,7 +38,7 @@ TOKEN_BYTES = 24  # 32 URL-safe characters
 TUNNEL_HINT = (
     "To reach it from another machine without exposing it, keep it on 127.0.0.1 and "
     "tunnel over SSH: run 'ssh -L {port}:127.0.0.1:{port} USER@THIS_HOST' on your own "
-    "machine, then open http://127.0.0.1:{port} there."
+    "machine, then open there the http://127.0.0.1:{port}/?token=... address serve prints."
 )
 
 
