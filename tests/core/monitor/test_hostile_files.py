@@ -83,6 +83,7 @@ def test_times_with_no_utc_equivalent_are_refused(
         ("9" * 5000, "volume value is too large to be real"),
         ("1000000000001", "is not believable"),
     ],
+    ids=["1e308", "5000-digits", "over-a-trillion"],
 )
 def test_counts_are_bounded(
     store: Store, incident: Incident, write: Write, value: str, expected: str
