@@ -103,9 +103,16 @@ def make_draft(words: int, seed: int) -> dict[str, str]:
     }
 
 
+CPU: list[float] = []
+"""CPU time of each timed call: on a machine shared with other work, wall time also
+counts the waits for a core, CPU time does not (both are printed)."""
+
+
 def timed(action: Callable[[], object]) -> float:
     started = time.perf_counter()
+    cpu = time.process_time()
     action()
+    CPU.append((time.process_time() - cpu) * 1000)
     return (time.perf_counter() - started) * 1000
 
 
@@ -187,8 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     scanned: list[int] = []
     prose_ms: list[float] = []
     prose_findings = 0
+    full_cpu: list[float] = []
     for _ in range(rounds):
+        CPU.clear()
         full_ms += [timed(full) for _ in range(per_round)]
+        full_cpu += CPU
         cold_ms += [timed(cold) for _ in range(max(1, per_round // 4))]
         checker.check(draft, context)  # warm again for the edits
         for _ in range(per_round):
@@ -204,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = [
         ["full check (paragraph cache empty)", *_row(full_ms)],
+        ["  the same, CPU time only", *_row(full_cpu)],
         ["full check, cold (word memos emptied too)", *_row(cold_ms)],
         ["re-check after typing one character", *_row(edit_ms)],
     ]
@@ -217,9 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     full_median = statistics.median(full_ms)
     edit_median = statistics.median(edit_ms)
+    cpu_median = statistics.median(full_cpu)
     print(
         f"reference: full check <= {FULL_TARGET_MS} ms; median {full_median:.2f} ms "
-        f"({_verdict(full_median <= FULL_TARGET_MS)})"
+        f"({_verdict(full_median <= FULL_TARGET_MS)}); CPU time {cpu_median:.2f} ms "
+        f"({_verdict(cpu_median <= FULL_TARGET_MS)})"
     )
     if prose_ms:
         ratio = statistics.median(prose_ms) / full_median

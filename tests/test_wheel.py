@@ -15,7 +15,7 @@ import pytest
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(sys.version_info < (3, 10), reason="email-crisis needs Python >= 3.10"),
+    pytest.mark.skipif(sys.version_info < (3, 11), reason="email-crisis needs Python >= 3.11"),
 ]
 
 REPO = Path(__file__).resolve().parent.parent

@@ -22,6 +22,17 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+from email_crisis.core.assess.places import (
+    COUNT_MAX,
+    REGION_ALIASES,
+    REGIONS,
+    US_STATES,
+    PlaceError,
+    Places,
+    describe_places,
+    parse_places,
+    word_pairs,
+)
 from email_crisis.core.base.text import clean_block, clean_line
 
 DATA_KINDS: dict[str, str] = {
@@ -35,17 +46,11 @@ DATA_KINDS: dict[str, str] = {
 }
 """What may have been exposed; ``none`` excludes every other choice."""
 
-REGIONS: dict[str, str] = {
-    "eu-eea": "EU/EEA",
-    "uk": "United Kingdom",
-    "us": "United States",
-    "canada": "Canada",
-    "australia": "Australia",
-    "brazil": "Brazil",
-    "singapore": "Singapore",
-    "other": "Elsewhere",
-}
-"""Where the affected people live."""
+
+def data_labels(kinds: frozenset[str]) -> str:
+    """``email addresses, passwords or other credentials``: kinds of data in words."""
+    return ", ".join(DATA_KINDS[k].lower() for k in DATA_KINDS if k in kinds)
+
 
 CAUSES: dict[str, str] = {
     "human-error": "Human error",
@@ -58,42 +63,24 @@ CAUSES: dict[str, str] = {
 }
 """Cause categories (the details go in the free-text cause)."""
 
-_US_STATE_LIST = (
-    "AL=Alabama AK=Alaska AZ=Arizona AR=Arkansas CA=California CO=Colorado "
-    "CT=Connecticut DE=Delaware DC=District of Columbia FL=Florida GA=Georgia "
-    "HI=Hawaii ID=Idaho IL=Illinois IN=Indiana IA=Iowa KS=Kansas KY=Kentucky "
-    "LA=Louisiana ME=Maine MD=Maryland MA=Massachusetts MI=Michigan MN=Minnesota "
-    "MS=Mississippi MO=Missouri MT=Montana NE=Nebraska NV=Nevada NH=New Hampshire "
-    "NJ=New Jersey NM=New Mexico NY=New York NC=North Carolina ND=North Dakota "
-    "OH=Ohio OK=Oklahoma OR=Oregon PA=Pennsylvania RI=Rhode Island "
-    "SC=South Carolina SD=South Dakota TN=Tennessee TX=Texas UT=Utah VT=Vermont "
-    "VA=Virginia WA=Washington WV=West Virginia WI=Wisconsin WY=Wyoming "
-    "PR=Puerto Rico GU=Guam VI=US Virgin Islands"
-)
-US_STATES: dict[str, str] = dict(re.findall(r"([A-Z]{2})=(.+?)(?= [A-Z]{2}=|$)", _US_STATE_LIST))
-"""US states (plus DC and the territories with breach laws), code to name."""
-
-
-def _pairs(text: str) -> dict[str, str]:
-    return dict(pair.split("=") for pair in text.split())
-
 
 # What operators type instead of the ids (labels are accepted too).
-_DATA_ALIASES = _pairs(
+_DATA_ALIASES = word_pairs(
     "email=email-addresses emails=email-addresses email-address=email-addresses name=names "
     "postal=postal-addresses address=postal-addresses addresses=postal-addresses "
     "postal-address=postal-addresses password=credentials passwords=credentials "
     "credential=credentials payment=payment-data card=payment-data cards=payment-data"
 )
-_REGION_ALIASES = _pairs(
-    "eu=eu-eea eea=eu-eea eu/eea=eu-eea gb=uk united-kingdom=uk usa=us united-states=us "
-    "au=australia br=brazil sg=singapore elsewhere=other"
-)
 
 NAME_MAX = 200
 LIST_MAX = 50
 CAUSE_TEXT_MAX = 4000
-COUNT_MAX = 10_000_000_000  # more than every mailbox on Earth: a typo, not a count
+PLACES_SOURCES: dict[str, str] = {
+    "typed": "typed in",
+    "list": "counted from the imported list's country/state column",
+    "domains": "a guess from the email domains' country codes",
+}
+"""Where the counts per place came from (``""``: no counts recorded)."""
 COST_MAX = Decimal("1e15")
 COST_DECIMALS = 3  # BHD, JOD, KWD use three
 
@@ -121,6 +108,8 @@ class Assessment:
     segments: tuple[str, ...] = ()
     affected_count: int | None = None
     affected_from_import: bool = False
+    affected_by_place: Places = ()
+    places_source: str = ""
     data_exposed: frozenset[str] = frozenset()
     regions: frozenset[str] = frozenset()
     us_states: frozenset[str] = frozenset()
@@ -131,6 +120,8 @@ class Assessment:
     needs_legal: bool = False
     needs_security: bool = False
     needs_law_enforcement: bool = False
+    processor_for_client: bool = False
+    small_agent: bool = False
     assessed_at: datetime | None = None
     individuals_notified_at: datetime | None = None
     version: int = 0
@@ -141,6 +132,11 @@ class Assessment:
     def personal_data_exposed(self) -> bool:
         """True when anything but ``none`` was exposed (email addresses count)."""
         return bool(self.data_exposed - {"none"})
+
+    @property
+    def people_placed(self) -> int:
+        """How many people the counts per place add up to."""
+        return sum(count for _, count in self.affected_by_place)
 
 
 META_FIELDS = ("version", "updated_by", "updated_at")
@@ -155,6 +151,7 @@ TIME_FIELDS = frozenset(
     {"aware_at", "send_start", "send_end", "assessed_at", "individuals_notified_at"}
 )
 SET_FIELDS = frozenset({"data_exposed", "regions", "us_states"})
+PLACES_FIELD = "affected_by_place"
 LIST_FIELDS = frozenset({"campaigns", "segments"})
 
 
@@ -224,7 +221,7 @@ def parse_data_exposed(raw: str) -> Parsed:
     return value
 
 
-parse_regions = _choices("regions", "region", REGIONS, _REGION_ALIASES)
+parse_regions = _choices("regions", "region", REGIONS, REGION_ALIASES)
 
 
 def parse_us_states(raw: str) -> Parsed:
@@ -236,6 +233,24 @@ def parse_us_states(raw: str) -> Parsed:
             return FieldError("us_states", f"Unknown US state '{item}'; use codes like CA or NY.")
         codes.add(code)
     return frozenset(codes)
+
+
+def parse_affected_by_place(raw: str) -> Parsed:
+    """Counts per place, like ``CA 60, TX 10, EU 200, UK 80`` (see ``core.assess.places``)."""
+    try:
+        return parse_places(raw)
+    except PlaceError as error:
+        return FieldError("affected_by_place", str(error))
+
+
+def parse_places_source(raw: str) -> Parsed:
+    """Where the counts per place came from: typed, list, domains, or empty."""
+    text = raw.strip().lower()
+    if text and text not in PLACES_SOURCES:
+        return FieldError(
+            "places_source", f"Use one of {', '.join(PLACES_SOURCES)} (or leave it empty)."
+        )
+    return text
 
 
 def parse_count(raw: str) -> Parsed:
@@ -384,6 +399,14 @@ def cross_check(assessment: Assessment, now: datetime | None = None) -> list[Fie
     if a.us_states and "us" not in a.regions:
         problems.append(
             FieldError("us_states", "US states are set but 'us' is not among the regions.")
+        )
+    if a.affected_count is not None and a.people_placed > a.affected_count:
+        problems.append(
+            FieldError(
+                "affected_by_place",
+                f"The counts per place add up to {a.people_placed:,}, more than the "
+                f"{a.affected_count:,} people affected ({describe_places(a.affected_by_place)}).",
+            )
         )
     if a.cost_amount is not None and a.cost_currency is None:
         problems.append(FieldError("cost_currency", "Give the currency of the estimated cost."))

@@ -15,11 +15,13 @@ Public API (all times are timezone-aware UTC datetimes; text is English)::
     decide(incident, assessment, override, now) -> AssessView
     AssessView(assessment, apology, clocks, header, severity, problems, notice)
       apology   ApologyDecision(verdict, send, locked, reason, override)
-      clocks    BreachClocks(clocks, reason, notes); each BreachClock has jurisdiction,
-                audience, deadline, remaining, status, due_text, condition, source, url,
-                last_reviewed; status is running | due-soon | overdue |
-                no-fixed-deadline | not-started
-      header    HeaderClock(text, status, deadline): "GDPR authority 71h 58m"
+      clocks    BreachClocks(clocks, reason, notes) (core.assess.clocks); each BreachClock
+                has jurisdiction, audience, deadline, local_text, remaining, status,
+                due_text, waiting_for, caveat, condition, citation, verified_text,
+                source_text, url, last_reviewed; status is running | due-soon | overdue |
+                no-fixed-deadline | waiting | not-in-force
+      header    HeaderClock(text, status, deadline): "GDPR authority 71h 58m", and one
+                "PDPC: waiting for assessment" per event awaited (deadline None)
       severity  SeverityDecision(severity, reason)
       notice    GUIDANCE_NOTICE: guidance, not legal advice
 
@@ -28,7 +30,10 @@ Public API (all times are timezone-aware UTC datetimes; text is English)::
     assess_view(store, incident) -> AssessView        load + decide at store.clock()
     update_assessment(store, incident, changes, *, operator, expected_version=None)
         -> Assessment
-    record_imported_count(store, incident, count, *, operator) -> Assessment
+    record_imported_count(store, incident, count, *, operator, places=(), places_source="")
+        -> Assessment                                 the affected list's count (and places)
+    record_affected_list(store, incident, import_stats, *, operator) -> str
+                                                      the same after an import; "" or why not
     accept_suggested_severity(store, incident, *, operator) -> Incident
     describe_event(details) -> str                    one line for the event log
 
@@ -43,49 +48,32 @@ an operator may type a person's name there, and the event log never holds person
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from email_crisis.core.assess.apology_lock import LOCKED_KINDS
 from email_crisis.core.assess.assessment import (
     ANSWER_FIELDS,
-    CAUSES,
-    DATA_KINDS,
     FREE_TEXT_FIELDS,
-    REGIONS,
     TIME_FIELDS,
-    TIME_LABELS,
     Assessment,
     FieldError,
-    Parsed,
     cross_check,
-    datetime_parser,
-    flag_parser,
-    names_parser,
-    parse_cause,
-    parse_cause_text,
-    parse_cost_amount,
-    parse_count,
-    parse_currency,
-    parse_data_exposed,
-    parse_regions,
-    parse_us_states,
 )
 from email_crisis.core.assess.breach_rules import GUIDANCE_NOTICE, BreachRulesError
+from email_crisis.core.assess.clocks import BreachClocks, HeaderClock, breach_clocks, header_clocks
 from email_crisis.core.assess.decisions import (
     ApologyDecision,
-    BreachClocks,
-    HeaderClock,
     SeverityDecision,
     apology_decision,
-    breach_clocks,
-    header_clocks,
     suggested_severity,
 )
+from email_crisis.core.assess.fields import FIELDS, FieldSpec, field_text, parse_field
 from email_crisis.core.assess.override_store import Override, latest_override
+from email_crisis.core.assess.places import UNKNOWN, Places, canonical, format_places
 from email_crisis.core.assess.store import StaleAssessment, load_assessment, save_assessment
 from email_crisis.core.base.clock import format_local, from_iso, to_iso
 from email_crisis.core.base.domain import Incident
@@ -111,109 +99,10 @@ __all__ = [
     "field_text",
     "load_assessment",
     "parse_field",
+    "record_affected_list",
     "record_imported_count",
     "update_assessment",
 ]
-
-
-# -- the form: labels, hints, parsers and how each value is shown ------------------------
-
-
-def _local_text(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def _join(values: Iterable[str]) -> str:
-    return ", ".join(values)
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """How one form field is labelled, parsed and shown."""
-
-    name: str
-    label: str
-    hint: str
-    parse: Callable[[str], Parsed]
-    text: Callable[[Any], str]
-
-
-def _plain(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _in_order(vocabulary: dict[str, str]) -> Callable[[Any], str]:
-    return lambda chosen: _join(key for key in vocabulary if key in chosen)
-
-
-_YES_NO = "yes or no"
-_LOCAL = "like 2026-11-27 09:30, local time"
-# name, kind, label, hint. The kind picks the parser and formatter; "own" fields have
-# their own pair in _OWN.
-_FORM: tuple[tuple[str, str, str, str], ...] = (
-    ("aware_at", "time", "Became aware at", f"{_LOCAL}; the legal clocks count from it"),
-    ("campaigns", "names", "Campaigns", "names, comma-separated"),
-    ("send_start", "time", "Send started", _LOCAL),
-    ("send_end", "time", "Send ended", _LOCAL),
-    ("segments", "names", "Segments", "names, comma-separated"),
-    ("affected_count", "own", "Subscribers affected", "a whole number, like 12500"),
-    ("affected_from_import", "flag", "Count from imported list", _YES_NO),
-    ("data_exposed", "own", "Data exposed", _join(DATA_KINDS)),
-    ("regions", "own", "Where they live", _join(REGIONS)),
-    ("us_states", "own", "US states", "two-letter codes, like CA, NY"),
-    ("cause", "own", "Cause", _join(CAUSES)),
-    ("cause_text", "own", "What happened", "in your own words"),
-    ("cost_amount", "own", "Estimated cost", "an amount, like 12500.50"),
-    ("cost_currency", "own", "Currency", "three letters, like EUR"),
-    ("needs_legal", "flag", "Legal needed", _YES_NO),
-    ("needs_security", "flag", "Security needed", _YES_NO),
-    ("needs_law_enforcement", "flag", "Law enforcement needed", _YES_NO),
-    ("assessed_at", "time", "Assessed as notifiable at", "when you concluded it must be reported"),
-    ("individuals_notified_at", "time", "People notified at", "when the affected people were told"),
-)
-_OWN: dict[str, tuple[Callable[[str], Parsed], Callable[[Any], str]]] = {
-    "affected_count": (parse_count, _plain),
-    "data_exposed": (parse_data_exposed, _in_order(DATA_KINDS)),
-    "regions": (parse_regions, _in_order(REGIONS)),
-    "us_states": (parse_us_states, lambda codes: _join(sorted(codes))),
-    "cause": (parse_cause, _plain),
-    "cause_text": (parse_cause_text, _plain),
-    "cost_amount": (parse_cost_amount, _plain),
-    "cost_currency": (parse_currency, _plain),
-}
-
-
-def _build(
-    name: str, kind: str, label: str
-) -> tuple[Callable[[str], Parsed], Callable[[Any], str]]:
-    if kind == "time":
-        parse = datetime_parser(name, TIME_LABELS[name], required=name == "aware_at")
-        return parse, _local_text
-    if kind == "names":
-        return names_parser(name, label.rstrip("s")), _join
-    if kind == "flag":
-        return flag_parser(name, label), lambda value: "yes" if value else "no"
-    return _OWN[name]
-
-
-FIELDS: dict[str, FieldSpec] = {
-    name: FieldSpec(name, label, hint, *_build(name, kind, label))
-    for name, kind, label, hint in _FORM
-}
-"""Every form field by name, in form order."""
-
-
-def parse_field(name: str, raw: str) -> Parsed:
-    """Parse what the operator typed into field ``name``: the value, or a ``FieldError``."""
-    spec = FIELDS.get(name)
-    if spec is None:
-        return FieldError(name, f"There is no assessment field called '{name}'.")
-    return spec.parse(raw)
-
-
-def field_text(assessment: Assessment, name: str) -> str:
-    """The text a form field shows for the current value (``parse_field`` reads it back)."""
-    return FIELDS[name].text(getattr(assessment, name))
 
 
 class AssessmentInvalid(ValidationError):
@@ -247,7 +136,8 @@ def apply_changes(
     """The assessment with the typed ``changes`` applied, and every problem found.
 
     Fields that fail to parse keep their old value. Typing a count by hand clears
-    "count from imported list" unless that field is given too.
+    "count from imported list" unless that field is given too; typing counts per place
+    marks them typed (``places_source``) unless that field is given too.
     """
     values: dict[str, Any] = {}
     problems: list[FieldError] = []
@@ -259,6 +149,8 @@ def apply_changes(
             values[name] = value
     if "affected_count" in values and "affected_from_import" not in changes:
         values["affected_from_import"] = False
+    if "affected_by_place" in values and "places_source" not in changes:
+        values["places_source"] = "typed" if values["affected_by_place"] else ""
     candidate = replace(assessment, **values)
     problems += cross_check(candidate, now)
     return candidate, problems
@@ -267,8 +159,12 @@ def apply_changes(
 def decide(
     incident: Incident, assessment: Assessment, override: Override | None, now: datetime
 ) -> AssessView:
-    """Every decision for ``assessment`` at ``now`` (pure; works on unsaved candidates)."""
-    clocks = breach_clocks(assessment, now)
+    """Every decision for ``assessment`` at ``now`` (pure; works on unsaved candidates).
+
+    A clock waiting for the notice to the affected people also starts when the
+    incident's notice was marked sent in Notify (``incident.notified_at``).
+    """
+    clocks = breach_clocks(assessment, now, notified_at=incident.notified_at)
     return AssessView(
         assessment=assessment,
         apology=apology_decision(incident.kind, assessment, override),
@@ -294,6 +190,8 @@ def _event_value(name: str, value: Any) -> Any:
         return sorted(value)
     if isinstance(value, Decimal):
         return str(value)
+    if name == "affected_by_place":
+        return dict(value)
     return value
 
 
@@ -338,15 +236,62 @@ def update_assessment(
 
 
 def record_imported_count(
-    store: Store, incident: Incident, count: int, *, operator: str
+    store: Store,
+    incident: Incident,
+    count: int,
+    *,
+    operator: str,
+    places: Places = (),
+    places_source: str = "",
 ) -> Assessment:
-    """Set the affected count from an imported list (for the audience builder)."""
-    return update_assessment(
-        store,
-        incident,
-        {"affected_count": str(count), "affected_from_import": "yes"},
-        operator=operator,
-    )
+    """Set the affected count, and the counts per place, from an imported list.
+
+    ``places_source`` is ``list`` (the file had a country or state column) or
+    ``domains`` (a guess from the addresses' country-code domains). A new list's counts
+    replace an earlier list's (a list that places nobody clears them); counts per place
+    the operator typed are never replaced.
+    """
+    changes = {"affected_count": str(count), "affected_from_import": "yes"}
+    current = load_assessment(store, incident).places_source
+    if any(place != UNKNOWN for place, _ in places) and current != "typed":
+        changes |= {"affected_by_place": format_places(places), "places_source": places_source}
+    elif current in ("list", "domains"):  # an earlier list's places: not this list's
+        changes |= {"affected_by_place": "", "places_source": ""}
+    return update_assessment(store, incident, changes, operator=operator)
+
+
+class ImportedList(Protocol):
+    """What ``record_affected_list`` reads of an import (``audience.build.ImportStats``)."""
+
+    role: str
+    addresses: int
+    places: Places
+    places_source: str
+
+
+def record_affected_list(
+    store: Store, incident: Incident, stats: ImportedList, *, operator: str
+) -> str:
+    """After an import: the affected list's count and places into the assessment.
+
+    Returns ``""``, or a sentence saying why the assessment kept what it had (the
+    import itself is done either way): for example counts per place typed by the
+    operator that add up to more than the new list holds.
+    """
+    if stats.role != "affected":
+        return ""
+    try:
+        record_imported_count(
+            store,
+            store.get_incident(incident.id),
+            stats.addresses,
+            operator=operator,
+            places=stats.places,
+            places_source=stats.places_source,
+        )
+    except (AssessmentInvalid, StaleAssessment) as error:
+        return f"The assessment was not updated with the list's count: {error}"
+    return ""
 
 
 def accept_suggested_severity(store: Store, incident: Incident, *, operator: str) -> Incident:
@@ -372,6 +317,8 @@ def describe_event(details: Mapping[str, Any]) -> str:
             parts.append(f"{label}: {'yes' if value else 'no'}")
         elif isinstance(value, list):
             parts.append(f"{label}: {', '.join(map(str, value))}")
+        elif isinstance(value, dict):
+            parts.append(f"{label}: {format_places(canonical(value))}")
         elif isinstance(value, int):
             parts.append(f"{label}: {value:,}")
         else:

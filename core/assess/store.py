@@ -17,11 +17,13 @@ from typing import Any
 from email_crisis.core.assess.assessment import (
     ANSWER_FIELDS,
     LIST_FIELDS,
+    PLACES_FIELD,
     SET_FIELDS,
     TIME_FIELDS,
     Assessment,
     default_assessment,
 )
+from email_crisis.core.assess.places import canonical
 from email_crisis.core.base.clock import from_iso, to_iso
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, NotFound, StoreError
@@ -41,7 +43,10 @@ class StaleAssessment(CrisisError):
         self.fresh = fresh
 
 
-FORMAT = 1  # bump, and read the old format too, when the stored shape changes
+FORMAT = 2  # bump, and read the old formats too, when the stored shape changes
+READABLE_FORMATS = (1, 2)
+# Format 2 added the counts per place (an object, place -> count), where they came from,
+# and the processor and small-agent flags; a format-1 assessment reads with them empty.
 
 
 def to_json(assessment: Assessment) -> str:
@@ -49,7 +54,9 @@ def to_json(assessment: Assessment) -> str:
     data: dict[str, Any] = {"format": FORMAT}
     for name in ANSWER_FIELDS:
         value = getattr(assessment, name)
-        if isinstance(value, datetime):
+        if name == PLACES_FIELD:
+            value = dict(value)
+        elif isinstance(value, datetime):
             value = to_iso(value)
         elif isinstance(value, frozenset):
             value = sorted(value)
@@ -67,7 +74,8 @@ def from_json(text: str, **meta: Any) -> Assessment:
     Raises ``ValueError`` when the text is not a stored assessment.
     """
     data = json.loads(text)
-    if not isinstance(data, dict) or data.get("format") != FORMAT or "aware_at" not in data:
+    known = isinstance(data, dict) and data.get("format") in READABLE_FORMATS
+    if not known or "aware_at" not in data:
         raise ValueError("not an assessment in a known format")
     values: dict[str, Any] = {}
     for name in ANSWER_FIELDS:
@@ -76,6 +84,8 @@ def from_json(text: str, **meta: Any) -> Assessment:
         value = data[name]
         if name in TIME_FIELDS:
             value = from_iso(value)
+        elif name == PLACES_FIELD:
+            value = _places(value)
         elif name in SET_FIELDS:
             value = frozenset(value)
         elif name in LIST_FIELDS:
@@ -84,6 +94,14 @@ def from_json(text: str, **meta: Any) -> Assessment:
             value = Decimal(value)
         values[name] = value
     return replace(Assessment(aware_at=values.pop("aware_at")), **values, **meta)
+
+
+def _places(value: Any) -> Any:
+    if not isinstance(value, dict) or not all(
+        isinstance(key, str) and type(count) is int and count >= 0 for key, count in value.items()
+    ):
+        raise ValueError("counts per place must map places to whole numbers")
+    return canonical(value)
 
 
 def _row_to_assessment(incident_id: int, row: tuple[Any, ...]) -> Assessment:

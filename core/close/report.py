@@ -29,6 +29,7 @@ from email_crisis.core.base.templates import environment, render
 from email_crisis.core.base.text import visible
 from email_crisis.core.close.events_text import describe
 from email_crisis.core.close.lifecycle import describe_lifecycle_event
+from email_crisis.core.close.report_breach import BreachSection, breach_section
 from email_crisis.core.close.stats import MEASURE_LABELS, MEASURES
 from email_crisis.core.plan.store import PlanTask, list_tasks
 from email_crisis.core.plan.tasks import (
@@ -134,6 +135,7 @@ class Report:
     monitoring: list[Line]
     tasks: list[TaskLine]
     missing: list[str] = field(default_factory=list)
+    breach: BreachSection | None = None
 
 
 def when(moment: datetime | None) -> str:
@@ -197,6 +199,17 @@ def _assessment_form() -> tuple[Any, Any] | None:
     return FIELDS, field_text
 
 
+def _field_value(assessment: Any, name: str, field_text: Any) -> str:
+    """A field as the report shows it: counts per place in words, with their source."""
+    if name != "affected_by_place" or not assessment.affected_by_place:
+        return str(field_text(assessment, name))
+    from email_crisis.core.assess.assessment import PLACES_SOURCES
+    from email_crisis.core.assess.places import describe_places
+
+    source = PLACES_SOURCES.get(assessment.places_source, "")
+    return describe_places(assessment.affected_by_place) + (f" ({source})" if source else "")
+
+
 def _impact(store: Store, incident: Incident) -> list[Line]:
     form = _assessment_form()
     try:
@@ -209,7 +222,11 @@ def _impact(store: Store, incident: Incident) -> list[Line]:
     assessment = load_assessment(store, incident)
     if not assessment.version:
         return []
-    shown = [(spec.label, field_text(assessment, name)) for name, spec in fields.items()]
+    shown = [
+        (spec.label, _field_value(assessment, name, field_text))
+        for name, spec in fields.items()
+        if getattr(spec, "shown", True)
+    ]
     lines = [Line(label, _text(value)) for label, value in shown if value not in ("", "no")]
     by = f"{assessment.updated_by}, {when(assessment.updated_at)}"
     return [*lines, Line("Last updated", _text(by))]
@@ -413,6 +430,7 @@ def build_report(store: Store, incident_id: int, now: datetime) -> Report:
         monitoring=monitoring,
         tasks=_tasks(tasks, now, _roles()),
         missing=missing,
+        breach=breach_section(store, incident, now),
     )
 
 

@@ -6,6 +6,7 @@ Each function is one transaction that writes its rows *and* their events; the ru
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -464,3 +465,30 @@ def add_escalation(
             incident_id, now, operator, "escalated", {"to": to, "escalation_id": escalation_id}
         )
     return Escalation(escalation_id, incident_id, _at(now), operator, to, contact, note)
+
+
+STORAGE_HOSTS_KEY = "mailgun_storage_hosts"
+"""Key of ``metrics_imported`` event details: ``{domain: [storage host, ...]}`` seen in a
+Mailgun export (step 6 writes it; no address, no message key)."""
+
+
+def mailgun_storage_hosts(store: Store, domain: str) -> tuple[list[str], str]:
+    """The storage hosts imported Mailgun events gave for ``domain``, newest import first,
+    and which import said so (``""`` when none did). Reads every incident's log: a
+    domain keeps its storage host from one incident to the next."""
+    with store._read():
+        rows = store._conn.execute(
+            "SELECT incident_id, at, json_extract(details, '$.file'), "
+            f"json_extract(details, '$.{STORAGE_HOSTS_KEY}') FROM events "
+            f"WHERE type = 'metrics_imported' AND json_extract(details, '$.{STORAGE_HOSTS_KEY}') "
+            "IS NOT NULL ORDER BY id DESC",
+        ).fetchall()
+    for incident_id, at, file_name, raw in rows:
+        try:
+            hosts = json.loads(raw).get(domain)
+        except (TypeError, ValueError, AttributeError):
+            continue
+        if isinstance(hosts, list) and hosts:
+            where = f"the Mailgun export {file_name} imported on incident {incident_id} ({at[:10]})"
+            return [str(host) for host in hosts], where
+    return [], ""

@@ -30,6 +30,7 @@ ASSESSMENTS: dict[str, Mapping[str, str]] = {
     "data-breach": {
         "campaigns": "November newsletter",
         "affected_count": "18,400",
+        "affected_by_place": "EU 11200, CA 4100, NY 1300, unknown 1800",
         "data_exposed": "email-addresses, names",
         "regions": "eu-eea, us",
         "us_states": "CA",

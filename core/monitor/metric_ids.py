@@ -49,10 +49,19 @@ _REGISTRY = (
     ("ip_reputation", "IP reputation (Gmail)", "réputation des IP", "", "level", "lower"),
     ("snds_filter", "Outlook filter (SNDS)", "filtre Outlook (SNDS)", "", "level", "lower"),
     ("trap_hits", "spam-trap hits", "pièges à spam touchés", "hits", "count", "higher"),
+    (
+        "gmail_compliance",
+        "Gmail sender compliance",
+        "conformité Gmail des expéditeurs",
+        "",
+        "level",
+        "lower",
+    ),
     ("volume", "messages sent", "messages envoyés", "messages", "count", ""),
 )
 _LEVEL_NAMES = {"domain_reputation": REPUTATION, "ip_reputation": REPUTATION}
 _LEVEL_NAMES["snds_filter"] = _LEVELS_SNDS
+_LEVEL_NAMES["gmail_compliance"] = ("NEEDS_WORK", "COMPLIANT")
 METRICS: dict[str, MetricInfo] = {
     row[0]: MetricInfo(*row, levels=_LEVEL_NAMES.get(row[0], ())) for row in _REGISTRY
 }

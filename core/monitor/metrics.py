@@ -14,6 +14,8 @@ Metric ids (stored values are in the unit shown; rates are percentages, 0.41 = 0
     ip_reputation        level     worst category holding IPs, same levels (Postmaster)
     snds_filter          level     RED 0, YELLOW 1, GREEN 2 (Microsoft SNDS)
     trap_hits            hits      spam-trap hits (SNDS)
+    gmail_compliance     level     NEEDS_WORK 0, COMPLIANT 1, one series per requirement
+                                   (subject: SPF, ONE_CLICK_UNSUBSCRIBE...; Postmaster v2)
     volume               messages  messages sent in the period of the point
 
 ESP events become hourly points: bounces and deliveries over the messages that had an
@@ -47,6 +49,7 @@ Public API (the CLI uses it; the Monitor panel builds on it):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -54,7 +57,8 @@ from typing import TYPE_CHECKING
 
 from email_crisis.core.base.errors import ValidationError
 from email_crisis.core.base.text import clean_line
-from email_crisis.core.monitor.importers import read_file
+from email_crisis.core.contain.store import STORAGE_HOSTS_KEY
+from email_crisis.core.monitor.importers import ImportHints, read_file
 from email_crisis.core.monitor.importers.checks import checked
 from email_crisis.core.monitor.metric_ids import (
     _DOMAIN,
@@ -101,6 +105,7 @@ class ImportReport:
     unchanged: int
     skipped: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    storage_hosts: dict[str, list[str]] = field(default_factory=dict)
 
 
 def check_domain(text: str | None) -> str:
@@ -119,8 +124,13 @@ def import_file(
     operator: str,
     source: str | None = None,
     domain: str | None = None,
+    mapping: Sequence[str] = (),
+    query: Path | str | None = None,
 ) -> ImportReport:
     """Import one export file into the incident's timeline, all of it or nothing.
+
+    ``mapping`` (``NAME=STANDARD_METRIC`` pairs) and ``query`` (the file of the request
+    body) say what the metric names of a Postmaster v2 answer mean.
 
     The file is read and checked in full before anything is written (unknown metric,
     impossible value, time in the future, two different values for one time: an
@@ -130,7 +140,8 @@ def import_file(
     """
     if incident_id is not None:
         store.get_incident(incident_id)  # NotFound before reading a large file
-    parsed, detected = read_file(Path(path).expanduser(), source)
+    hints = ImportHints.from_options(mapping, query)
+    parsed, detected = read_file(Path(path).expanduser(), source, hints)
     name = Path(path).name
     chosen = check_domain(domain) or check_domain(parsed.domain)
     if incident_id is None and not chosen:
@@ -148,6 +159,8 @@ def import_file(
         "points": len(points),
         "skipped": dict(skipped),
     }
+    if parsed.storage_hosts:  # domains and hosts only: where Mailgun keeps their messages
+        details[STORAGE_HOSTS_KEY] = {d: sorted(h) for d, h in sorted(parsed.storage_hosts.items())}
     saved = save_points(
         store,
         incident_id=incident_id,
@@ -163,6 +176,7 @@ def import_file(
     return ImportReport(
         name, parsed.source, detected, chosen, parsed.records, len(points),
         saved.added, saved.updated, saved.unchanged, dict(skipped), tuple(parsed.notes),
+        details.get(STORAGE_HOSTS_KEY, {}),
     )  # fmt: skip
 
 
@@ -180,6 +194,12 @@ def describe_import(report: ImportReport) -> list[str]:
         lines.append("Skipped:")
         lines += [f"  {count:,} {reason}" for reason, count in sorted(report.skipped.items())]
     lines += [f"Note: {note}" for note in report.notes]
+    if report.storage_hosts:
+        where = "; ".join(f"{d}: {', '.join(h)}" for d, h in report.storage_hosts.items())
+        lines.append(
+            f"Mailgun storage hosts kept for the stop call ({where}): a Mailgun stop for "
+            "these domains goes straight to that host."
+        )
     if report.updated and report.source in ESP_SOURCES:
         lines.append(
             f"Note: {report.updated:,} hourly value(s) from an earlier import were replaced. "

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from email_crisis.core.base.addresses import AddressError, parse_address
 from email_crisis.core.base.settings import APP_NAME
 from email_crisis.core.base.toml_file import ConfigProblem, read_toml, table_line
 
@@ -28,7 +29,7 @@ DEFAULTS_PATH = Path(__file__).resolve().parent / "data" / "brand.toml"
 _TOP = ("name", "logo_alt", "website", "postal_address")
 _TABLES: dict[str, tuple[str, ...] | None] = {
     "sender": ("from", "reply_to"),
-    "unsubscribe": ("url", "mailto"),
+    "unsubscribe": ("url", "mailto", "one_click", "esp_tag", "token_field"),
     "colours": (
         "page_background",
         "body_background",
@@ -44,10 +45,14 @@ _TABLES: dict[str, tuple[str, ...] | None] = {
 }
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 _MERGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_MAILBOX = re.compile(r"[^\s@<>(),;:\"\[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 # Characters that would break a header, an HTML attribute or the List-Unsubscribe list.
 _UNSAFE_IN_URL = re.compile(r"[\s<>\"',\\]")
 _UNSAFE_IN_TAG = re.compile(r"[<>&\"\r\n]")
+ONE_CLICK_MODES = ("url-template", "esp-tag")
+TOKEN = "{token}"
+EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
+"""RFC 2606 names: a brand whose addresses or links use them is the shipped example."""
+EXAMPLE_STREET = "1 Example Street"
 
 
 class BrandError(ConfigProblem):
@@ -86,6 +91,51 @@ class Brand:
     merge_tags: Mapping[str, str]
     sources: tuple[str, ...] = field(default=())
     """The files read, defaults first (shown so an operator knows which settings apply)."""
+    one_click: str = "url-template"
+    """How each recipient's one-click URL is made (RFC 8058 §3.1: the URL itself must say
+    who unsubscribes): ``url-template`` (``unsubscribe_url`` holds ``{token}``, filled by
+    the ESP from a per-recipient column of the exported audience) or ``esp-tag`` (the
+    ESP's own unsubscribe link merge tag, ``esp_tag``)."""
+    esp_tag: str = ""
+    token_field: str = "unsubscribe_token"
+
+    def one_click_url(self) -> str:
+        """The one-click URL as the exported ``.eml`` carries it, with the ESP's tags.
+
+        ``BrandError`` when the token field has no ESP merge tag to carry it.
+        """
+        if self.one_click == "esp-tag":
+            return self.esp_tag
+        if TOKEN not in self.unsubscribe_url:
+            return self.unsubscribe_url  # the same for everyone: the checker says so
+        tag = self.merge_tags.get(self.token_field)
+        if not tag:
+            raise BrandError(
+                f"The one-click unsubscribe URL needs each recipient's token: map "
+                f"{self.token_field} to your ESP's merge tag in brand.toml [esp.merge_tags] "
+                f'(for example {self.token_field} = "*|UNSUB_TOKEN|*"), or set '
+                '[unsubscribe] one_click = "esp-tag" and esp_tag to the ESP\'s own '
+                "unsubscribe link tag."
+            )
+        return self.unsubscribe_url.replace(TOKEN, tag)
+
+    def example_parts(self) -> list[str]:
+        """What still comes from the shipped example brand (empty for a real brand)."""
+        found = []
+        for label, value in (
+            ("website", self.website),
+            ("From", self.from_address),
+            ("Reply-To", self.reply_to),
+            ("unsubscribe URL", self.unsubscribe_url),
+            ("unsubscribe mailbox", self.unsubscribe_mailto),
+        ):
+            host = (urlsplit(value).hostname or "") if "://" in value else value.rsplit("@", 1)[-1]
+            host = host.strip(">").lower()
+            if any(host == d or host.endswith("." + d) for d in EXAMPLE_DOMAINS):
+                found.append(f"{label} ({host})")
+        if EXAMPLE_STREET.lower() in self.postal_address.lower():
+            found.append(f"postal address ({EXAMPLE_STREET!r})")
+        return found
 
     @property
     def website_host(self) -> str:
@@ -162,9 +212,12 @@ def _text(data: Mapping[str, Any], key: str, where: str, *, multiline: bool = Fa
 
 
 def _mailbox(value: str, key: str) -> str:
-    address = value.rsplit("<", 1)[-1].rstrip(">").strip() if "<" in value else value
-    if not _MAILBOX.fullmatch(address):
-        raise BrandError(f"brand settings: {key} = {value!r} is not an email address.")
+    try:
+        parse_address(value, strict=True)  # the one address rule (core.base.addresses)
+    except AddressError as error:
+        raise BrandError(
+            f"brand settings: {key} = {value!r} is not an email address ({error})."
+        ) from None
     return value
 
 
@@ -208,6 +261,26 @@ def _build(data: Mapping[str, Any], sources: tuple[str, ...]) -> Brand:
     if not isinstance(esp_name, str):
         raise BrandError("brand settings: esp.name must be a string.")
     mailto = _text(unsub, "mailto", "unsubscribe.")
+    one_click = unsub.get("one_click", "url-template")
+    if one_click not in ONE_CLICK_MODES:
+        raise BrandError(
+            f"brand settings: unsubscribe.one_click = {one_click!r}; use "
+            f"{' or '.join(ONE_CLICK_MODES)}."
+        )
+    url = _text(unsub, "url", "unsubscribe.")
+    esp_tag = ""
+    token_field = unsub.get("token_field", "unsubscribe_token")
+    if not isinstance(token_field, str) or not _MERGE_NAME.fullmatch(token_field):
+        raise BrandError("brand settings: unsubscribe.token_field must be a name like unsub_token.")
+    if one_click == "esp-tag":
+        esp_tag = _text(unsub, "esp_tag", "unsubscribe.")
+        if _UNSAFE_IN_TAG.search(esp_tag) or _UNSAFE_IN_URL.search(esp_tag):
+            raise BrandError(
+                f"brand settings: unsubscribe.esp_tag = {esp_tag!r} may not contain spaces, "
+                "quotes, commas or angle brackets (it goes inside List-Unsubscribe's <...>)."
+            )
+    elif url.count(TOKEN) > 1:
+        raise BrandError(f"brand settings: unsubscribe.url = {url!r} holds {TOKEN} twice.")
     return Brand(
         name=_text(data, "name", ""),
         logo_alt=_text(data, "logo_alt", ""),
@@ -215,13 +288,20 @@ def _build(data: Mapping[str, Any], sources: tuple[str, ...]) -> Brand:
         postal_address=_text(data, "postal_address", "", multiline=True),
         from_address=_mailbox(_text(sender, "from", "sender."), "sender.from"),
         reply_to=_mailbox(_text(sender, "reply_to", "sender."), "sender.reply_to"),
-        unsubscribe_url=_https(_text(unsub, "url", "unsubscribe."), "unsubscribe.url"),
+        unsubscribe_url=_https(url.replace(TOKEN, "TOKEN"), "unsubscribe.url").replace(
+            "TOKEN", TOKEN
+        )
+        if TOKEN in url
+        else _https(url, "unsubscribe.url"),
         unsubscribe_mailto=_mailbox(mailto.removeprefix("mailto:"), "unsubscribe.mailto"),
         colours=Colours(**colours),
         sample_recipient=MappingProxyType(dict(sample)),
         esp_name=esp_name.strip(),
         merge_tags=MappingProxyType({k: v.strip() for k, v in tags.items()}),
         sources=sources,
+        one_click=one_click,
+        esp_tag=esp_tag,
+        token_field=token_field,
     )
 
 

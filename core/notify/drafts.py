@@ -51,7 +51,7 @@ from email_crisis.core.base.errors import CrisisError, ValidationError
 from email_crisis.core.base.files import OutputExists, database_files, write_private
 from email_crisis.core.base.templates import LANGUAGES, TemplateProblem
 from email_crisis.core.base.text import clean_block, has_unsafe
-from email_crisis.core.notify.brand import Brand, load_brand
+from email_crisis.core.notify.brand import Brand, BrandError, load_brand
 from email_crisis.core.notify.export import (
     RenderedEmail,
     RenderProblem,
@@ -59,9 +59,11 @@ from email_crisis.core.notify.export import (
     apology_templates,
     brand_environment,
     build_message,
+    list_unsubscribe_headers,
     merge_fields,
     render_email,
 )
+from email_crisis.core.notify.lint.rules import one_click
 from email_crisis.core.notify.store import (
     DRAFT_FIELDS,
     Draft,
@@ -90,6 +92,8 @@ __all__ = [
     "RenderedEmail",
     "StaleDraft",
     "apology_templates",
+    "brand_findings_context",
+    "brand_problems",
     "draft",
     "draft_versions",
     "export_eml",
@@ -98,6 +102,8 @@ __all__ = [
     "load_brand",
     "mark_sent",
     "merge_fields",
+    "one_click_blocker",
+    "one_click_column",
     "render_email",
     "sample_recipient",
     "save_draft",
@@ -293,6 +299,69 @@ def _reason(text: str) -> str:
     return reason
 
 
+EXAMPLE_BRAND = "example-brand"
+"""The pseudo-rule an export overrides when the brand is still the shipped example."""
+
+
+def brand_problems(brand: Brand) -> set[str]:
+    """Problems of the brand itself that block an export like a rule-checker error."""
+    found = set()
+    if brand.example_parts():
+        found.add(EXAMPLE_BRAND)
+    try:
+        headers = list_unsubscribe_headers(brand)
+    except BrandError:
+        found.add(one_click.RULE)
+    else:
+        if one_click.problems(*headers):
+            found.add(one_click.RULE)
+    return found
+
+
+def one_click_column(brand: Brand) -> str | None:
+    """The audience column of per-recipient unsubscribe tokens, when the brand uses one."""
+    return brand.token_field if brand.one_click == "url-template" else None
+
+
+def _brand_advice(brand: Brand) -> str:
+    parts = brand.example_parts()
+    advice = ""
+    if parts:
+        advice += (
+            "The brand is still the shipped example (" + ", ".join(parts) + "): write your "
+            "organisation's brand.toml (EMAIL_CRISIS_BRAND or the user config folder). "
+        )
+    try:
+        headers = list_unsubscribe_headers(brand)
+    except BrandError as error:
+        return advice + f"{error} "
+    for problem in one_click.problems(*headers):
+        advice += problem + " "
+    return advice
+
+
+def brand_findings_context(brand: Brand) -> tuple[str | None, str | None]:
+    """The (List-Unsubscribe, List-Unsubscribe-Post) values for the rule checker.
+
+    When the URL cannot be made yet (its token has no ESP tag), the URL as configured
+    is checked: ``one_click_blocker`` says what is missing.
+    """
+    try:
+        return list_unsubscribe_headers(brand)
+    except BrandError:
+        mailto = f"<mailto:{brand.unsubscribe_mailto}?subject=unsubscribe>"
+        return f"{mailto}, <{brand.unsubscribe_url}>", "List-Unsubscribe=One-Click"
+
+
+def one_click_blocker(brand: Brand) -> str | None:
+    """Why no override can export with this brand (the one-click URL cannot be made)."""
+    try:
+        list_unsubscribe_headers(brand)
+    except BrandError as error:
+        return str(error)
+    return None
+
+
 def _export_recipient(chosen: Draft, brand: Brand) -> dict[str, str]:
     used = merge_fields(chosen)
     if not used:
@@ -355,13 +424,14 @@ def export_eml(
     _open_gate(store, incident)
     brand = brand or load_brand()
     chosen = draft(store, incident.id, draft_version)
-    rules = tuple(sorted({f.rule for f in findings if _is_error(f)}))
+    rules = tuple(sorted({f.rule for f in findings if _is_error(f)} | brand_problems(brand)))
     reason = None
     if rules:
         if override_reason is None:
             raise ExportRefused(
-                f"The rule checker still reports errors ({', '.join(rules)}). Fix them, or "
-                "export with an override and a written reason."
+                f"The rule checker still reports errors ({', '.join(rules)}). "
+                f"{_brand_advice(brand)}Fix them, or export with an override and a "
+                "written reason."
             )
         reason = _reason(override_reason)
     for value, label in ((chosen.from_address, "From"), (chosen.reply_to, "Reply-To")):
@@ -373,6 +443,10 @@ def export_eml(
         listed = "; ".join(str(problem) for problem in rendered.problems)
         raise ExportRefused(f"The draft does not render cleanly: {listed}")
     audience_file, audience_count = _audience(audience_csv)
+    try:
+        list_unsubscribe_headers(brand)
+    except BrandError as error:  # no override can write a URL that has no token in it
+        raise ExportRefused(str(error)) from None
     message = build_message(chosen, rendered, brand, now=store.clock())
     path = Path(out_dir).expanduser() / f"incident-{incident.id}-apology-v{draft_version}.eml"
     try:

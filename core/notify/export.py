@@ -23,18 +23,19 @@ from typing import Any, NamedTuple
 import jinja2
 from jinja2 import meta, nodes
 
+from email_crisis.core.base.addresses import AddressError, parse_address
 from email_crisis.core.base.sandbox import BoundedSandbox
 from email_crisis.core.base.settings import org_templates_dir
 from email_crisis.core.base.templates import shipped_templates_dir
 from email_crisis.core.base.text import has_unsafe, visible
-from email_crisis.core.notify.brand import Brand
+from email_crisis.core.notify.brand import Brand, BrandError
+from email_crisis.core.notify.lint.tags import protect_quoted
 from email_crisis.core.notify.store import Draft
 
 TEMPLATE_FOLDER = "apology"
 _TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _UNDEFINED = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined")
 _URL = re.compile(r"https?://[^\s<>\"']+")
-_MAILBOX = re.compile(r"[^\s@<>(),;:\"\[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 # Local parts (accents, case and separators removed) that mean "do not answer".
 _NO_REPLY_PREFIXES = ("noreply", "donotreply", "dontreply", "nepasrepondre", "noresponse")
 _MAX_PASSES = 50  # one pass per missing merge field; more is a runaway template
@@ -172,7 +173,11 @@ def _at(field: str, line: int | None) -> str:
 def _render_field(
     source: str, field: str, values: dict[str, Any], problems: list[RenderProblem]
 ) -> str:
-    """Render one draft field; missing merge fields are reported, then shown as markers."""
+    """Render one draft field; missing merge fields are reported, then shown as markers.
+
+    A quoted tag ("our email began 'Dear {{ first_name }}'") is shown as written.
+    """
+    source = protect_quoted(source)
     try:
         template = _DRAFT_ENV.from_string(source)
     except jinja2.TemplateSyntaxError as error:
@@ -315,7 +320,7 @@ def render_email(
         "blocks": blocks(body),
         "reply_to": draft.reply_to or brand.reply_to,
         "reply_address": getaddresses([draft.reply_to or brand.reply_to])[0][1],
-        "unsubscribe_url": brand.unsubscribe_url,
+        "unsubscribe_url": _footer_url(brand),
     }
     env = brand_environment(org_dir)
     stem = f"{TEMPLATE_FOLDER}/{draft.template}.{draft.language}"
@@ -324,12 +329,33 @@ def render_email(
     return RenderedEmail(subject, text or body + "\n", html or "", tuple(problems), preheader)
 
 
+def _footer_url(brand: Brand) -> str:
+    """The footer's unsubscribe link: the one-click URL with the ESP's tags, when known."""
+    try:
+        return brand.one_click_url()
+    except BrandError:
+        return brand.unsubscribe_url  # the export refuses it; the preview still shows
+
+
+def list_unsubscribe_headers(brand: Brand) -> tuple[str, str]:
+    """The List-Unsubscribe and List-Unsubscribe-Post values the export writes.
+
+    RFC 8058 §3.1: one HTTPS URI that identifies the recipient (the brand's one-click
+    URL: the ESP's own tag, or a URL whose token the ESP fills per recipient), plus the
+    mailto of RFC 2369 as an alternative. ``BrandError`` when the URL cannot be made.
+    """
+    return (
+        f"<mailto:{brand.unsubscribe_mailto}?subject=unsubscribe>, <{brand.one_click_url()}>",
+        "List-Unsubscribe=One-Click",
+    )
+
+
 def merge_fields(draft: Draft) -> dict[str, tuple[str, int]]:
     """Merge fields the draft uses, each with the field and line where it first appears."""
     found: dict[str, tuple[str, int]] = {}
     for field in ("subject", "preheader", "body"):
         try:
-            tree = _DRAFT_ENV.parse(getattr(draft, field))
+            tree = _DRAFT_ENV.parse(protect_quoted(getattr(draft, field)))
         except jinja2.TemplateSyntaxError:
             continue  # reported by render_email
         names = meta.find_undeclared_variables(tree)
@@ -355,8 +381,12 @@ def address_problem(value: str, label: str) -> str | None:
     if "\n" in value or "\r" in value or has_unsafe(value):
         return f"{label} must be one line of plain text."
     pairs = getaddresses([value])
-    if len(pairs) != 1 or not _MAILBOX.fullmatch(pairs[0][1]):
+    if len(pairs) != 1:
         return f"{label} {value!r} is not a single email address."
+    try:
+        parse_address(pairs[0][1], strict=True)  # the one address rule (core.base.addresses)
+    except AddressError as error:
+        return f"{label} {value!r} is not a single email address ({error})."
     if is_no_reply(pairs[0][1]):
         return (
             f"{label} {pairs[0][1]} is a no-reply address: people will answer an apology, "
@@ -378,10 +408,8 @@ def build_message(
     message["Message-ID"] = make_msgid(
         idstring=f"apology-{draft.incident_id}-v{draft.version}", domain=domain
     )
-    message["List-Unsubscribe"] = (
-        f"<mailto:{brand.unsubscribe_mailto}?subject=unsubscribe>, <{brand.unsubscribe_url}>"
-    )
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # The ESP signs the message: its DKIM h= must cover both headers (RFC 8058 §4).
+    message["List-Unsubscribe"], message["List-Unsubscribe-Post"] = list_unsubscribe_headers(brand)
     message.set_content(rendered.text, charset="utf-8")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8")
     return message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from email_crisis.core.assess import apology_lock
 from email_crisis.core.assess import form as assess
@@ -138,3 +138,102 @@ async def test_escape_with_unsaved_changes_asks_first(store: Store, make_app: Ap
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert assess.load_assessment(store, store.get_incident(incident_id)).version == 0
+
+
+def _decisions(app) -> str:  # type: ignore[no-untyped-def]
+    """The whole decisions column, scrolled or not."""
+    return str(app.screen.query_one("#assess-decisions-text", Static).render())
+
+
+async def test_counts_per_place_are_checked_read_back_and_used_per_jurisdiction(
+    store: Store, make_app: AppFactory
+) -> None:
+    incident_id = _declared(store, "data-breach")
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_assess(pilot, app, incident_id)
+        await pilot.press(*"600")  # subscribers affected
+        app.screen.query_one("#field-data_exposed").focus()
+        await pilot.press(*"email, passwords")
+        app.screen.query_one("#field-affected_by_place").focus()
+        await pilot.press(*"CA 60 TX 10")
+        await pilot.pause()
+        assert "separate the places with commas" in _flat(app)
+        await pilot.press("ctrl+u", *"CA 60, TX 10, EU 530")
+        await pilot.pause()
+        text = _flat(app)
+        assert "= EU/EEA 530, California 60, Texas 10" in text
+        decisions = _decisions(app)
+        # Cal. Civ. Code § 1798.82(f): more than 500 *California* residents, not 600 in all.
+        assert "CA AG (60 affected in California; from 501)" in decisions
+        assert "Cal. Civ. Code § 1798.82(a)(1)" in decisions
+        assert "checked only against secondary sources" in decisions
+        assert "not legal advice" in decisions
+        await pilot.press("f2")
+        await pilot.pause()
+        saved = assess.load_assessment(store, store.get_incident(incident_id))
+        assert saved.affected_by_place == (("eu-eea", 530), ("US-CA", 60), ("US-TX", 10))
+        assert saved.places_source == "typed"
+
+
+async def test_a_clock_waiting_for_an_event_says_so_in_the_header_until_it_is_recorded(
+    store: Store, make_app: AppFactory
+) -> None:
+    incident_id = _declared(store, "data-breach")
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_assess(pilot, app, incident_id)
+        app.screen.query_one("#field-data_exposed").focus()
+        await pilot.press(*"credentials")
+        app.screen.query_one("#field-regions").focus()
+        await pilot.press(*"singapore", "f2")
+        await pilot.pause()
+        assert "PDPC, SG people: waiting for assessment" in _flat(app)  # the header
+        assert "waiting for: the assessment that it must be reported" in _decisions(app)
+        app.screen.query_one("#field-assessed_at").focus()
+        await pilot.press(*"2026-11-27 09:30", "f2")
+        await pilot.pause()
+        assert "waiting for" not in _flat(app)
+        assert "PDPC 72h 00m" in _flat(app)  # PDPA s 26D(1): 3 days from the assessment
+
+
+def test_text_from_an_organisation_rules_file_cannot_drive_the_terminal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Labels, conditions and citations are data: shown literally, escapes made visible."""
+    from datetime import datetime, timezone
+
+    from email_crisis.core.assess.assessment import Assessment
+    from email_crisis.core.assess.breach_rules import load_rules
+    from email_crisis.core.assess.clocks import breach_clocks
+    from email_crisis.tui.widgets.assess_panel import clock_text
+
+    org = tmp_path / "org.toml"
+    org.write_text(
+        """
+[[obligation]]
+id = "acme-dpo"
+region = "eu-eea"
+label = "DPO [bold]\\u001b[2J"
+obligation = "Tell the DPO"
+audience = "our DPO [link=x]"
+window = { kind = "hours", amount = 4 }
+condition = "Always \\u001b]0;owned\\u0007"
+source = "Internal policy [red]7"
+url = "https://example.org/policy"
+last_reviewed = 2026-11-20
+""",
+        encoding="utf-8",
+    )
+    aware = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+    rules = load_rules(org=org)
+    result = breach_clocks(
+        Assessment(
+            aware_at=aware, data_exposed=frozenset({"names"}), regions=frozenset({"eu-eea"})
+        ),
+        aware,
+        rules,
+    )
+    (clock,) = [c for c in result.clocks if c.obligation.id == "acme-dpo"]
+    text = clock_text(clock).plain
+    assert "\x1b" not in text and "\x07" not in text
+    assert "[link=x]" in text and "Internal policy [red]7" in text
+    assert "from your organisation's rules file; not checked by email-crisis" in text

@@ -342,6 +342,28 @@ async def test_sections_below_the_chart(store: Store, make_app: AppFactory, tmp_
         assert "S send start" in screen_text(app)  # still inside 24 h (7.5 h ago)
 
 
+async def test_gmail_compliance_shows_only_once_imported(
+    store: Store, make_app: AppFactory, tmp_path: Path
+) -> None:
+    incident_id = _incident(store, tmp_path)
+    spec = Path(__file__).parents[1] / "core" / "monitor" / "fixtures" / "spec"
+    app = make_app(store)
+    async with app.run_test(size=(80, 60)) as pilot:
+        panel = await _open_monitor(pilot, app, incident_id)
+        assert "Gmail sender requirements" not in screen_text(app)
+        metrics.import_file(
+            store, incident_id, spec / "postmaster_v2_complianceStatus.json", operator="x"
+        )
+        panel.load(store.get_incident(incident_id), active=True)
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "Gmail sender requirements (Postmaster Tools v2, as of 11-27 09:30)" in text
+        assert "TO FIX one-click unsubscribe · Google's reason: NO_UNSUB_PROMO_SPAM_REPORTS" in text
+        assert "TO FIX user-reported spam rate" in text
+        assert "ok SPF" in text and "ok SPF and DKIM (subdomain)" in text
+        assert "no domain or IP reputation any more" in text
+
+
 async def test_hidden_tab_waits_and_new_points_empty_the_cache(
     store: Store, make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,7 @@ from email_crisis.core.assess.audience import build as audience
 from email_crisis.core.base.clock import frozen
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.notify import drafts as notify
+from email_crisis.core.notify.brand import BRAND_ENV
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
@@ -61,6 +62,12 @@ async def _checked(pilot, panel: NotifyPanel) -> None:  # type: ignore[no-untype
 
 def _messages(app) -> str:  # type: ignore[no-untyped-def]
     return " | ".join(n.message for n in app._notifications)
+
+
+@pytest.fixture
+def shop_brand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An organisation's brand (the shipped example brand cannot be exported)."""
+    monkeypatch.setenv(BRAND_ENV, str(Path(__file__).parents[1] / "data" / "shop_brand.toml"))
 
 
 def _flat(app) -> str:  # type: ignore[no-untyped-def]
@@ -369,7 +376,7 @@ def _exports(db_path: Path) -> Path:
 
 
 async def test_export_with_errors_needs_a_written_reason_which_is_recorded(
-    store: Store, db_path: Path, make_app: AppFactory
+    shop_brand: None, store: Store, db_path: Path, make_app: AppFactory
 ) -> None:
     incident = _incident(store)
     app = make_app(store, operator="lea")
@@ -410,7 +417,7 @@ async def test_export_with_errors_needs_a_written_reason_which_is_recorded(
 
 
 async def test_a_clean_export_writes_the_eml_and_the_audience_beside_it(
-    store: Store, db_path: Path, tmp_path: Path, make_app: AppFactory
+    shop_brand: None, store: Store, db_path: Path, tmp_path: Path, make_app: AppFactory
 ) -> None:
     incident = _incident(store)
     listed = tmp_path / "affected.csv"
@@ -444,7 +451,7 @@ async def test_a_clean_export_writes_the_eml_and_the_audience_beside_it(
 
 
 async def test_an_export_refusal_is_shown_plainly_and_writes_nothing(
-    store: Store, db_path: Path, make_app: AppFactory
+    shop_brand: None, store: Store, db_path: Path, make_app: AppFactory
 ) -> None:
     incident = _incident(store)
     app = make_app(store)
@@ -552,6 +559,22 @@ async def test_leaving_with_unsaved_changes_asks_once(store: Store, make_app: Ap
         assert not isinstance(app.screen, WorkspaceScreen)
 
 
+async def test_the_shipped_example_brand_is_refused_with_the_reason(
+    store: Store, db_path: Path, make_app: AppFactory
+) -> None:
+    incident = _incident(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await _open(pilot, app, incident.id)
+        await _set_body(pilot, panel, GOOD_BODY)
+        await pilot.press("f2", "f5")
+        await pilot.pause()
+        said = _messages(app)
+        assert "still the shipped example" in said and "1 Example Street" in said
+        assert "unsubscribe_token" in said  # the one-click URL cannot be made either
+        assert notify.exports(store, incident.id) == []
+
+
 # -- snapshots -----------------------------------------------------------------------------
 
 
@@ -567,3 +590,68 @@ def test_notify_panel_snapshot(snap_compare, store: Store, make_app: AppFactory,
         assert isinstance(panel.query_one(FindingsTable), FindingsTable)
 
     assert snap_compare(make_app(store), terminal_size=size, run_before=run_before)
+
+
+# -- issue 12: the same engine, live ------------------------------------------------------
+
+
+async def test_the_advice_asked_of_a_breach_notice_follows_the_assessed_data(
+    store: Store, make_app: AppFactory
+) -> None:
+    """The assessment says card data was exposed: a notice that only asks for a new
+    password is told to add bank-statement and fraud advice, in the panel, as typed."""
+    from dataclasses import replace
+
+    from email_crisis.core.assess import store as assessments
+
+    incident = _incident(store, "data-breach")
+    assessed = assessments.load_assessment(store, incident)
+    assessments.save_assessment(
+        store,
+        incident,
+        replace(assessed, data_exposed=frozenset({"payment-data", "email-addresses"})),
+        operator="x",
+        details={"data_exposed": "payment-data, email-addresses"},
+    )
+    app = make_app(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        panel = await _open(pilot, app, incident.id)
+        await _set_body(
+            pilot,
+            panel,
+            "Hello,\n\nWe are sorry: on Monday an attacker copied your card number and email "
+            "address from our shop.\n\nPlease change your password.\n\nReply to this email.\n",
+        )
+        (advice,) = [f for f in panel.findings if f.rule == "missing-action-steps"]
+        assert advice.severity.value == "warning"
+        assert "statements" in advice.message and "phishing" in advice.message
+        await _set_body(
+            pilot,
+            panel,
+            "Hello,\n\nWe are sorry: on Monday an attacker copied your card number and email "
+            "address from our shop.\n\nWatch your bank statements and report any payment you "
+            "did not make; be wary of phishing emails.\n\nReply to this email.\n",
+        )
+        assert [f for f in panel.findings if f.rule == "missing-action-steps"] == []
+
+
+async def test_a_quoted_broken_greeting_is_flagged_and_shown_literally_in_the_preview(
+    store: Store, make_app: AppFactory
+) -> None:
+    incident = _incident(store, "broken-personalization")
+    app = make_app(store)
+    async with app.run_test(size=(100, 60)) as pilot:
+        panel = await _open(pilot, app, incident.id)
+        await _set_body(
+            pilot,
+            panel,
+            'Hello,\n\nWe are sorry: yesterday\'s email began "Dear {{ first_name }}" because '
+            "your name was missing.\n\nReply to this email.\n",
+        )
+        assert "quoted-merge-tag" in [f.rule for f in panel.findings]
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, NotifyPreview)
+        text = _flat(app)
+        assert 'began "Dear {{ first_name }}" because' in text
+        assert "Dear Alex" not in text

@@ -24,6 +24,7 @@ from email_crisis.tui.cli.common import PROG, CrisisGroup, store_options
 
 COMMANDS: dict[str, str] = {
     "ack": "incidents:ack",
+    "apology": "apology:apology",
     "audience": "audience:audience",
     "backup": "database:backup",
     "commander": "incidents:commander",

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from email_crisis.core.assess.audience import build as core
+from email_crisis.core.assess.form import record_affected_list
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.text import visible
 from email_crisis.core.store.database import Store
@@ -34,20 +35,27 @@ def _show_progress() -> bool:
 
 
 def _import(store: Store, incident: Incident, path: str, role: str, who: str) -> str:
-    """Import one file, with a progress bar when stderr is a terminal; returns its summary."""
+    """Import one file, with a progress bar when stderr is a terminal; returns its summary.
+
+    The affected list's count, and where its people live, go into the assessment too
+    (as the console does), unless the operator typed the counts per place there.
+    """
     file = Path(path).expanduser()
     size = file.stat().st_size if file.is_file() else 0
     if not _show_progress() or size == 0:
         stats = core.import_list(store, incident, file, role=role, operator=who)
-        return core.describe_import(stats)
-    label = f"{role.capitalize()}: {one_line(file.name)}"
-    with click.progressbar(length=size, label=label, file=sys.stderr, width=30) as bar:
+    else:
+        label = f"{role.capitalize()}: {one_line(file.name)}"
+        with click.progressbar(length=size, label=label, file=sys.stderr, width=30) as bar:
 
-        def progress(done: int, total: int) -> None:
-            bar.update(done - bar.pos)  # goes back once if the file is read again
+            def progress(done: int, total: int) -> None:
+                bar.update(done - bar.pos)  # goes back once if the file is read again
 
-        stats = core.import_list(store, incident, file, role=role, operator=who, progress=progress)
-    return core.describe_import(stats)
+            stats = core.import_list(
+                store, incident, file, role=role, operator=who, progress=progress
+            )
+    kept = record_affected_list(store, incident, stats, operator=who)
+    return " ".join(filter(None, (core.describe_import(stats), kept)))
 
 
 @click.command()
@@ -119,6 +127,9 @@ def audience(
         click.echo(f"Suppression lists in effect (including earlier imports): {names}")
     click.echo(f"Incident {incident_id} apology audience:")
     click.echo("\n".join(f"  {line}" for line in counts.lines()))
+    places = counts.place_lines()
+    if places:
+        click.echo("\n".join(f"  {visible(line, single_line=True)}" for line in places))
     if result.overridden:
         click.echo(f"Apology lock overridden by {one_line(who)} (recorded).")
     written = core.plural(result.addresses, "address", "addresses")

@@ -214,7 +214,7 @@ def esp_stop(
             missing, source, key_note = error, None, "none found (a dry run does not need one)"
         # Plan first, so a bad option is reported before a missing key.
         settings = connectors.settings_for(name, base_url=base_url, secret=secret)
-        planned = connectors.plan(target, settings)
+        planned = connectors.plan(target, connectors.known_hosts(store, target, settings))
         if missing is not None and not dry_run:
             raise missing
         title = f"{incident.id}: {one_line(incident.title)}"

@@ -27,6 +27,8 @@ from email_crisis.core.notify.lint import (
     resolve_config_path,
 )
 from email_crisis.core.notify.lint.eml import Draft, UnreadableDraft, read_draft
+from email_crisis.core.notify.lint.engine import Report
+from email_crisis.core.notify.lint.positions import LineIndex
 from email_crisis.tui.cli.common import json_text
 
 EXIT_CLEAN = 0
@@ -72,13 +74,56 @@ def _summary(results: Sequence[tuple[str, list[Finding]]]) -> str:
     return f"{', '.join(parts)} in {files}."
 
 
+_MARK = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.INFO: "I", None: "-"}
+
+
+_KIND_COLUMN = {
+    "wrong-content": "cont",
+    "broken-personalization": "pers",
+    "wrong-segment": "segm",
+    "suppression-list-send": "supp",
+    "malformed": "malf",
+    "data-breach": "brch",
+    "other": "othr",
+}
+
+
 def rule_table() -> list[str]:
-    """One line per rule: id, default severity, where it applies, what it finds."""
+    """Per rule: id, default severity, its severity for each incident kind (what
+    ``--kind`` gives it), where it applies; then what it finds, indented."""
     width = max(len(rule) for rule in RULES)
-    return [
-        f"{rule.ljust(width)}  {info.severity.value:<7}  {info.scope:<7}  {info.summary}"
-        for rule, info in sorted(RULES.items())
+    kinds = list(KINDS)
+    legend = ", ".join(f"{_KIND_COLUMN.get(k, k[:4])} {k}" for k in kinds)
+    lines = [
+        "Severity for each --kind: E error, W warning, I info, - off. Without --kind the "
+        "kind is inferred from the draft and printed.",
+        f"Kinds: {legend}.",
+        "",
+        f"{'rule'.ljust(width)}  {'default':<7}  "
+        + " ".join(_KIND_COLUMN.get(k, k[:4]) for k in kinds)
+        + "  scope",
     ]
+    for rule, info in sorted(RULES.items()):
+        marks = " ".join(f"{_MARK[info.severity_for(kind)]:<4}" for kind in kinds)
+        lines.append(f"{rule.ljust(width)}  {info.severity.value:<7}  {marks}  {info.scope}")
+        lines.append(f"    {info.summary}")
+    return lines
+
+
+def kind_note(name: str, report: Report, draft: Draft) -> str | None:
+    """The line saying which kind was inferred, and from which words (``None`` if given)."""
+    if not report.kind_inferred or report.kind is None:
+        return None
+    found = report.kind_evidence
+    if found is None:
+        why = "no kind-specific wording found"
+    else:
+        text = draft.fields.get(found.field) or ""
+        quote = " ".join(text[found.start : found.end].split())
+        line = LineIndex(text).position(found.start)[0]
+        where = "" if found.field == "body" else f"{found.field} "
+        why = f'from "{quote}", {where}line {line}'
+    return _line(f"{name}: note: kind inferred as {report.kind} ({why}); --kind sets it.")
 
 
 @click.command(name="lint")
@@ -87,8 +132,8 @@ def rule_table() -> list[str]:
     "--kind",
     type=click.Choice(list(KINDS), case_sensitive=False),
     metavar="KIND",
-    help="Incident kind; with one, every draft is judged as an apology. "
-    f"One of: {', '.join(KINDS)}.",
+    help="Incident kind; with one, every draft is judged as an apology and the rules of "
+    f"that kind apply (see --rules). Without it the kind is inferred. One of: {', '.join(KINDS)}.",
 )
 @click.option(
     "--lang",
@@ -115,7 +160,10 @@ def rule_table() -> list[str]:
     help="Whether bodies are Jinja2 source (auto: .j2 files and bodies with {% %} or {# #}).",
 )
 @click.option(
-    "--rules", "list_rules", is_flag=True, help="List the rule ids, severities and scopes."
+    "--rules",
+    "list_rules",
+    is_flag=True,
+    help="List the rule ids, their severity for each incident kind, and scopes.",
 )
 def lint(
     files: tuple[Path, ...],
@@ -130,8 +178,16 @@ def lint(
 
     \b
     Text output:  FILE:LINE:COL: SEVERITY RULE: MESSAGE
+                  FILE: note: kind inferred as KIND (...)   (without --kind)
     JSON output:  [{"file", "findings": [{"rule", "severity", "field", "line",
-                   "column", "end_line", "end_column", "message", "suggestion"}]}]
+                   "column", "end_line", "end_column", "message", "suggestion"}],
+                   "kind": {"value", "inferred", "evidence"}, "language",
+                   "headers_in_text": [fields read from header lines of a .txt]}]
+
+    The incident kind decides which rules apply (breach-only rules never fire for
+    another kind); without --kind it is inferred from the draft and printed. A .txt
+    draft may start with From:/Subject:/Reply-To: lines and a blank line: those are
+    read as headers. Messages are in the draft's language (English or French).
 
     Lines and columns count from 1 within the field (a header value, or the body;
     for an HTML body, its HTML source). The preheader is read from an X-Preheader
@@ -151,6 +207,7 @@ def lint(
         raise InputProblem(str(error)) from None
     checker = Linter(config)
     results: list[tuple[str, list[Finding]]] = []
+    records: list[dict[str, object]] = []
     unreadable = False
     for path in files:
         try:
@@ -159,27 +216,28 @@ def lint(
             click.echo(f"email-crisis: {_line(str(error))}", err=True)
             unreadable = True
             continue
-        results.append((str(path), _check(checker, draft, kind, lang, template)))
+        report = _check(checker, draft, kind, lang, template)
+        found = draft.to_source(report.findings)
+        results.append((str(path), found))
+        if fmt == "json":
+            records.append(_record(str(path), found, report, draft))
+            continue
+        for finding in found:
+            click.echo(format_finding(str(path), finding))
+        note = kind_note(str(path), report, draft)
+        if note is not None:
+            click.echo(note)
     if fmt == "json":
-        records = [
-            {"file": name, "findings": [f.as_record() for f in found]} for name, found in results
-        ]
         click.echo(json_text(records))
-    else:
-        for name, found in results:
-            for finding in found:
-                click.echo(format_finding(name, finding))
-        if results:
-            click.echo(_summary(results))
+    elif results:
+        click.echo(_summary(results))
     if unreadable:
         return EXIT_INPUT
     errors = any(f.severity is Severity.ERROR for _, found in results for f in found)
     return EXIT_ERRORS if errors else EXIT_CLEAN
 
 
-def _check(
-    checker: Linter, draft: Draft, kind: str | None, lang: str, template: str
-) -> list[Finding]:
+def _check(checker: Linter, draft: Draft, kind: str | None, lang: str, template: str) -> Report:
     forced = _TEMPLATE[template]
     context = LintContext(
         kind=kind.lower() if kind else None,
@@ -188,4 +246,26 @@ def _check(
         # Without brand markers the CLI cannot know which template was used.
         check_template=bool(checker.config.brand_markers),
     )
-    return draft.to_source(checker.check(draft.fields, context))
+    return checker.inspect(draft.fields, context)
+
+
+def _record(name: str, found: list[Finding], report: Report, draft: Draft) -> dict[str, object]:
+    """The JSON object of one file: findings, the kind followed, language, headers."""
+    evidence = None
+    if report.kind_evidence is not None:
+        where = report.kind_evidence
+        text = draft.fields.get(where.field) or ""
+        line, column = LineIndex(text).position(where.start)
+        evidence = {
+            "field": where.field,
+            "line": line,
+            "column": column,
+            "text": " ".join(text[where.start : where.end].split()),
+        }
+    return {
+        "file": name,
+        "findings": [f.as_record() for f in found],
+        "kind": {"value": report.kind, "inferred": report.kind_inferred, "evidence": evidence},
+        "language": report.language,
+        "headers_in_text": list(draft.headers_in_text),
+    }

@@ -1,6 +1,7 @@
 """``email-crisis metrics``: deliverability points of an incident (step 6, monitor).
 
-metrics import ID FILE [--source S] [--domain D]   read an export, say what was skipped
+metrics import ID FILE [--source S] [--domain D] [--map NAME=STANDARD_METRIC]... [--query Q]
+                                                  read an export, say what was skipped
 metrics show ID [--metric M] [--window W] [--format table|json]
 metrics add ID --metric M --value V [--time T] [--note N]
 metrics review ID [--language en|fr]               before/after in words + checklist
@@ -70,12 +71,27 @@ def metrics() -> None:
     help="Format of FILE (detected when omitted): " + ", ".join(SOURCES) + ".",
 )
 @click.option("--domain", metavar="DOMAIN", help="Sending domain the figures are about.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="NAME=STANDARD_METRIC",
+    help="Postmaster v2: what a metric name of the query means, e.g. my_spam=SPAM_RATE "
+    "or dkim_ok=AUTH_SUCCESS_RATE:dkim (repeat for several).",
+)
+@click.option(
+    "--query",
+    metavar="FILE",
+    help="Postmaster v2: the domainStats:query request body that produced FILE.",
+)
 @store_options
 def import_(
     incident_id: int,
     file: str,
     source: str | None,
     domain: str | None,
+    mapping: tuple[str, ...],
+    query: str | None,
     db: str | None,
     operator: str | None,
 ) -> None:
@@ -88,6 +104,8 @@ def import_(
             operator=operator_name(operator),
             source=source,
             domain=domain,
+            mapping=mapping,
+            query=query,
         )
     _emit(describe_import(report))
 

@@ -93,14 +93,12 @@ def _run(panel: AudienceHost, path: Path, role: str) -> None:
                 ),
                 cancel=cancel,
             )
-            if role == "affected":
-                assess.record_imported_count(
-                    store, store.get_incident(incident.id), stats.addresses, operator=operator
-                )
+            kept = assess.record_affected_list(store, incident, stats, operator=operator)
         except CrisisError as error:
             app.call_from_thread(panel.import_finished, str(error), False)
         else:
-            app.call_from_thread(panel.import_finished, audience.describe_import(stats), True)
+            summary = " ".join(filter(None, (audience.describe_import(stats), kept)))
+            app.call_from_thread(panel.import_finished, summary, True)
         finally:
             store.close()
 

@@ -109,7 +109,8 @@ def _confirm(
 ) -> None:
     try:
         secret, source = credentials.get_secret(target.esp)
-        planned = esp.plan(target, esp.settings_for(target.esp, secret=secret))
+        settings = esp.settings_for(target.esp, secret=secret)
+        planned = esp.plan(target, esp.known_hosts(app.store, target, settings))
     except CrisisError as error:
         app.notify(str(error), title="Nothing was sent", severity="error", timeout=12)
         return

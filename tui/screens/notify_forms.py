@@ -267,7 +267,19 @@ def export(panel: NotifyHost) -> None:
         return
     saved = notify.draft(panel.app.store, panel.incident.id, panel.base.version)
     findings = panel.check(saved.fields())
-    errors = sorted({f.rule for f in findings if f.severity is Severity.ERROR})
+    brand = panel.brand()
+    example = brand.example_parts()
+    why = (
+        f"The brand is still the shipped example ({', '.join(example)}): set your own brand.toml. "
+        if example
+        else ""
+    )
+    blocker = notify.one_click_blocker(brand)
+    if blocker:
+        panel.notify(why + blocker, title="Nothing was exported", severity="error", timeout=20)
+        return
+    brand_rules = notify.brand_problems(brand)
+    errors = sorted({f.rule for f in findings if f.severity is Severity.ERROR} | brand_rules)
     if not errors:
         _export_or_ask(panel, saved, findings, None)
         return
@@ -278,11 +290,17 @@ def export(panel: NotifyHost) -> None:
             return None
         return _export(panel, saved, findings, reason)
 
+    example = brand.example_parts()
+    why = (
+        f"The brand is still the shipped example ({', '.join(example)}): set your own brand.toml. "
+        if example
+        else ""
+    )
     panel.app.push_screen(
         PromptForm(
             "Export with errors left",
-            f"The checker still reports errors ({', '.join(errors)}). Escape to fix them, "
-            "or write why this must go out anyway (it is recorded):",
+            f"{why}The checker still reports errors ({', '.join(errors)}). Escape to fix "
+            "them, or write why this must go out anyway (it is recorded):",
             submit,
         )
     )
@@ -356,6 +374,7 @@ def _export(
     store, who = panel.app.store, panel.app.operator
     eml, csv = _files(panel, saved)
     folder = eml.parent
+    brand = panel.brand()
     try:
         problem = _precheck(panel, saved, eml, force)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -374,8 +393,15 @@ def _export(
     done: dict[str, object] = {}
 
     def change(incident: Incident) -> object:
-        if has_audience:
-            done["csv"] = audience.export_audience(store, incident, csv, operator=who, force=force)
+        if has_audience:  # with a token per recipient when the one-click URL needs one
+            done["csv"] = audience.export_audience(
+                store,
+                incident,
+                csv,
+                operator=who,
+                token_column=notify.one_click_column(brand),
+                force=force,
+            )
         done["eml"] = notify.export_eml(
             store,
             incident,

@@ -10,9 +10,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from email_crisis.core.assess import form as assess
+from email_crisis.core.assess.assessment import PLACES_SOURCES
 from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.assess.clocks import BreachClock
 from email_crisis.core.assess.form import FIELDS, AssessView, FieldError
 from email_crisis.core.assess.override_store import Override
+from email_crisis.core.assess.places import describe_places
 from email_crisis.core.base.domain import Incident
 from email_crisis.tui import keymap
 from email_crisis.tui.render import plain, severity
@@ -23,8 +26,11 @@ CLOCK_STYLE = {
     "due-soon": "bold yellow",
     "running": "",
     "no-fixed-deadline": "bold",
-    "not-started": "dim",
+    "waiting": "bold cyan",
+    "not-in-force": "dim",
 }
+HEADER_STYLE = {"overdue": "bold reverse red", "due-soon": "bold yellow", "waiting": "cyan"}
+SHOWN = {name: spec for name, spec in FIELDS.items() if spec.shown}
 VERDICT_STYLE = {
     "do-not-send": "bold red",
     "breach-notice": "bold yellow",
@@ -58,14 +64,37 @@ def decisions_text(incident: Incident, view: AssessView) -> Text:
         out.append(view.notice, style="italic").append("\n")
     out.append_text(plain(view.clocks.reason, single_line=False))
     for clock in view.clocks.clocks:
-        out.append("\n- ")
-        out.append(f"{clock.jurisdiction}, {clock.audience}: ", style="bold")
-        out.append(clock.due_text, style=CLOCK_STYLE.get(clock.status, ""))
-        if clock.condition:
-            out.append("\n  ").append(clock.condition, style="dim")
-        out.append(f"\n  {clock.source} (reviewed {clock.last_reviewed})", style="dim")
+        out.append_text(clock_text(clock))
     for note in view.clocks.notes:
         out.append("\n").append_text(plain(note, single_line=False))
+    return out
+
+
+def clock_text(clock: BreachClock) -> Text:
+    """One clock: who, by when, its citation and how it was checked (right under it, so
+    it is never scrolled away), the deadline on the jurisdiction's clock, then why.
+
+    Rules files are data an organisation may edit: their text goes through ``plain``.
+    """
+    o = clock.obligation
+    out = Text("\n- ")
+    out.append_text(plain(f"{clock.jurisdiction}, {clock.audience}: ", style="bold"))
+    out.append_text(plain(clock.due_text, style=CLOCK_STYLE.get(clock.status, "")))
+    style = "yellow" if o.secondary_only or not o.verified else "dim"
+    out.append("\n  ").append_text(plain(clock.source_text, style=style))
+    if clock.local_text and o.time_zone != "UTC":
+        out.append(f"\n  there: {clock.local_text}", style="dim")
+    if clock.caveat:
+        out.append("\n  ").append_text(plain(clock.caveat, style="yellow"))
+    details = (
+        ("", o.condition),
+        ("Instead: ", o.alternative),
+        ("Keep a record: ", o.record_keeping),
+        ("Note: ", o.note),
+    )
+    for prefix, text in details:
+        if text:
+            out.append("\n  ").append_text(plain(prefix + text, style="dim"))
     return out
 
 
@@ -90,7 +119,7 @@ class AssessPanel(Horizontal):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="assess-form"):
-            for name, spec in FIELDS.items():
+            for name, spec in SHOWN.items():
                 with Vertical(classes="field"):
                     yield Label(spec.label, classes="field-label")
                     yield Input(placeholder=spec.hint, id=f"field-{name}", compact=True)
@@ -108,8 +137,7 @@ class AssessPanel(Horizontal):
     def load(self, incident: Incident, *, active: bool) -> None:
         """Read the assessment, decide, and render; keeps the header's deadlines."""
         view = assess.assess_view(self.app.store, incident)
-        styles = {"overdue": "bold reverse red", "due-soon": "bold yellow"}
-        self.deadlines = [Text(c.text, style=styles.get(c.status, "")) for c in view.header]
+        self.deadlines = [plain(c.text, style=HEADER_STYLE.get(c.status, "")) for c in view.header]
         self._load_audience(incident)
         self.show(incident, view, view.apology.override)
 
@@ -144,7 +172,7 @@ class AssessPanel(Horizontal):
     def _fill(self, assessment: assess.Assessment) -> None:
         self._filling = True
         try:
-            for name in FIELDS:
+            for name in SHOWN:
                 if name in self._changes:
                     continue
                 field = self.query_one(f"#field-{name}", Input)
@@ -153,6 +181,8 @@ class AssessPanel(Horizontal):
                     field.value = text
         finally:
             self._filling = False
+        if "affected_by_place" not in self._changes:
+            self._echo_places(assessment.affected_by_place, assessment.places_source)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._filling or self._base is None or not (event.input.id or "").startswith("field-"):
@@ -168,9 +198,21 @@ class AssessPanel(Horizontal):
         if isinstance(parsed, FieldError):
             error.update(Text(parsed.message, style="bold red"))
             error.display = True
+        elif name == "affected_by_place":
+            self._echo_places(parsed, "typed" if parsed else "")
         else:
             error.display = False
         self._render_decisions()
+
+    def _echo_places(self, places: tuple[tuple[str, int], ...], source: str) -> None:
+        """Under the counts per place: how they read, and where they came from."""
+        echo = self.query_one("#error-affected_by_place", Static)
+        echo.display = bool(places)
+        if places:
+            text = Text(f"= {describe_places(places)}", style="dim")
+            if source in PLACES_SOURCES and source != "typed":
+                text.append(f" ({PLACES_SOURCES[source]})", style="yellow")
+            echo.update(text)
 
     def _render_decisions(self) -> None:
         if self._base is None or self._incident is None:

@@ -42,6 +42,7 @@ from email_crisis.tui.widgets.monitor_chart import (
 from email_crisis.tui.widgets.monitor_sections import (
     checklist_text,
     compare_text,
+    compliance_text,
     empty_message,
     thresholds_text,
     timeline_text,
@@ -109,9 +110,11 @@ class MonitorPanel(VerticalScroll):
         self._review: tuple[object, list[caution.Comparison], list[caution.ChecklistItem]]
         self._review = (None, [], [])
         self._shown_sections: dict[str, object] = {}
+        self._compliance: list[Point] = []
 
     def compose(self) -> ComposeResult:
         yield _Chart(id="monitor-chart")
+        yield Static(id="monitor-compliance", classes="monitor-section")
         yield Static(id="monitor-compare", classes="monitor-section")
         yield Static(id="monitor-checklist", classes="monitor-section")
         yield Static(id="monitor-thresholds", classes="monitor-section")
@@ -149,7 +152,9 @@ class MonitorPanel(VerticalScroll):
         self._incident = incident
         self._now = self.app.now()
         self._rules = thresholds.load()
-        self._latest = _newest_by_metric(latest_points(store, incident.id), self._rules)
+        newest = latest_points(store, incident.id)
+        self._latest = _newest_by_metric(newest, self._rules)
+        self._compliance = [p for p in newest if p.metric == "gmail_compliance"]
         self._marks = milestones(incident, load_assessment(store, incident).send_start)
         if self._latest and self._first is None:
             # Read here, when the data changed, so the "all" window costs one query per
@@ -235,6 +240,10 @@ class MonitorPanel(VerticalScroll):
         self._update(
             "thresholds", (id(rules), wanted), lambda: thresholds_text(rules, wanted, styles)
         )
+        compliance = self.query_one("#monitor-compliance", Static)
+        compliance.display = bool(self._compliance)  # only once Gmail's status was imported
+        if self._compliance:
+            self._update("compliance", key, lambda: compliance_text(self._compliance, styles))
         events = (key, start, end)
         self._update("events", events, lambda: timeline_text(self._events, self._marks, start, end))
 

@@ -18,6 +18,7 @@ from email_crisis.core.base.domain import Event
 from email_crisis.core.close.events_text import describe
 from email_crisis.core.monitor import caution, thresholds
 from email_crisis.core.monitor.metric_ids import METRICS, format_value, metric_label
+from email_crisis.core.monitor.store import Point
 from email_crisis.core.monitor.thresholds import Thresholds
 from email_crisis.tui.render import plain
 from email_crisis.tui.widgets.monitor_chart import STATUS_STYLE, STATUS_WORDS, Milestone, stamp
@@ -161,3 +162,42 @@ def timeline_text(
         grid.add_row(stamp(at), letter, what)
     parts.append(grid if lines else Text("Nothing happened in this window.", style="dim"))
     return Group(*parts)
+
+
+REQUIREMENTS = {
+    "SPF": "SPF",
+    "DKIM": "DKIM",
+    "SPF_AND_DKIM": "SPF and DKIM",
+    "DMARC_POLICY": "DMARC policy",
+    "DMARC_ALIGNMENT": "DMARC alignment",
+    "MESSAGE_FORMATTING": "message formatting",
+    "DNS_RECORDS": "DNS records",
+    "ENCRYPTION": "TLS encryption",
+    "USER_REPORTED_SPAM_RATE": "user-reported spam rate",
+    "ONE_CLICK_UNSUBSCRIBE": "one-click unsubscribe",
+    "HONOR_UNSUBSCRIBE": "honouring unsubscribes",
+}
+"""Postmaster Tools v2 ``ComplianceRequirement`` values in words."""
+V2_GAP = (
+    "Postmaster Tools v2 reports no domain or IP reputation any more: judge reputation "
+    "from the spam rate, the delivery errors and these requirements."
+)
+
+
+def compliance_text(points: Sequence[Point], styles: Styles = STATUS_STYLE) -> Group:
+    """Gmail's sender requirements (Postmaster Tools v2), those that need work first
+    (Google's NEEDS_WORK reads "TO FIX")."""
+    rows = []
+    for point in sorted(points, key=lambda p: (p.value, p.subject)):
+        scope, _, requirement = point.subject.rpartition(" ")
+        words = REQUIREMENTS.get(requirement, requirement.replace("_", " ").lower())
+        text = plain(f"{words}{' (' + scope + ')' if scope else ''}")
+        if point.note:
+            text.append(" · ").append_text(plain(point.note, style="dim"))
+        status = "ok" if point.value >= 1 else "warning"
+        word = Text("ok" if status == "ok" else "TO FIX", style=styles[status])
+        rows.append((word, text))
+    newest = max((p.at for p in points), default=None)
+    when = f", as of {stamp(newest)}" if newest else ""
+    group = _list(f"Gmail sender requirements (Postmaster Tools v2{when})", rows, "")
+    return Group(group, Text(V2_GAP, style="dim"))

@@ -28,7 +28,7 @@ from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, ValidationError
 from email_crisis.core.notify import drafts as notify
 from email_crisis.core.notify import lint
-from email_crisis.core.notify.brand import Brand
+from email_crisis.core.notify.brand import Brand, BrandError
 from email_crisis.core.notify.drafts import Draft
 from email_crisis.core.notify.lint import Finding, LintContext
 from email_crisis.tui import keymap_notify
@@ -97,6 +97,7 @@ class NotifyPanel(Vertical):
         self.last_export = ""
         self._brand: Brand | None = None
         self._data_exposed: bool | None = None
+        self._exposed: frozenset[str] = frozenset()
         self._templates: dict[str, list[str]] = {}
         self._checked: object = None
         self._base_fields: tuple[Draft | None, dict[str, str]] = (None, {})
@@ -176,8 +177,17 @@ class NotifyPanel(Vertical):
             rendered_with_brand=self.template in self.templates(self.language),
             apology_override=self.gate is not None and self.gate.override is not None,
             data_exposed=self._data_exposed,
+            exposed=self._exposed,  # the protective steps asked for follow these
             is_template=True,  # drafts render through Jinja: {{ first_name }} is a merge field
+            list_unsubscribe=self._list_unsubscribe(),
         )
+
+    def _list_unsubscribe(self) -> tuple[str | None, str | None] | None:
+        """The List-Unsubscribe headers the export will write (RFC 8058 is checked)."""
+        try:
+            return notify.brand_findings_context(self.brand())
+        except BrandError:
+            return None  # a broken brand file is reported where the brand is used
 
     def check(self, fields: dict[str, str]) -> list[Finding]:
         """The findings for ``fields`` (draft field names) in this incident's context."""
@@ -196,7 +206,9 @@ class NotifyPanel(Vertical):
         if not self.gate.allowed:
             self._show_message(flows.locked_text(self.gate.reason))
             return
-        self._data_exposed = assess.load_assessment(store, incident).personal_data_exposed
+        assessment = assess.load_assessment(store, incident)
+        self._data_exposed = assessment.personal_data_exposed
+        self._exposed = frozenset(assessment.data_exposed)
         done = notify.exports(store, incident.id)
         if done:
             when = format_local(done[-1].exported_at, with_date=False)

@@ -14,6 +14,10 @@ Public API (the CLI and the Assess panel use only this module and the reader's e
     be UTF-8 and is read a second time. It reaches ``total_bytes`` once the file is
     read; indexing the addresses follows (about a fifth of the time). ``cancel`` is a
     ``threading.Event``, checked between batches of 10,000 rows and while indexing.
+    An affected list also counts its people per place (``ImportStats.places``, kept in
+    the list's details): from its country and state columns when the header has them
+    (``sniff.COUNTRY_COLUMNS``, ``STATE_COLUMNS``), else a labelled guess from each
+    address's country-code domain; each address counts once.
 ``remove_list(store, incident, list_id, *, operator) -> AudienceList``
 ``audience_lists(store, incident_id) -> list[AudienceList]``
 ``audience_counts(store, incident_id) -> AudienceCounts``
@@ -21,14 +25,18 @@ Public API (the CLI and the Assess panel use only this module and the reader's e
 ``check_export(store, incident, out_path, *, override_reason=None, need_audience=True,
 force=False)``
     Raise now whatever ``export_audience`` would refuse (nothing is recorded).
-``export_audience(store, incident, out_path, *, operator, override_reason=None, force=False)``
+``export_audience(store, incident, out_path, *, operator, override_reason=None,
+token_column=None, force=False)``
     Write the final audience (header ``email``, sorted) to a file, mode 0600, through
     ``base.files.private_output``: never over the database or through a link, an
     existing file only with ``force``. A cell a spreadsheet would run as a formula
     (``=1+1@example.com``) is written as text (``base.text.csv_cell``).
+    ``token_column`` adds a column of that name holding a random, unguessable token per
+    recipient (the one-click unsubscribe URL of RFC 8058 is made from it by the ESP).
     Refused for a ``suppression-list-send`` incident unless an override exists or
     ``override_reason`` is given (then recorded first). Returns ``ExportResult``.
-``describe_import(stats) -> str`` / ``AudienceCounts.lines()``: the shared wording.
+``describe_import(stats) -> str`` / ``AudienceCounts.lines()`` / ``place_lines()``:
+    the shared wording.
 
 Threads: each call runs on ``store``'s connection and holds its lock, an import for
 its whole length. A worker should open its own ``Store.open(store.path)`` so the UI's
@@ -40,6 +48,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +60,13 @@ from email_crisis.core.assess.apology_lock import LOCKED_KINDS, REASON_MIN, gate
 from email_crisis.core.assess.audience import store as store_audience
 from email_crisis.core.assess.audience.reader import AudienceReader, read_file
 from email_crisis.core.assess.audience.store import AudienceList, ListStats, ListWriter
+from email_crisis.core.assess.places import (
+    UNKNOWN,
+    Places,
+    canonical,
+    describe_places,
+    key_label,
+)
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, ValidationError
 from email_crisis.core.base.files import OutputExists as OutputExists
@@ -97,6 +113,9 @@ class ImportStats:
     invalid_lines: tuple[int, ...]
     replaced: AudienceList | None
     seconds: float
+    places: Places = ()  # affected lists: people per place (core.assess.places keys)
+    places_source: str = ""  # "list" (a country/state column) or "domains" (a guess)
+    places_label: str = ""  # '"Country" and "State"', or the domain guess
 
 
 @dataclass(frozen=True)
@@ -127,6 +146,22 @@ class AudienceCounts:
         ]
         width = max(len(label) for label, _ in figures)
         return [f"{label.ljust(width)}  {value:>12,}" for label, value in figures]
+
+    @property
+    def places(self) -> Places:
+        """People of the affected list per place (empty when it was not counted)."""
+        details = self.affected_list.details if self.affected_list else {}
+        return canonical(details.get("places", {}))
+
+    def place_lines(self) -> list[str]:
+        """Where the affected people live, one place a line, and from which column."""
+        places = self.places
+        if self.affected_list is None or all(place == UNKNOWN for place, _ in places):
+            return []
+        source = self.affected_list.details.get("places_from", "")
+        head = f"affected people per place (from {source}):"
+        width = max(len(key_label(key)) for key, _ in places)
+        return [head] + [f"  {key_label(k).ljust(width)}  {n:>12,}" for k, n in places]
 
 
 @dataclass(frozen=True)
@@ -183,13 +218,17 @@ def import_list(
                 "(the previous audience is intact)."
             )
 
+    placed = role == "affected"  # where the affected live sets the legal thresholds
+
     def fill(writer: ListWriter) -> ListStats:
         def handle(reader: AudienceReader) -> None:
             report(0, reader.size, force=True)
-            with contextlib.closing(reader.batches()) as batches:  # closed before the file
+            add = writer.add_placed if placed else writer.add
+            # closed before the file
+            with contextlib.closing(reader.batches(places=placed)) as batches:
                 for batch in batches:
                     check()
-                    writer.add(batch)
+                    add(batch)
                     report(reader.bytes_read, reader.size)
 
         reader = read_file(path, handle, restart=writer.restart)
@@ -201,7 +240,8 @@ def import_list(
             rows=reader.stats.rows,
             valid=reader.stats.valid,
             invalid=reader.stats.invalid,
-            details=_list_details(reader),
+            details=_list_details(reader, placed),
+            places_source=("list" if reader.layout.has_places else "domains") if placed else "",
         )
 
     stored, replaced = store_audience.store_list(
@@ -232,10 +272,13 @@ def import_list(
         invalid_lines=tuple(reader.stats.invalid_lines),
         replaced=replaced,
         seconds=time.monotonic() - started,
+        places=canonical(stored.details.get("places", {})),
+        places_source=stored.details.get("places_source", ""),
+        places_label=reader.layout.places_label,
     )
 
 
-def _list_details(reader: AudienceReader) -> dict[str, object]:
+def _list_details(reader: AudienceReader, placed: bool) -> dict[str, object]:
     """What is kept about how the file was read: line numbers, never values."""
     details: dict[str, object] = {
         "column": reader.layout.column_label,
@@ -243,6 +286,8 @@ def _list_details(reader: AudienceReader) -> dict[str, object]:
         "blank_lines": reader.stats.blank,
         "invalid_lines": list(reader.stats.invalid_lines),
     }
+    if placed:
+        details["places_from"] = reader.layout.places_label
     if reader.utf8_error is not None:
         details["utf8_error"] = {"line": reader.utf8_error[0], "byte": reader.utf8_error[1]}
     return details
@@ -264,6 +309,8 @@ def describe_import(stats: ImportStats) -> str:
         text += "..." if stats.invalid > len(stats.invalid_lines) else ""
     if stats.replaced is not None:
         text += f"; replaces the earlier affected list {stats.replaced.file_name}"
+    if any(place != UNKNOWN for place, _ in stats.places):
+        text += f"; where they live, from {stats.places_label}: {describe_places(stats.places)}"
     return text + "."
 
 
@@ -345,6 +392,7 @@ def export_audience(
     *,
     operator: str,
     override_reason: str | None = None,
+    token_column: str | None = None,
     force: bool = False,
 ) -> ExportResult:
     """Write affected − suppressed (valid, deduplicated) to a CSV file, mode 0600."""
@@ -352,8 +400,10 @@ def export_audience(
     check_export(store, incident, out, override_reason=override_reason, force=force)
     if override_reason is not None:
         override_lock(store, incident, override_reason, operator=operator)
-    count, as_text = _write_file(store, incident, out, force=force)
+    count, as_text = _write_file(store, incident, out, token_column, force=force)
     details = {"file": out.name, "addresses": count, "override": override_reason is not None}
+    if token_column:
+        details["token_column"] = token_column
     if as_text:
         details["written_as_text"] = as_text
     try:
@@ -366,17 +416,29 @@ def export_audience(
     return ExportResult(out, count, override_reason is not None, as_text)
 
 
-def _write_file(store: Store, incident: Incident, out: Path, *, force: bool) -> tuple[int, int]:
+def _token() -> str:
+    """128 random bits per person: an unsubscribe URL nobody can guess (RFC 8058 §3.1).
+
+    Never starting with "-", so the cell is never taken for a formula (or altered)."""
+    while (token := secrets.token_urlsafe(16)).startswith("-"):
+        continue
+    return token
+
+
+def _write_file(
+    store: Store, incident: Incident, out: Path, token_column: str | None, *, force: bool
+) -> tuple[int, int]:
     """Write the audience (partial file first); returns how many, and how many as text."""
     as_text = 0
 
     def write(handle: IO[str], batch: list[str]) -> None:
         nonlocal as_text
         as_text += sum(1 for address in batch if is_formula_like(address))
-        handle.write("".join(csv_cell(address) + "\n" for address in batch))
+        end = (lambda: f",{_token()}\n") if token_column else (lambda: "\n")
+        handle.write("".join(csv_cell(address) + end() for address in batch))
 
     with private_output(out, force=force, protect=_database_files(store.path)) as handle:
-        handle.write("email\n")
+        handle.write(f"email,{csv_cell(token_column)}\n" if token_column else "email\n")
         count = store_audience.write_final(store, incident.id, lambda b: write(handle, b))
         if count is None:
             raise NoAudience(f"incident {incident.id} has no affected list any more.")

@@ -2,7 +2,8 @@
 
 The file is never loaded whole: its first 64 KiB are sniffed for the encoding,
 delimiter, header and email column, then the rest is streamed through ``csv`` and
-handed out in batches of normalised, valid addresses (lower-cased, not yet
+handed out in batches of normalised, valid addresses (their keys under the one address
+rule of ``core.base.addresses``: lower-cased, NFC, domain in ASCII; not yet
 deduplicated across batches; the store does that).
 
 Encodings: UTF-8 (with or without BOM), UTF-16/32 with a BOM; a file that is not
@@ -18,16 +19,16 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from email_crisis.core.assess.audience.sniff import (
-    ADDRESS_PATTERN,
     BATCH_ROWS,
     ENCODING_LABELS,
     INVALID_EXAMPLES,
-    MAX_ADDRESS,
     SAMPLE_BYTES,
     BadEncoding,
     EmptyFile,
+    Layout,
     MalformedCsv,
     NoValidAddress,
     ReadStats,
@@ -39,6 +40,8 @@ from email_crisis.core.assess.audience.sniff import (
     normalise,
     sniff,
 )
+from email_crisis.core.assess.places import domain_places, place_of
+from email_crisis.core.base.addresses import ADDRESS_PATTERN, MAX_ADDRESS
 from email_crisis.core.base.files import NotRegularFile, open_regular
 
 # -- streaming ---------------------------------------------------------------------------
@@ -87,8 +90,14 @@ class AudienceReader:
     def close(self) -> None:
         self._raw.close()
 
-    def batches(self, size: int = BATCH_ROWS) -> Iterator[list[str]]:
-        """Valid, normalised addresses in batches; counts everything else in ``stats``."""
+    def batches(self, size: int = BATCH_ROWS, *, places: bool = False) -> Iterator[Any]:
+        """Valid, normalised addresses in batches; counts everything else in ``stats``.
+
+        With ``places``, each batch is a pair of lists instead, the addresses and where
+        each person lives (``core.assess.places``; ``None``: not known): from the
+        country and state columns, or a guess from the address's domain when the file
+        has neither. Two flat lists, so a batch costs no more memory than it must.
+        """
         self._raw.seek(self._start)
         text = io.TextIOWrapper(self._raw, encoding=self.encoding, newline="")
         text._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]  # fewer, larger reads
@@ -99,7 +108,9 @@ class AudienceReader:
         )
         column, stats, skip = self.layout.column, self.stats, self.layout.header
         offset = self.layout.skip_lines
+        where = _place_finder(self.layout) if places else None
         batch: list[str] = []
+        placed: list[str | None] = []
         invalid_lines = stats.invalid_lines
         previous = 0
         match = ADDRESS_PATTERN.fullmatch
@@ -115,6 +126,8 @@ class AudienceReader:
                     continue
                 stats.rows += 1
                 address = value.lower()
+                # The fast path of core.base.addresses.address_key, inlined for a million
+                # rows: an ASCII address is its lower-cased self; others go through the rule.
                 if address.isascii() and "<" not in address and len(address) <= MAX_ADDRESS:
                     address = address if match(address) else None
                 else:
@@ -125,10 +138,12 @@ class AudienceReader:
                         invalid_lines.append(start + offset)
                     continue
                 batch.append(address)
+                if where is not None:
+                    placed.append(where(row, address))
                 if len(batch) >= size:
                     stats.valid += len(batch)
-                    yield batch
-                    batch = []
+                    yield batch if where is None else (batch, placed)
+                    batch, placed = [], []
         except UnicodeDecodeError:
             line, byte = locate_decode_error(self.path, self.encoding, self._start)
             raise WrongEncoding(self.encoding, line, byte) from None
@@ -140,7 +155,7 @@ class AudienceReader:
             text.detach()
         stats.valid += len(batch)
         if batch:
-            yield batch
+            yield batch if where is None else (batch, placed)
         if stats.rows == 0:
             raise EmptyFile(self.path, None, "the file has a header but no rows.")
         if stats.valid == 0:
@@ -166,6 +181,19 @@ class AudienceReader:
         else:
             text = f"broken CSV quoting: {text}"
         return MalformedCsv(self.path, start, text + ".")
+
+
+def _place_finder(layout: Layout) -> Callable[[list[str], str], str | None]:
+    """How one row's place is found: its country/state cells, else its domain."""
+    if not layout.has_places:
+        by_domain = domain_places().get  # place_of_domain, without a call per row
+        return lambda row, address: by_domain(address[address.rfind(".") + 1 :])
+    country, state = layout.country_column, layout.state_column
+
+    def cell(row: list[str], index: int | None) -> str:
+        return row[index] if index is not None and index < len(row) else ""
+
+    return lambda row, address: place_of(cell(row, country), cell(row, state))
 
 
 def read_file(

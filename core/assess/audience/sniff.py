@@ -11,11 +11,11 @@ import codecs
 import csv
 import io
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from email_crisis.core.base.addresses import address_key
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.files import open_regular
 
@@ -23,7 +23,6 @@ SAMPLE_BYTES = 64 * 1024
 SAMPLE_ROWS = 200
 BATCH_ROWS = 10_000
 INVALID_EXAMPLES = 5
-MAX_ADDRESS = 254
 DELIMITERS: dict[str, str] = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 ENCODING_LABELS: dict[str, str] = {
     "utf-8": "UTF-8",
@@ -42,6 +41,16 @@ COLUMN_NAMES: tuple[str, ...] = (
     "emailadresse", "mailadresse", "address",
 )  # fmt: skip
 _COLUMN_HINTS = ("email", "courriel")  # a unique header containing one of these also counts
+# Header names of the columns that say where each person lives (normalised the same way).
+COUNTRY_COLUMNS: tuple[str, ...] = (
+    "country", "countrycode", "countryiso", "countryname", "iso2", "pays", "codepays",
+    "land", "pais", "país", "nation",
+)  # fmt: skip
+STATE_COLUMNS: tuple[str, ...] = (
+    "state", "statecode", "stateprovince", "state/province", "stateorprovince", "province",
+    "provincecode", "provincestate", "region", "regioncode", "subdivision", "état",
+    "etat", "région", "bundesland",
+)  # fmt: skip
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "a ZIP archive (an .xlsx spreadsheet?)"),
     (b"\xd0\xcf\x11\xe0", "an Office document (an .xls spreadsheet?)"),
@@ -50,10 +59,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3\x00", "an SQLite database"),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
-)
-_NOT_IN_ADDRESS = r"\s\x00-\x1f\x7f<>()\[\]\\,;:\"@"
-ADDRESS_PATTERN = re.compile(
-    rf"[^{_NOT_IN_ADDRESS}]{{1,64}}@(?:[^{_NOT_IN_ADDRESS}.]+\.)+[^{_NOT_IN_ADDRESS}.]{{2,63}}"
 )
 _HEADER_NOISE = re.compile(r"[\s_\-.\"'*]+")
 
@@ -119,21 +124,9 @@ class WrongEncoding(Exception):
 
 
 def normalise(value: str) -> str | None:
-    """The address lower-cased and trimmed, or ``None`` when it is not plausible.
-
-    Pragmatic, not RFC 5322: one ``@``, a local part of 1-64 characters, a dotted
-    domain, no spaces or separators, at most 254 characters. ``Name <a@b.c>`` is
-    accepted for the address inside the brackets.
-    """
-    text = value.strip()
-    if text.endswith(">") and "<" in text:
-        text = text[text.rindex("<") + 1 : -1].strip()
-    text = text.lower()
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    if len(text) > MAX_ADDRESS or not ADDRESS_PATTERN.fullmatch(text):
-        return None
-    return text
+    """The address's key (``core.base.addresses``: lower case, NFC, ASCII domain), or
+    ``None`` when it is not an address. ``Name <a@b.c>`` gives the address inside."""
+    return address_key(value)
 
 
 def _header_key(cell: str) -> str:
@@ -152,6 +145,9 @@ class Layout:
     column: int  # 0-based
     column_name: str | None  # as written in the header
     skip_lines: int = 0  # an Excel "sep=;" line
+    country_column: int | None = None  # where each person lives, when the header says
+    state_column: int | None = None
+    place_names: tuple[str, ...] = ()  # those columns' names, as written
 
     @property
     def delimiter_name(self) -> str:
@@ -161,6 +157,18 @@ class Layout:
     def column_label(self) -> str:
         """``"Email Address"`` (by name) or ``column 3`` (by content)."""
         return f'"{self.column_name}"' if self.column_name else f"column {self.column + 1}"
+
+    @property
+    def has_places(self) -> bool:
+        """Whether a country or state column says where each person lives."""
+        return self.country_column is not None or self.state_column is not None
+
+    @property
+    def places_label(self) -> str:
+        """``"Country" and "State"``, or the domain guess when there is no such column."""
+        if not self.place_names:
+            return "email domains' country codes (a guess)"
+        return " and ".join(f'"{name}"' for name in self.place_names)
 
 
 @dataclass
@@ -299,13 +307,25 @@ def _find_column(path: Path, rows: list[tuple[int, list[str]]], delimiter: str) 
     data = rows[1:]
     for _, i in ranked:
         if not data or any(len(row) > i and normalise(row[i]) for _, row in data):
-            return Layout(delimiter, True, i, first[i].strip())
+            return _with_places(Layout(delimiter, True, i, first[i].strip()), keys, first)
     column = first[ranked[0][1]].strip()
     raise NoValidAddress(
         path,
         data[0][0],
         f'the column "{column}" holds no valid address in the first {len(data):,} rows.',
     )
+
+
+def _with_places(layout: Layout, keys: list[str], header: list[str]) -> Layout:
+    """The layout with the first country and state columns of the header, if any."""
+
+    def first_of(names: tuple[str, ...]) -> int | None:
+        found = [i for i, key in enumerate(keys) if key in names and i != layout.column]
+        return found[0] if found else None
+
+    country, state = first_of(COUNTRY_COLUMNS), first_of(STATE_COLUMNS)
+    names = tuple(header[i].strip() for i in (country, state) if i is not None)
+    return replace(layout, country_column=country, state_column=state, place_names=names)
 
 
 def _other_separator(rows: list[tuple[int, list[str]]]) -> str | None:

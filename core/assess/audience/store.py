@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from email_crisis.core.base.clock import from_iso, to_iso
 from email_crisis.core.base.errors import NotFound
 from email_crisis.core.store.database import Store
 
 EXPORT_BATCH = 10_000
+_T = TypeVar("_T")
 
 _LIST_COLUMNS = (
     "id, incident_id, role, file_name, imported_at, operator, encoding, delimiter, "
@@ -31,12 +32,20 @@ _LIST_COLUMNS = (
 # sorted order: appending to a B-tree is much faster than inserting at random places,
 # and stays fast when the index outgrows the page cache (so no pragma is changed:
 # the default cache measured as fast as a 96 MB one, at a third of the memory).
-_STAGE = "INSERT INTO temp.audience_staging (address) VALUES (?)"
+_STAGE = "INSERT INTO temp.audience_staging (address, place) VALUES (?, ?)"
 _MERGE = (
     "INSERT OR IGNORE INTO audience_addresses (list_id, address) "
     "SELECT ?, address FROM temp.audience_staging ORDER BY address"
 )
 CHECK_EVERY = 100_000  # SQLite VM steps between two cancel checks while merging
+# People per place, each address once. Without duplicates a plain count is exact and
+# needs no sort; with them, an address counts once, in one of the places it was given.
+_PLACES = "SELECT place, count(*) FROM temp.audience_staging GROUP BY place"
+_PLACES_DISTINCT = (
+    "SELECT place, count(*) FROM (SELECT address, max(place) AS place "
+    "FROM temp.audience_staging GROUP BY address) GROUP BY place"
+)
+UNKNOWN_PLACE = "unknown"
 # Affected minus every suppression list of the incident: one probe of the
 # (list_id, address) key per affected address and suppression list, read in key
 # order, so the result is sorted and needs no temporary index.
@@ -79,6 +88,7 @@ class ListStats:
     valid: int  # rows with a valid address, duplicates included
     invalid: int
     details: Mapping[str, Any]  # JSON-able, never an address
+    places_source: str = ""  # "list" or "domains" when the rows were staged with places
 
 
 class ListWriter:
@@ -90,7 +100,14 @@ class ListWriter:
 
     def add(self, addresses: Sequence[str]) -> None:
         """Stage a batch of addresses (duplicates are dropped when the list is merged)."""
-        self._conn.executemany(_STAGE, zip(addresses))
+        self._conn.executemany(_STAGE, ((address, None) for address in addresses))
+        self.staged += len(addresses)
+
+    def add_placed(self, batch: tuple[Sequence[str], Sequence[str | None]]) -> None:
+        """Stage addresses with where each person lives (``None``: not known); the
+        list then keeps how many people live in each place."""
+        addresses, places = batch
+        self._conn.executemany(_STAGE, zip(addresses, places, strict=True))
         self.staged += len(addresses)
 
     def restart(self) -> None:
@@ -101,6 +118,18 @@ class ListWriter:
 
 def _merge(store: Store, list_id: int, check: Callable[[], None]) -> int:
     """Move the staged addresses under ``list_id``; returns how many were distinct."""
+    return _cancellable(store, check, lambda: store._conn.execute(_MERGE, (list_id,)).rowcount)
+
+
+def _places(store: Store, check: Callable[[], None], duplicates: bool) -> dict[str, int]:
+    """People per place among the staged addresses (``unknown`` for those not placed)."""
+    query = _PLACES_DISTINCT if duplicates else _PLACES
+    rows = _cancellable(store, check, lambda: store._conn.execute(query).fetchall())
+    return {place or UNKNOWN_PLACE: count for place, count in rows}
+
+
+def _cancellable(store: Store, check: Callable[[], None], work: Callable[[], _T]) -> _T:
+    """Run one long statement, calling ``check`` every few thousand steps to cancel it."""
     stopped: list[BaseException] = []
 
     def progress() -> int:
@@ -114,7 +143,7 @@ def _merge(store: Store, list_id: int, check: Callable[[], None]) -> int:
     check()  # a cancel that came after the last batch
     store._conn.set_progress_handler(progress, CHECK_EVERY)
     try:
-        return store._conn.execute(_MERGE, (list_id,)).rowcount
+        return work()
     except sqlite3.OperationalError:
         if not stopped:
             raise
@@ -156,7 +185,7 @@ def _delete(store: Store, list_id: int) -> None:
 def _staging(store: Store) -> Iterator[None]:
     """A private temporary table; filling it takes no lock on the database file."""
     store._conn.execute("DROP TABLE IF EXISTS temp.audience_staging")
-    store._conn.execute("CREATE TEMP TABLE audience_staging (address TEXT NOT NULL)")
+    store._conn.execute("CREATE TEMP TABLE audience_staging (address TEXT NOT NULL, place TEXT)")
     try:
         yield
     finally:
@@ -233,6 +262,10 @@ def _commit_list(
             "invalid": stats.invalid,
             "duplicates": stats.valid - inserted,
         }
+        list_details = dict(stats.details)
+        if stats.places_source:
+            list_details["places"] = _places(store, check, counts["duplicates"] > 0)
+            list_details["places_source"] = stats.places_source
         store._conn.execute(
             "UPDATE audience_lists SET encoding = ?, delimiter = ?, rows = ?, addresses = ?, "
             "invalid = ?, duplicates = ?, details = ? WHERE id = ?",
@@ -240,7 +273,7 @@ def _commit_list(
                 stats.encoding,
                 stats.delimiter,
                 *counts.values(),
-                json.dumps(dict(stats.details), sort_keys=True),
+                json.dumps(list_details, sort_keys=True),
                 list_id,
             ),
         )
@@ -251,7 +284,7 @@ def _commit_list(
             "encoding": stats.encoding,
             "delimiter": stats.delimiter,
             **counts,
-            **stats.details,
+            **list_details,
         }
         if replaced is not None:
             details["replaced"] = {"file": replaced.file_name, "addresses": replaced.addresses}

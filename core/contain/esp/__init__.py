@@ -14,8 +14,9 @@ Typical use (the CLI's ``esp stop`` and the Contain panel do this)::
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from email_crisis.core.contain.esp.base import (
     DEFAULT_TIMEOUT,
@@ -34,6 +35,10 @@ from email_crisis.core.contain.esp.base import (
 from email_crisis.core.contain.esp.config import settings_for as _settings_from_file
 from email_crisis.core.contain.esp.connector import Connector
 from email_crisis.core.contain.esp.registry import CONNECTORS, connector, names
+from email_crisis.core.contain.store import mailgun_storage_hosts
+
+if TYPE_CHECKING:
+    from email_crisis.core.store.database import Store
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -52,6 +57,7 @@ __all__ = [
     "describe_event",
     "describe_result",
     "execute",
+    "known_hosts",
     "names",
     "operations",
     "plan",
@@ -125,6 +131,17 @@ def settings_for(
     )
 
 
+def known_hosts(store: Store, target: StopTarget, settings: EspSettings) -> EspSettings:
+    """``settings`` with the Mailgun storage hosts learnt from imported events for the
+    target's domain (unchanged for other ESPs, or when nothing was learnt)."""
+    if target.esp != "mailgun" or not target.domain or settings.base_url:
+        return settings
+    hosts, where = mailgun_storage_hosts(store, target.domain.strip().lower())
+    if not hosts:
+        return settings
+    return replace(settings, learnt_hosts=tuple(hosts), learnt_from=where)
+
+
 def plan(target: StopTarget, settings: EspSettings) -> PlannedRequest:
     """The request that would carry out ``target``; no network call, no secret."""
     return connector(target.esp).plan(target, settings)
@@ -175,6 +192,8 @@ def call_record(
         "body": planned.body,
         "key_source": key_source,
     }
+    if planned.also_urls:  # the same request to other hosts (Mailgun storage hosts)
+        record["also_urls"] = list(planned.also_urls)
     if result is not None:
         record.update(
             ok=result.ok,
@@ -194,6 +213,8 @@ def describe_event(details: dict[str, Any]) -> str:
     """A line for the event log from ``esp_call`` details."""
     label = CONNECTORS[details["esp"]].label if details.get("esp") in CONNECTORS else "ESP"
     request = f"{details.get('method', '?')} {details.get('url', '?')}"
+    if details.get("also_urls"):
+        request += f" (and {len(details['also_urls'])} other host(s))"
     if details.get("ok"):
         verdict = f"done (HTTP {details.get('status')})"
     elif details.get("status") is not None:

@@ -81,8 +81,14 @@ class EspSettings:
     region: str | None = None
     server_prefix: str | None = None  # Mailchimp data centre, e.g. us21
     subaccount: str | None = None  # SparkPost subaccount id
+    on_behalf_of: str | None = None  # SendGrid subuser (sent as on-behalf-of)
+    storage_host: str | None = None  # Mailgun storage host of the domain (config file)
     timeout: float = DEFAULT_TIMEOUT
     source: str = "built-in defaults"
+    # Mailgun storage hosts seen in imported events for the target's domain, and where
+    # they come from (filled by ``esp.known_hosts`` before planning).
+    learnt_hosts: tuple[str, ...] = ()
+    learnt_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,14 +113,24 @@ class PlannedRequest:
     timeout: float = DEFAULT_TIMEOUT
     signing_region: str | None = None  # Amazon SES only
     masked_headers: frozenset[str] = field(default_factory=frozenset)
+    also_urls: tuple[str, ...] = ()
+    """The same request to other hosts, one call each (Mailgun: every storage host of
+    the region when the domain's own is not known)."""
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Every URL the request goes to, in order (usually one)."""
+        return (self.url, *self.also_urls)
 
     def request_line(self) -> str:
-        """``METHOD URL`` on one line."""
+        """``METHOD URL`` on one line (the first URL when there are several)."""
         return f"{self.method} {self.url}"
 
     def display_lines(self) -> list[str]:
         """The request as the operator sees it before confirming (safe for a terminal)."""
-        lines = [f"  {visible(self.request_line(), single_line=True)}"]
+        lines = [f"  {visible(f'{self.method} {url}', single_line=True)}" for url in self.urls]
+        if self.also_urls:
+            lines.append(f"  (one call to each of these {len(self.urls)} hosts)")
         lines += [f"  {visible(f'{k}: {v}', single_line=True)}" for k, v in self.headers]
         if self.body is None:
             lines.append("  (no body)")

@@ -2,7 +2,9 @@
 
 Endpoint: ``PUT /v3/emailCampaigns/{campaignId}/status`` with ``{"status": "suspended"}``
 (answers 204), the key in the ``api-key`` header. Base https://api.brevo.com. Errors:
-``{"code": ..., "message": ...}``.
+``{"code": ..., "message": ...}`` (getbrevo/brevo-python ``models/error_model.py``). A
+429 carries ``x-sib-ratelimit-reset``, the seconds left in the window
+(https://developers.brevo.com/docs/limit-headers).
 
 Docs: https://developers.brevo.com/reference/update-campaign-status
 """
@@ -52,6 +54,11 @@ class Brevo(Connector):
             body={"status": "suspended"},
             summary=f"Suspend email campaign {campaign}.",
         )
+
+    def wait_seconds(self, headers: Mapping[str, str], body: bytes) -> int | None:
+        from email_crisis.core.contain.esp import rate_limits
+
+        return rate_limits.brevo(headers, body)
 
     def auth_display(self) -> list[tuple[str, str]]:
         return [("api-key", MASK)]

@@ -10,9 +10,11 @@ folder (``~/.config/email-crisis/config.toml`` on Linux). It is optional; only i
 
     [esp.sendgrid]
     region = "eu"                      # global (default) or eu (EU regional subusers)
+    on_behalf_of = "brand-eu"          # a subuser, reached with the parent account's key
 
     [esp.mailgun]
-    region = "eu"                      # us (default) or eu -> https://api.eu.mailgun.net
+    region = "eu"                      # us (default) or eu: where the domain lives
+    storage_host = "storage-us-west1.api.mailgun.net"   # the domain's storage host
 
     [esp.ses]
     region = "eu-west-1"               # required for SES (or AWS_REGION)
@@ -25,7 +27,8 @@ folder (``~/.config/email-crisis/config.toml`` on Linux). It is optional; only i
     timeout = 20                       # seconds per request (default 10)
 
 Keys: ``base_url`` (https, or http to this machine only; no user or password in it),
-``region``, ``server_prefix`` (Mailchimp), ``subaccount`` (SparkPost), ``timeout``.
+``region``, ``server_prefix`` (Mailchimp), ``subaccount`` (SparkPost), ``on_behalf_of``
+(SendGrid), ``storage_host`` (Mailgun), ``timeout``.
 ``--base-url`` on the command line wins over the file. Mistakes are reported with the
 file and line.
 """
@@ -48,7 +51,9 @@ from email_crisis.core.contain.esp.base import DEFAULT_TIMEOUT, EspSettings
 from email_crisis.core.contain.esp.registry import names
 
 CONFIG_ENV = "EMAIL_CRISIS_CONFIG"
-KEYS = frozenset({"base_url", "region", "server_prefix", "subaccount", "timeout"})
+KEYS = frozenset(
+    {"base_url", "region", "server_prefix", "subaccount", "on_behalf_of", "storage_host", "timeout"}
+)
 MAX_TIMEOUT = 300.0
 
 

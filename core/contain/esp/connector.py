@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from email_crisis.core.base.version import app_version
@@ -30,6 +30,7 @@ from email_crisis.core.contain.esp.base import (
     redact,
     secret_forms,
 )
+from email_crisis.core.contain.esp.rate_limits import ADVICE
 
 if TYPE_CHECKING:
     from email_crisis.core.contain.esp.http import RawResponse
@@ -100,6 +101,17 @@ class Connector:
         """Headers beyond Accept/Content-Type and authentication (none by default)."""
         return []
 
+    def bases(self, settings: EspSettings, ids: Mapping[str, str]) -> tuple[list[str], str]:
+        """Every base URL the request goes to (one call each), and a sentence saying
+        why those (empty when there is one obvious host)."""
+        return [self.base_url(settings)], ""
+
+    def wait_seconds(self, headers: Mapping[str, str], body: bytes) -> int | None:
+        """How long the ESP asks to wait after a 429 (``Retry-After`` by default)."""
+        from email_crisis.core.contain.esp import rate_limits
+
+        return rate_limits.retry_after(headers)
+
     def derive_settings(self, settings: EspSettings, secret: str | None) -> EspSettings:
         """Fill settings that can be read from the key itself (Mailchimp's data centre)."""
         return settings
@@ -155,9 +167,9 @@ class Connector:
             label = IDENTIFIERS[need]
             ids[need] = check_identifier(getattr(target, need), label=label, pattern=op.pattern)
         spec = self.request(op, ids, settings)
-        url = self.base_url(settings) + spec.path
-        if spec.query:
-            url += "?" + urllib.parse.urlencode(spec.query)
+        bases, why = self.bases(settings, ids)
+        tail = spec.path + ("?" + urllib.parse.urlencode(spec.query) if spec.query else "")
+        urls = [base + tail for base in bases]
         body = None if spec.body is None else json.dumps(spec.body, sort_keys=True)
         headers = [("Accept", "application/json")]
         if body is not None:
@@ -170,19 +182,31 @@ class Connector:
             esp_label=self.label,
             operation=op.id,
             method=spec.method,
-            url=url,
+            url=urls[0],
             headers=tuple(headers),
             body=body,
-            summary=spec.summary,
+            summary=f"{spec.summary} {why}".strip(),
             what_it_cannot_stop=op.cannot_stop,
             target=target,
             timeout=settings.timeout,
             signing_region=settings.region,
             masked_headers=frozenset(name for name, _ in shown_auth),
+            also_urls=tuple(urls[1:]),
         )
 
     def execute(self, planned: PlannedRequest, secret: str, *, timeout: float) -> EspResult:
-        """Send ``planned`` once; never retries. Every failure becomes an ``EspResult``."""
+        """Send ``planned`` once to each of its URLs; never retries.
+
+        Every failure becomes an ``EspResult``; with several URLs, the answers are
+        reported host by host and the result is ``ok`` when one host carried it out.
+        """
+        results = [self._execute_one(planned, url, secret, timeout) for url in planned.urls]
+        return results[0] if len(results) == 1 else combine(planned.urls, results)
+
+    def _execute_one(
+        self, planned: PlannedRequest, url: str, secret: str, timeout: float
+    ) -> EspResult:
+        planned = replace(planned, url=url, also_urls=())
         body = planned.body.encode() if planned.body is not None else None
         headers = {k: v for k, v in planned.headers if k not in planned.masked_headers}
         headers["User-Agent"] = f"email-crisis/{app_version()}"
@@ -207,8 +231,6 @@ class Connector:
         return self._result(raw, forms)
 
     def _result(self, raw: RawResponse, forms: list[str]) -> EspResult:
-        from email_crisis.core.contain.esp import http
-
         if 200 <= raw.status < 300:
             text = self.success_text(raw.status, raw.headers, raw.body)
             return EspResult(True, raw.status, one_line(redact(text, forms)), None, raw.elapsed)
@@ -222,9 +244,30 @@ class Connector:
         text = self.error_text(raw.status, raw.headers, raw.body) or raw.reason
         text = one_line(redact(text, forms)) or f"HTTP {raw.status}"  # masked, then cut
         if raw.status == 429:
-            retry = http.retry_after(header(raw.headers, "Retry-After"))
+            retry = self.wait_seconds(raw.headers, raw.body)
+            advice = ADVICE.get(self.name) if retry is None else None
+            text = f"{text} ({advice})" if advice else text
             return EspResult(False, 429, text, retry, raw.elapsed, "rate-limited")
         return EspResult(False, raw.status, text, None, raw.elapsed, "refused")
+
+
+def combine(urls: tuple[str, ...], results: list[EspResult]) -> EspResult:
+    """One result for the same request sent to several hosts: each host's answer in turn."""
+    parts = []
+    for url, result in zip(urls, results, strict=True):
+        host = urllib.parse.urlsplit(url).netloc
+        answer = f"HTTP {result.status}" if result.status is not None else result.outcome
+        parts.append(f"{host}: {result.esp_message} ({answer})")
+    done = [r for r in results if r.ok]
+    chosen = done[0] if done else next((r for r in results if r.status is not None), results[0])
+    return EspResult(
+        ok=bool(done),
+        status=chosen.status,
+        esp_message="; ".join(parts),
+        retry_after=max((r.retry_after or 0 for r in results), default=0) or None,
+        elapsed=sum(r.elapsed for r in results),
+        outcome=chosen.outcome,
+    )
 
 
 def mask_scheme(scheme: str) -> str:

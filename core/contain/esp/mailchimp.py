@@ -119,5 +119,8 @@ class Mailchimp(Connector):
         data = json_body(body)
         if isinstance(data, dict) and (data.get("title") or data.get("detail")):
             title, detail = str(data.get("title") or ""), str(data.get("detail") or "")
-            return f"{title}: {detail}" if title and detail else title or detail
+            text = f"{title}: {detail}" if title and detail else title or detail
+            instance = str(data.get("instance") or "").strip()
+            # Mailchimp asks for this id when contacting support.
+            return f"{text} (instance {instance})" if instance else text
         return super().error_text(status, headers, body)

@@ -1,12 +1,18 @@
 """SendGrid (Twilio): pause or cancel a scheduled batch; cancel a scheduled Single Send.
 
-Endpoints:
+Endpoints (twilio/sendgrid-oai ``spec/yaml/tsg_scheduled_sends_v3.yaml`` and
+``tsg_mc_singlesends_v3.yaml``):
 - ``POST /v3/user/scheduled_sends`` with ``{"batch_id": …, "status": "pause"|"cancel"}``
-  (Cancel Scheduled Sends API; answers 201);
+  (CreateScheduledSend; answers 201);
+- ``PATCH /v3/user/scheduled_sends/{batch_id}`` with ``{"status": "cancel"}``
+  (UpdateScheduledSend; answers 204). Once a batch is paused or cancelled, a second
+  POST is refused with a 400: "you must use the Update a scheduled send endpoint";
 - ``DELETE /v3/marketing/singlesends/{id}/schedule`` (cancels the schedule, keeps the
-  Single Send as a draft).
-``Authorization: Bearer <key>``. Global base https://api.sendgrid.com, EU regional
-subusers https://api.eu.sendgrid.com. Errors: ``{"errors": [{"field", "message"}]}``.
+  Single Send as a draft; answers 200).
+``Authorization: Bearer <key>``; ``on-behalf-of: <subuser>`` to act for a subuser with
+the parent account's key (``on_behalf_of`` in the config file). Global base
+https://api.sendgrid.com, EU regional subusers https://api.eu.sendgrid.com. Errors:
+``{"errors": [{"field", "message"}]}``. A 429 carries ``X-RateLimit-Reset``.
 
 Docs: https://www.twilio.com/docs/sendgrid/api-reference/cancel-scheduled-sends/cancel-or-pause-a-scheduled-send
       https://www.twilio.com/docs/sendgrid/api-reference/single-sends/delete-single-send-schedule
@@ -32,6 +38,14 @@ CANCEL_BATCH = (
 PAUSE_BATCH = (
     BATCH_LIMITS + " A paused batch is kept until resumed, and discarded as expired 72 hours "
     "after its send time."
+)
+CANCEL_PAUSED = (
+    BATCH_LIMITS + " This changes a batch that is already paused (or cancelled) to "
+    "cancelled; a cancelled batch is discarded at its send time and cannot be resumed."
+)
+ALREADY_SET = (
+    " If this batch is already paused or cancelled, SendGrid refuses a second status: "
+    "switch it with the operation cancel-paused-batch (PATCH)."
 )
 CANCEL_SINGLE_SEND = (
     "Only the schedule of a Single Send that has not started is removed (it goes back to "
@@ -65,6 +79,13 @@ class SendGrid(Connector):
         "pause-batch": OperationSpec(
             "pause-batch", "Pause a scheduled batch", ("batch",), PAUSE_BATCH, ID
         ),
+        "cancel-paused-batch": OperationSpec(
+            "cancel-paused-batch",
+            "Cancel a batch that is already paused",
+            ("batch",),
+            CANCEL_PAUSED,
+            ID,
+        ),
         "cancel-single-send": OperationSpec(
             "cancel-single-send",
             "Cancel a scheduled Single Send",
@@ -84,8 +105,15 @@ class SendGrid(Connector):
                 path=f"/v3/marketing/singlesends/{quote(single_send)}/schedule",
                 summary=f"Remove the schedule of Single Send {single_send!r} (it stays a draft).",
             )
-        status = "pause" if op.id == "pause-batch" else "cancel"
         batch = ids["batch"]
+        if op.id == "cancel-paused-batch":
+            return RequestSpec(
+                method="PATCH",
+                path=f"/v3/user/scheduled_sends/{quote(batch)}",
+                body={"status": "cancel"},
+                summary=f"Change the paused batch {batch!r} to cancelled.",
+            )
+        status = "pause" if op.id == "pause-batch" else "cancel"
         verb = "Pause" if status == "pause" else "Cancel"
         return RequestSpec(
             method="POST",
@@ -93,6 +121,16 @@ class SendGrid(Connector):
             body={"batch_id": batch, "status": status},
             summary=f"{verb} every message scheduled with batch id {batch!r}.",
         )
+
+    def extra_headers(self, settings: EspSettings) -> list[tuple[str, str]]:
+        if settings.on_behalf_of:
+            return [("on-behalf-of", settings.on_behalf_of)]
+        return []
+
+    def wait_seconds(self, headers: Mapping[str, str], body: bytes) -> int | None:
+        from email_crisis.core.contain.esp import rate_limits
+
+        return rate_limits.sendgrid(headers, body)
 
     def auth_display(self) -> list[tuple[str, str]]:
         return [("Authorization", mask_scheme("Bearer"))]
@@ -112,7 +150,8 @@ class SendGrid(Connector):
                     field = item.get("field")
                     parts.append(f"{field}: {item['message']}" if field else str(item["message"]))
             if parts:
-                return "; ".join(parts)
+                text = "; ".join(parts)
+                return text + ALREADY_SET if status == 400 and "batch" in text.lower() else text
         return super().error_text(status, headers, body)
 
     def success_text(self, status: int, headers: Mapping[str, str], body: bytes) -> str:

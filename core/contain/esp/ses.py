@@ -161,7 +161,7 @@ class Ses(Connector):
         kind = header(headers, "x-amzn-ErrorType") or ""
         if isinstance(data, dict):
             text = str(data.get("message") or data.get("Message") or "")
-            kind = kind or str(data.get("__type") or data.get("code") or "")
+            kind = kind or str(data.get("__type") or data.get("code") or data.get("Code") or "")
         kind = kind.split(":")[0].split("#")[-1]
         if text:
             return f"{kind}: {text}" if kind else text

@@ -28,11 +28,29 @@ from email_crisis.core.contain.esp.connector import Connector, RequestSpec
 
 CANNOT_STOP = (
     "Only transmissions of this campaign that are still scheduled for later are "
-    "cancelled. A transmission that has started generating or sending goes on, and "
-    "mail already handed to recipients' servers cannot be recalled. Transmissions of a "
-    "subaccount need that subaccount's key (or its id in the config file). The deletion "
-    "is processed asynchronously by SparkPost."
+    "cancelled. SparkPost will not cancel one whose generation starts within about 10 "
+    "minutes; a transmission that has started generating or sending goes on, and mail "
+    "already handed to recipients' servers cannot be recalled. SparkPost answers 204 at "
+    "once and deletes in the background: each cancelled message appears in the events as "
+    "a bounce '554 5.7.1 [internal] Campaign cancelled'. Transmissions of a subaccount "
+    "need that subaccount's key (or its id in the config file)."
 )
+
+
+EXPLAINED = {
+    # transmissions.apib, "Delete a Transmission": 409 with code 2003 within ten minutes
+    # (660 s) of the scheduled generation time, 2006 once generation has started.
+    "2003": (
+        ". In plain words: the transmission starts in less than about 10 minutes, and "
+        "SparkPost no longer lets it be cancelled: it will go out at its scheduled time. "
+        "Contact SparkPost support now if it must not, and prepare for the messages "
+        "being delivered"
+    ),
+    "2006": (
+        ". In plain words: SparkPost is already generating or sending this transmission; "
+        "it can no longer be cancelled"
+    ),
+}
 
 
 class SparkPost(Connector):
@@ -100,7 +118,7 @@ class SparkPost(Connector):
                     text += f": {item['description']}"
                 if item.get("code"):
                     text += f" (code {item['code']})"
-                parts.append(text)
+                parts.append(text + EXPLAINED.get(str(item.get("code") or ""), ""))
             if parts:
                 return "; ".join(parts)
         return super().error_text(status, headers, body) or plain_text(body)

@@ -9,15 +9,18 @@ touches the database: ``core.monitor.metrics.import_file`` checks and writes.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from email_crisis.core.base.files import NotRegularFile, open_regular
+from email_crisis.core.base.files import NotRegularFile, open_regular, read_regular
 from email_crisis.core.monitor.importers import (
     csv_plain,
     mailgun,
     postmaster,
+    postmaster_v2,
     sendgrid,
     ses,
     snds,
@@ -25,7 +28,15 @@ from email_crisis.core.monitor.importers import (
 )
 from email_crisis.core.monitor.importers._common import ImportProblem, Parsed, RawPoint
 
-__all__ = ["SOURCES", "ImportProblem", "Parsed", "RawPoint", "detect", "read_file"]
+__all__ = [
+    "SOURCES",
+    "ImportHints",
+    "ImportProblem",
+    "Parsed",
+    "RawPoint",
+    "detect",
+    "read_file",
+]
 
 Parser = Callable[[TextIO, str], Parsed]
 PARSERS: dict[str, Parser] = {
@@ -45,6 +56,39 @@ DOC_URLS: dict[str, str] = {
     for module in (postmaster, snds, sparkpost, sendgrid, mailgun, ses, csv_plain)
 }
 HEAD = 64 * 1024
+MAX_QUERY = 1 << 20
+
+
+@dataclass(frozen=True)
+class ImportHints:
+    """What the operator said about a file beyond its path (Postmaster v2 names)."""
+
+    mapping: dict[str, str] = field(default_factory=dict)
+    queries: tuple[dict[str, Any], ...] = ()
+
+    @classmethod
+    def from_options(cls, mapping: Sequence[str], query: Path | str | None) -> ImportHints:
+        """From ``--map NAME=STANDARD_METRIC`` pairs and ``--query FILE``."""
+        queries: list[dict[str, Any]] = []
+        if query is not None:
+            where = Path(query).expanduser()
+            try:
+                text = read_regular(where, limit=MAX_QUERY).decode("utf-8-sig")
+                body = json.loads(text)
+            except NotRegularFile as error:
+                raise ImportProblem(f"cannot read the query {error}") from None
+            except OSError as error:
+                raise ImportProblem(f"cannot read the query {where}: {error.strerror}.") from None
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                raise ImportProblem(f"{where.name} is not a JSON query body.") from None
+            if not isinstance(body, dict) or not {"metricDefinitions", "requests"} & set(body):
+                raise ImportProblem(
+                    f"{where.name} is not a domainStats query body (no metricDefinitions)."
+                )
+            queries.append(body)
+        return cls(postmaster_v2.parse_map(mapping), tuple(queries))
+
+
 _JSON_MARKERS = {
     postmaster.SOURCE: postmaster.MARKERS,
     sparkpost.SOURCE: sparkpost.MARKERS,
@@ -73,16 +117,21 @@ def detect(head: str, name: str) -> str:
         return csv_plain.SOURCE
     elif postmaster.looks_like_csv(text):
         return postmaster.SOURCE
+    elif snds.is_ip_status(text):
+        raise ImportProblem(snds.ip_status_message(name))
     elif snds.is_ip(text.split(",", 1)[0]) or "filter result" in text.split("\n", 1)[0].lower():
         return snds.SOURCE
     raise ImportProblem(
         f"{name}: unknown format. email-crisis reads Postmaster Tools JSON or CSV, SNDS "
-        "data CSV, SparkPost, SendGrid, Mailgun or Amazon SES event JSON, and CSV with a "
+        "data CSV, Postmaster Tools v2 domainStats and complianceStatus JSON, SparkPost, "
+        "SendGrid, Mailgun or Amazon SES event JSON, and CSV with a "
         "time,metric,value header; give --source if the file is one of these."
     )
 
 
-def read_file(path: Path, source: str | None = None) -> tuple[Parsed, bool]:
+def read_file(
+    path: Path, source: str | None = None, hints: ImportHints | None = None
+) -> tuple[Parsed, bool]:
     """Parse ``path`` with the importer for ``source`` (detected when None).
 
     Returns what was read and whether the source was detected. Every expected
@@ -105,6 +154,11 @@ def read_file(path: Path, source: str | None = None) -> tuple[Parsed, bool]:
             if source is None:
                 source = detect(stream.read(HEAD), name)
                 stream.seek(0)
+            if source == postmaster.SOURCE and hints is not None:
+                parsed = postmaster.parse(
+                    stream, name, mapping=hints.mapping, queries=hints.queries
+                )
+                return parsed, detected
             return PARSERS[source](stream, name), detected
     except UnicodeDecodeError as error:
         raise ImportProblem(

@@ -36,7 +36,7 @@ class RawPoint:
     """One value read from a file, not yet checked against the registry."""
 
     metric: str
-    at: datetime  # timezone-aware, UTC
+    at: datetime | None  # timezone-aware, UTC; None: a status "as of now" (the import)
     value: float
     where: str  # "line 12" or "record 3": quoted in messages
     subject: str = ""
@@ -54,6 +54,8 @@ class Parsed:
     skipped: Counter[str] = field(default_factory=Counter)
     domain: str = ""
     notes: list[str] = field(default_factory=list)
+    storage_hosts: dict[str, set[str]] = field(default_factory=dict)
+    """Mailgun: sending domain -> storage hosts seen in the events' ``storage.url``."""
 
 
 def shown(value: object, limit: int = 40) -> str:

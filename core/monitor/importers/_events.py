@@ -43,6 +43,12 @@ SKIP_RETRY = "temporary delays the ESP retried (the final outcome is counted ins
 SKIP_NOT_SENT = "messages the ESP refused or suppressed before sending"
 SKIP_DUPLICATE = "duplicate events (same event id seen earlier in the file)"
 SKIP_OTHER = "other event types"
+SKIP_SUPPRESSED_BY_SES = (
+    "suppressed by SES (on a suppression list: SES never attempted them, and they do "
+    "not count in its bounce or complaint rates)"
+)
+SKIP_TEST = "webhook test batches (empty events the ESP posts to check the endpoint)"
+SKIP_OPT_IN = "subscription changes that are not unsubscribes (opt-ins, other topics)"
 SKIP_NO_DELIVERIES = (
     "hourly rates left out: complaints or unsubscribes in an hour with no deliveries"
 )
@@ -99,6 +105,24 @@ class HourlyTally:
         self.hours: dict[int, list[int]] = {}
         self.skipped: Counter[str] = Counter()
         self._seen: set[int] = set()
+        self._delivered: dict[int, int] = {}  # hash of a message id -> hour of delivery
+
+    def delivered(self, message_id: object, hour: int) -> None:
+        """Count a delivery and remember its hour, so a later bounce can replace it."""
+        self.add(hour, DELIVERED)
+        if message_id:
+            self._delivered[hash(str(message_id))] = hour
+
+    def bounced_after_delivery(self, message_id: object, hour: int, outcome: int) -> None:
+        """An out-of-band bounce: the message did not stay delivered. It replaces the
+        delivery in that delivery's hour (each message has one outcome), or counts in
+        its own hour when the delivery is not in the file."""
+        delivered_in = self._delivered.pop(hash(str(message_id)), None) if message_id else None
+        if delivered_in is None:
+            self.add(hour, outcome)
+            return
+        self.add(delivered_in, DELIVERED, -1)
+        self.add(delivered_in, outcome)
 
     def duplicate(self, event_id: object) -> bool:
         """True when this event id was already counted (webhook retries repeat events)."""

@@ -8,6 +8,7 @@ line or record; a row repeated with the same value is dropped and counted.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from email_crisis.core.base.text import visible
@@ -27,6 +28,8 @@ def checked(raw_points: Sequence[RawPoint], name: str, now: datetime) -> tuple[l
     points: list[NewPoint] = []
     repeated = 0
     for raw in raw_points:
+        if raw.at is None:  # a status as of now: stored at the minute of the import
+            raw = replace(raw, at=now.replace(second=0, microsecond=0))
         try:
             metric = parse_metric(raw.metric)
             value = check_value(metric, raw.value)

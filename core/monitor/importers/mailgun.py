@@ -4,7 +4,14 @@ Formats: https://documentation.mailgun.com/docs/mailgun/user-manual/events/event
 (event types) and the Events API, whose pages look like
 ``{"items": [{"event": "delivered", "timestamp": 1521472262.908181, "id": ...}], "paging": {...}}``
 (``timestamp`` in Unix seconds with a fraction). Webhook bodies
-``{"signature": {...}, "event-data": {...}}`` are read too, one per line or in an array.
+``{"signature": {...}, "event-data": {...}}`` are read too, one per line or in an array,
+and pages of the Logs API that replaces the Events API (``POST /v1/analytics/logs``:
+``{"items": [...], "pagination": {...}}``, each item with ``@timestamp`` in ISO 8601 and
+``storage.url`` as a list; mailgun/mailgun.js ``lib/Types/Logs/Logs.ts``).
+
+The storage host of each event's ``storage.url`` is kept per sending domain (never the
+address or the message key): Mailgun deletes a domain's queued messages only on that
+host, so the Contain step's stop call goes there.
 
 Mapping (see ``_events`` for rates):
 
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from email_crisis.core.contain.esp.mailgun import storage_host_of
 from email_crisis.core.monitor.importers._common import Parsed, json_records, problem
 from email_crisis.core.monitor.importers._events import (
     COMPLAINT,
@@ -41,7 +49,7 @@ from email_crisis.core.monitor.importers._events import (
 
 SOURCE = "mailgun"
 DOC_URL = "https://documentation.mailgun.com/docs/mailgun/user-manual/events/event-types"
-MARKERS = ('"event-data"', '"log-level"', '"delivery-status"', '"paging"')
+MARKERS = ('"event-data"', '"log-level"', '"delivery-status"', '"paging"', '"@timestamp"')
 
 _OUTCOMES = {
     "accepted": SENT,
@@ -79,6 +87,7 @@ def parse(stream: TextIO, name: str) -> Parsed:
         if not isinstance(event, dict) or not isinstance(event.get("event"), str):
             raise problem(name, event_where(number, line, item), "the event has no 'event' field.")
         kind = event["event"]
+        _storage(event, parsed)
         outcome = _failure(event, tally) if kind == "failed" else _OUTCOMES.get(kind)
         if outcome is None:
             if kind != "failed":
@@ -87,5 +96,16 @@ def parse(stream: TextIO, name: str) -> Parsed:
         if tally.duplicate(event.get("id")):
             continue
         where = event_where(number, line, item)
-        tally.add(hour_of(event.get("timestamp"), name=name, where=where), outcome)
+        stamp = event.get("timestamp", event.get("@timestamp"))
+        tally.add(hour_of(stamp, name=name, where=where), outcome)
     return tally.into(parsed)
+
+
+def _storage(event: dict, parsed: Parsed) -> None:
+    """Keep (domain, storage host) from ``storage.url`` (a string, or a list in Logs)."""
+    storage = event.get("storage")
+    urls = storage.get("url") if isinstance(storage, dict) else None
+    for url in urls if isinstance(urls, list) else [urls]:
+        found = storage_host_of(url)
+        if found:
+            parsed.storage_hosts.setdefault(found[0], set()).add(found[1])

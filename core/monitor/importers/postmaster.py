@@ -1,4 +1,4 @@
-"""Google Postmaster Tools: the v1 ``trafficStats`` JSON and CSV exports of it.
+"""Google Postmaster Tools: v1 ``trafficStats`` JSON, v2 (``postmaster_v2``), and CSV.
 
 JSON format: https://developers.google.com/workspace/gmail/postmaster/reference/rest/v1/domains.trafficStats
 A ``domains.trafficStats.list`` page ``{"trafficStats": [...], "nextPageToken": ...}``,
@@ -14,9 +14,15 @@ Mapping (ratios 0-1 become percentages):
   gives the count per category);
 - ``spfSuccessRatio``, ``dkimSuccessRatio``, ``dmarcSuccessRatio`` → ``spf_pass_rate``,
   ``dkim_pass_rate``, ``dmarc_pass_rate``;
-- ``deliveryErrors`` → ``delivery_error_rate``: the sum of the ``errorRatio`` of
-  every class and type (the note names the largest);
-- the encryption ratios and ``spammyFeedbackLoops`` are not used.
+- ``deliveryErrors`` → ``delivery_error_rate``: each ``errorRatio`` is "the ratio of
+  messages where the error occurred vs all authenticated traffic", per (class, type),
+  and nothing says they add up to at most 1 (a message can fail temporarily, then for
+  good). The point is the larger of the permanent and the temporary sums (each at most
+  100%); the note gives both and the largest type;
+- the encryption ratios and ``spammyFeedbackLoops`` are not used (the summary says so).
+
+A day with an impossible value (a ratio above 1, an unknown reputation) is left out and
+named in the summary; the other days are imported.
 
 CSV: Google publishes no schema for CSV copies of these figures, so the importer takes
 any CSV with a ``date`` column (2026-11-20 or 20261120) and at least one column named
@@ -32,9 +38,11 @@ Times: Postmaster figures are per calendar day, with no zone; a day is stored at
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TextIO
+from typing import Any, TextIO
 
+from email_crisis.core.monitor.importers import postmaster_v2
 from email_crisis.core.monitor.importers._common import (
     ImportProblem,
     Parsed,
@@ -43,13 +51,25 @@ from email_crisis.core.monitor.importers._common import (
     header_key,
     json_records,
     problem,
+    record_where,
     shown,
 )
 from email_crisis.core.monitor.importers._events import event_where, events
 
 SOURCE = "postmaster"
 DOC_URL = "https://developers.google.com/workspace/gmail/postmaster/reference/rest/v1/domains.trafficStats"
-MARKERS = ('"trafficStats"', '"userReportedSpamRatio"', '"domainReputation"', '"ipReputations"')
+MARKERS = (
+    '"trafficStats"',
+    '"userReportedSpamRatio"',
+    '"domainReputation"',
+    '"ipReputations"',
+    *postmaster_v2.MARKERS,
+)
+SKIP_DAY = "days left out because of a wrong value (the notes say which and why)"
+NOT_USED_V1 = (
+    "v1 fields not imported: inboundEncryptionRatio, outboundEncryptionRatio, "
+    "spammyFeedbackLoops (no series for them here)."
+)
 REPUTATIONS = {"BAD": 0, "LOW": 1, "MEDIUM": 2, "HIGH": 3}
 DAY_NOTE = "Postmaster figures are daily; each day is stored at 00:00 UTC."
 RATIO_FIELDS = {
@@ -84,12 +104,22 @@ def looks_like_csv(head: str) -> bool:
     return bool({"date", "day"} & keys) and bool(keys & CSV_COLUMNS.keys())
 
 
-def parse(stream: TextIO, name: str) -> Parsed:
-    """Read Postmaster JSON or CSV from ``stream`` (named ``name`` in messages)."""
+def parse(
+    stream: TextIO,
+    name: str,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    queries: Sequence[Mapping[str, Any]] = (),
+) -> Parsed:
+    """Read Postmaster JSON or CSV from ``stream`` (named ``name`` in messages).
+
+    ``mapping`` (from ``--map``) and ``queries`` (``--query`` bodies) say what the
+    metric names of a v2 answer mean.
+    """
     head = stream.read(256).lstrip("\ufeff \t\r\n")
     stream.seek(0)
     if head[:1] in ("{", "["):
-        return _parse_json(stream, name)
+        return _parse_json(stream, name, mapping or {}, queries)
     return _parse_csv(stream, name)
 
 
@@ -184,30 +214,78 @@ def _delivery_errors(raw: object, at: datetime, name: str, where: str) -> list[R
         return []
     if not isinstance(raw, list):
         raise problem(name, where, "deliveryErrors is not a list.")
+    by_class = {"PERMANENT_ERROR": 0.0, "TEMPORARY_ERROR": 0.0}
     ratios: list[tuple[float, str]] = []
     for entry in raw:
         if not isinstance(entry, dict):
             raise problem(name, where, "a deliveryErrors entry is not an object.")
-        value = _ratio(entry, "errorRatio", name, where)
-        ratios.append((value or 0.0, str(entry.get("errorType", "?"))))
-    total = sum(value for value, _ in ratios)
-    if total > 100:
-        raise problem(name, where, "deliveryErrors add up to more than 100% of the traffic.")
+        value = _ratio(entry, "errorRatio", name, where) or 0.0
+        kind = str(entry.get("errorClass", ""))
+        by_class[kind if kind in by_class else "PERMANENT_ERROR"] += value
+        ratios.append((value, str(entry.get("errorType", "?"))))
+    permanent, temporary = (min(100.0, by_class[k]) for k in by_class)
     largest = max(ratios)
-    note = f"largest: {shown(largest[1])} {largest[0]:.3g}%" if largest[0] else ""
-    return [RawPoint("delivery_error_rate", at, total, where, note=note)]
+    note = f"permanent {permanent:.3g}%, temporary {temporary:.3g}%"
+    if largest[0]:
+        note += f"; largest: {shown(largest[1])} {largest[0]:.3g}%"
+    return [RawPoint("delivery_error_rate", at, max(permanent, temporary), where, note=note)]
 
 
-def _parse_json(stream: TextIO, name: str) -> Parsed:
+def _parse_json(
+    stream: TextIO, name: str, mapping: Mapping[str, str], queries: Sequence[Mapping[str, Any]]
+) -> Parsed:
     parsed = Parsed(SOURCE, notes=[DAY_NOTE])
     domains: set[str] = set()
-    for number, line, item, stats in events(json_records(stream, name), name, ("trafficStats",)):
-        parsed.records += 1
-        domain, points = _stats(stats, name, event_where(number, line, item))
-        domains.add(domain)
-        parsed.points.extend(points)
-    parsed.domain = _one_domain(domains, name)
+    v2 = postmaster_v2.V2Reader(parsed, name, mapping)
+    for query in queries:
+        v2.query(query)
+    v1_fields: set[str] = set()
+    for number, line, record in json_records(stream, name):
+        where = record_where(number, line)
+        if isinstance(record, dict) and postmaster_v2.is_v2(record):
+            parsed.records += 1
+            _v2_record(v2, record, parsed, where)
+            continue
+        for n, ln, item, stats in events([(number, line, record)], name, ("trafficStats",)):
+            parsed.records += 1
+            at = event_where(n, ln, item)
+            v1_fields.update(stats)
+            try:
+                domain, points = _stats(stats, name, at)
+            except ImportProblem as error:
+                _skip_day(parsed, stats, error)
+                continue
+            domains.add(domain)
+            parsed.points.extend(points)
+    v2.finish()
+    if parsed.skipped[SKIP_DAY] and not parsed.points:
+        raise ImportProblem(parsed.notes[-1].removeprefix("left out: "))  # nothing usable
+    if v1_fields & {"inboundEncryptionRatio", "outboundEncryptionRatio", "spammyFeedbackLoops"}:
+        parsed.notes.append(NOT_USED_V1)
+    parsed.domain = _one_domain(domains | v2.domains, name)
     return parsed
+
+
+def _v2_record(
+    v2: postmaster_v2.V2Reader, record: Mapping[str, Any], parsed: Parsed, where: str
+) -> None:
+    if "metricDefinitions" in record or "requests" in record:
+        v2.query(record)
+    if "complianceData" in record or "subdomainComplianceData" in record:
+        v2.compliance(record, where)
+    for index, stats in enumerate(record.get("domainStats") or (), 1):
+        if not isinstance(stats, dict):
+            continue
+        try:
+            v2.stats(stats, f"{where}, item {index}")
+        except ImportProblem as error:
+            _skip_day(parsed, stats, error)
+
+
+def _skip_day(parsed: Parsed, stats: Mapping[str, Any], error: ImportProblem) -> None:
+    """Leave one day out and say which and why; the rest of the file is imported."""
+    parsed.skipped[SKIP_DAY] += 1
+    parsed.notes.append(f"left out: {error}")
 
 
 # -- CSV --------------------------------------------------------------------------------

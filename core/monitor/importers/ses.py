@@ -13,9 +13,21 @@ lists are only counted, never read). Mapping (see ``_events`` for rates):
 
 - ``Send`` → sent; ``Delivery`` → delivered;
 - ``Bounce``: ``Permanent`` → hard bounce; ``Transient`` and ``Undetermined`` → soft;
-- ``Complaint`` → complaint; ``Subscription`` (list unsubscribe) → unsubscribe;
+  but ``bounceSubType`` ``OnAccountSuppressionList`` or ``Suppressed`` → skipped as
+  "suppressed by SES": SES never attempted them ("This does not count toward your
+  bounce rate metric", event-publishing contents, bounce types table);
+- ``Complaint`` → complaint, except ``complaintSubType: OnAccountSuppressionList`` ("SES
+  accepted the message, but didn't attempt to send it") → suppressed by SES;
+- ``Subscription`` → unsubscribe only when ``newTopicPreferences`` unsubscribes from
+  everything or moves a topic to ``OptOut``; an opt-in is skipped;
 - ``Reject`` and ``Rendering Failure`` (never sent), ``DeliveryDelay`` (retried),
   ``Open``, ``Click`` and SNS subscription messages → skipped.
+
+Bare records are de-duplicated on (kind, ``feedbackId``): SES's own published Bounce and
+Complaint examples share one feedbackId.
+Sources: github.com/awsdocs/amazon-ses-developer-guide ``doc-source/
+event-publishing-retrieving-sns-contents.md``; botocore ``data/sesv2/2019-09-27/
+service-2.json`` (``Complaint.ComplaintSubType``).
 """
 
 from __future__ import annotations
@@ -31,8 +43,10 @@ from email_crisis.core.monitor.importers._events import (
     SENT,
     SKIP_ENGAGEMENT,
     SKIP_NOT_SENT,
+    SKIP_OPT_IN,
     SKIP_OTHER,
     SKIP_RETRY,
+    SKIP_SUPPRESSED_BY_SES,
     SOFT,
     UNSUBSCRIBE,
     HourlyTally,
@@ -58,6 +72,7 @@ _COUNTED = {
     "Complaint": ("complaint", "complainedRecipients", COMPLAINT),
     "Subscription": ("subscription", None, UNSUBSCRIBE),
 }
+SUPPRESSED_SUBTYPES = frozenset({"OnAccountSuppressionList", "Suppressed"})
 _SKIPS = {
     "Reject": SKIP_NOT_SENT,
     "Rendering Failure": SKIP_NOT_SENT,
@@ -109,15 +124,22 @@ def parse(stream: TextIO, name: str) -> Parsed:
             continue
         if kind == "Bounce":
             details = message.get("bounce")
-            bounce_type = details.get("bounceType") if isinstance(details, dict) else None
-            outcome, count = (
-                HARD if bounce_type == "Permanent" else SOFT,
-                _count(details, "bouncedRecipients", name, where),
-            )
+            details = details if isinstance(details, dict) else {}
+            count = _count(details, "bouncedRecipients", name, where)
+            if details.get("bounceSubType") in SUPPRESSED_SUBTYPES:
+                tally.skip(SKIP_SUPPRESSED_BY_SES, count)
+                continue
+            outcome = HARD if details.get("bounceType") == "Permanent" else SOFT
         elif kind in _COUNTED:
             holder, key, outcome = _COUNTED[kind]
             details = message.get(holder)
             count = _count(details, key, name, where)
+            if kind == "Complaint" and details.get("complaintSubType") in SUPPRESSED_SUBTYPES:
+                tally.skip(SKIP_SUPPRESSED_BY_SES, count)
+                continue
+            if kind == "Subscription" and not _unsubscribes(details):
+                tally.skip(SKIP_OPT_IN)
+                continue
         else:
             tally.skip(_SKIPS.get(kind, SKIP_OTHER))
             continue
@@ -127,11 +149,37 @@ def parse(stream: TextIO, name: str) -> Parsed:
     return tally.into(parsed)
 
 
+def _unsubscribes(details: object) -> bool:
+    """Whether a Subscription event is an unsubscribe (and not an opt-in)."""
+    if not isinstance(details, dict):
+        return True  # no preferences given: the event itself says someone unsubscribed
+    new, old = details.get("newTopicPreferences"), details.get("oldTopicPreferences")
+    if not isinstance(new, dict):
+        return True
+    if new.get("unsubscribeAll") is True:
+        return not (isinstance(old, dict) and old.get("unsubscribeAll") is True)
+    before = (
+        {
+            t.get("topicName"): t.get("subscriptionStatus")
+            for t in (old or {}).get("topicSubscriptionStatus") or ()
+            if isinstance(t, dict)
+        }
+        if isinstance(old, dict)
+        else {}
+    )
+    return any(
+        isinstance(t, dict)
+        and t.get("subscriptionStatus") == "OptOut"
+        and before.get(t.get("topicName")) != "OptOut"
+        for t in new.get("topicSubscriptionStatus") or ()
+    )
+
+
 def _own_id(message: dict, kind: str, mail: dict) -> str | None:
-    """An id for a bare notification: the feedback id, else the message id and kind."""
+    """An id for a bare notification: kind and feedback id, else kind and message id."""
     for holder in ("bounce", "complaint"):
         details = message.get(holder)
         if isinstance(details, dict) and details.get("feedbackId"):
-            return str(details["feedbackId"])
+            return f"{kind}/{details['feedbackId']}"
     message_id = mail.get("messageId")
     return f"{message_id}/{kind}" if message_id else None

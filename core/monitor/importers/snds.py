@@ -34,7 +34,14 @@ import re
 from datetime import datetime, timezone
 from typing import TextIO
 
-from email_crisis.core.monitor.importers._common import Parsed, RawPoint, csv_rows, problem, shown
+from email_crisis.core.monitor.importers._common import (
+    ImportProblem,
+    Parsed,
+    RawPoint,
+    csv_rows,
+    problem,
+    shown,
+)
 
 SOURCE = "snds"
 DOC_URL = "https://sendersupport.olc.protection.outlook.com/snds/FAQ.aspx"
@@ -107,6 +114,8 @@ def parse(stream: TextIO, name: str) -> Parsed:
     parsed = Parsed(SOURCE, notes=[NAIVE_NOTE])
     for line, cells in csv_rows(stream, name):
         where = f"line {line}"
+        if not parsed.records and len(cells) == 4 and is_ip_status(",".join(cells)):
+            raise ImportProblem(ip_status_message(name))
         if not parsed.records and not parsed.points and not is_ip(cells[0]):
             if len(cells) < COLUMNS:
                 raise problem(name, where, _short_message(len(cells)))
@@ -117,6 +126,27 @@ def parse(stream: TextIO, name: str) -> Parsed:
         parsed.records += 1
         parsed.points.extend(_row(cells, name, where))
     return parsed
+
+
+def is_ip_status(head: str) -> bool:
+    """Whether ``head`` is the IP-status feed (ipStatus.aspx): ``first_ip,last_ip,Yes,details``."""
+    first = head.lstrip("\ufeff").split("\n", 1)[0].strip().split(",")
+    return (
+        len(first) >= 4
+        and is_ip(first[0])
+        and is_ip(first[1])
+        and first[2].strip().lower() in ("yes", "no")
+    )
+
+
+def ip_status_message(name: str) -> str:
+    """Why the IP-status feed is refused, and what to do instead."""
+    return (
+        f"{name} is the SNDS IP-status feed (ipStatus.aspx: ranges of your IPs that Outlook "
+        "blocks, with the reason), not the SNDS data feed (data.aspx) that email-crisis "
+        "imports. A listed range means Outlook refuses mail from those IPs: follow the "
+        "delisting steps Microsoft gives, and import data.aspx for the figures."
+    )
 
 
 def _short_message(found: int) -> str:

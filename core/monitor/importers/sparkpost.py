@@ -6,13 +6,20 @@ Formats: https://developers.sparkpost.com/api/events/ (Events API: pages of
 https://docs.bird.com/api/email-api/events, and webhook batches
 ``[{"msys": {"message_event": {...}}}]`` whose ``timestamp`` is Unix seconds as text.
 
+The empty batch ``[{"msys": {}}]`` SparkPost posts when a webhook is created or tested
+(webhooks.apib; gosparkpost ``events/sample-webhook-validation.json``) is skipped.
+
 Mapping (see ``_events`` for rates):
 
 - ``injection`` → sent; ``delivery`` → delivered;
 - ``bounce`` and ``out_of_band`` by ``bounce_class``: 10, 30 and 90 (invalid recipient,
-  no RCPT, unsubscribe) → hard bounce; 25, 26 and 80 (administrative: SparkPost itself
-  refused or suppressed the message) → skipped; every other class, blocks (50-54)
-  included → soft bounce;
+  no RCPT, unsubscribe) → hard bounce; 25 and 80 (Admin in SparkPost's bounce
+  classification table: SparkPost itself refused, suppressed or cancelled the message,
+  e.g. "554 5.7.1 [internal] Campaign cancelled") and 26 (assumed Admin too: not in
+  the published table) → skipped; every other class, blocks (50-54) included → soft;
+- an ``out_of_band`` bounce arrives after the receiving server accepted the message:
+  when that ``delivery`` is in the file, the bounce replaces it (one outcome per
+  message), so the message is not counted twice;
 - ``spam_complaint`` → complaint; ``list_unsubscribe`` and ``link_unsubscribe`` →
   unsubscribe;
 - ``delay`` (retried), rejections and generation failures (never sent), opens and
@@ -33,6 +40,7 @@ from email_crisis.core.monitor.importers._events import (
     SKIP_NOT_SENT,
     SKIP_OTHER,
     SKIP_RETRY,
+    SKIP_TEST,
     SOFT,
     UNSUBSCRIBE,
     HourlyTally,
@@ -68,10 +76,13 @@ _SKIPS = {
 }
 
 
-def _unwrap(record: dict) -> dict:
-    """A webhook item ``{"msys": {"message_event": {...}}}`` → the inner event."""
+def _unwrap(record: dict) -> dict | None:
+    """A webhook item ``{"msys": {"message_event": {...}}}`` → the inner event; ``None``
+    for the empty test item ``{"msys": {}}``."""
     wrapper = record.get("msys")
     if isinstance(wrapper, dict):
+        if not wrapper:
+            return None
         inner = next(iter(wrapper.values()), None)
         return inner if isinstance(inner, dict) else {}
     return record
@@ -96,6 +107,9 @@ def parse(stream: TextIO, name: str) -> Parsed:
     for number, line, item, record in events(json_records(stream, name), name, ("results",)):
         parsed.records += 1
         event = _unwrap(record)
+        if event is None:
+            tally.skip(SKIP_TEST)
+            continue
         where = event_where(number, line, item)
         kind = event.get("type")
         if not isinstance(kind, str):
@@ -106,6 +120,13 @@ def parse(stream: TextIO, name: str) -> Parsed:
             outcome = _OUTCOMES.get(kind)
             if outcome is None:
                 tally.skip(_SKIPS.get(kind, SKIP_OTHER))
-        if outcome is not None and not tally.duplicate(event.get("event_id")):
-            tally.add(hour_of(event.get("timestamp"), name=name, where=where), outcome)
+        if outcome is None or tally.duplicate(event.get("event_id")):
+            continue
+        hour = hour_of(event.get("timestamp"), name=name, where=where)
+        if outcome == DELIVERED:
+            tally.delivered(event.get("message_id"), hour)
+        elif kind == "out_of_band":
+            tally.bounced_after_delivery(event.get("message_id"), hour, outcome)
+        else:
+            tally.add(hour, outcome)
     return tally.into(parsed)

@@ -8,6 +8,7 @@ Public API (for the Notify panel and ``email-crisis lint``)::
                           lint.LintContext(kind="data-breach", template_name="apology.en"))
     checker = lint.Linter(lint.load_config(path))   # keep it: re-checks are incremental
     findings = checker.check(fields, context)
+    report = checker.inspect(fields, context)  # findings, kind followed (given or inferred)
     preview = lint.render_template(source, recipient)  # text, or findings for missing fields
 
 Fields are ``from``, ``reply-to``, ``subject``, ``preheader`` and ``body``; a field
@@ -19,6 +20,7 @@ severity and summary.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from email_crisis.core.notify.lint.config import (
     CONFIG_ENV,
@@ -38,8 +40,23 @@ from email_crisis.core.notify.lint.model import (
     counts,
     has_errors,
 )
-from email_crisis.core.notify.lint.render import Rendered, render_template, sandbox
 from email_crisis.core.notify.lint.rules import RULES, RuleInfo
+
+if TYPE_CHECKING:
+    from email_crisis.core.notify.lint.render import Rendered, render_template, sandbox
+
+_LAZY = {"Rendered", "render_template", "sandbox"}
+
+
+def __getattr__(name: str) -> Any:
+    """The preview's renderer, imported on first use: it needs Jinja2, which
+    ``email-crisis lint FILE`` should not pay for when it never renders."""
+    if name in _LAZY:
+        from email_crisis.core.notify.lint import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _SHARED: dict[str, Linter] = {}
 _SHARED_MAX = 8

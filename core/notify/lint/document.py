@@ -69,6 +69,11 @@ class Document:
     languages: frozenset[str] = frozenset()
     apology: bool = False
     breach: bool = False
+    kind: str | None = None
+    """The incident kind the rules follow: given (``context.kind``) or inferred."""
+    kind_inferred: bool = False
+    kind_evidence: Located | None = None
+    """For an inferred kind, the words it was inferred from (``None``: no clue found)."""
     directives: list[Directive] = field(default_factory=list)
     hits: list[tuple[str, Hit]] = field(default_factory=list)
     _first: dict[tuple[str, tuple[str, ...]], Located | None] = field(default_factory=dict)
@@ -109,6 +114,11 @@ class Document:
         except KeyError:
             found = self._first[key] = next(self.find_all(signal, names), None)
             return found
+
+    def quote(self, name: str, start: int, end: int, limit: int = 40) -> str:
+        """The text of field ``name`` at ``start``..``end``, shortened for a message."""
+        piece = " ".join(self.text(name)[start:end].split())
+        return piece if len(piece) <= limit else piece[: limit - 1] + "…"
 
     def anchor(self, name: str = "body") -> tuple[str, int, int]:
         """Where a finding about the draft as a whole points: the field's first line."""

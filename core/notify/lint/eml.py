@@ -5,7 +5,12 @@
   an ``X-Preheader`` header when there is one. A missing Subject counts as an empty
   subject; a missing From, Reply-To or X-Preheader is simply not checked. The body is
   the ``text/plain`` part when there is one, else the ``text/html`` part.
-- any other file is a body on its own, UTF-8 (``.html``/``.htm`` read as HTML).
+  Header values may hold raw UTF-8 (RFC 6532, what most editors save) or RFC 2047
+  encoded words (``=?utf-8?q?...?=``); bytes in any other charset are refused.
+- any other file is a body on its own, UTF-8 (``.html``/``.htm`` read as HTML). A plain
+  text file whose first lines are ``From:``, ``Subject:``, ``Reply-To:`` (or
+  ``X-Preheader:``) headers followed by a blank line has those read as headers, and
+  ``Draft.headers_in_text`` says so; the body is what follows the blank line.
 - ``.j2``/``.jinja``/``.jinja2`` files are Jinja2 templates; otherwise a body is
   treated as a template when it holds ``{% %}`` or ``{# #}`` tags.
 
@@ -22,8 +27,10 @@ from __future__ import annotations
 import email
 import email.policy
 import html as html_entities
+import re
 from dataclasses import dataclass, replace
 from email.errors import UndecodableBytesDefect
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,6 +42,16 @@ from email_crisis.core.notify.lint.positions import LineIndex
 
 HEADERS = (("From", "from"), ("Reply-To", "reply-to"), ("Subject", "subject"))
 PREHEADER_HEADER = "X-Preheader"
+TEXT_HEADERS = {
+    "from": "from",
+    "reply-to": "reply-to",
+    "subject": "subject",
+    "x-preheader": "preheader",
+    "preheader": "preheader",
+}
+"""Headers a plain text draft may start with (case-insensitive), and their fields."""
+TEXT_HEADERS_IGNORED = frozenset({"to", "cc", "date"})
+_HEADER_LINE = re.compile(r"(?P<name>[A-Za-z][A-Za-z-]*):[ \t]*(?P<value>.*)")
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 HTML_SUFFIXES = (".html", ".htm")
 _SKIP = frozenset({"script", "style", "head", "title", "template"})
@@ -63,6 +80,8 @@ class Draft:
     is_template: bool | None = None
     html: str | None = None
     offsets: tuple[tuple[int, int], ...] = ()
+    headers_in_text: tuple[str, ...] = ()
+    """Fields read from ``Header: value`` lines at the top of a plain text file."""
 
     def to_source(self, findings: list[Finding]) -> list[Finding]:
         """Findings with body spans, lines and columns moved into the HTML source."""
@@ -124,7 +143,44 @@ def read_draft(path: Path) -> Draft:
     text = _decode(path, raw, "utf-8-sig", "file")
     if base.endswith(HTML_SUFFIXES):
         return _html_draft(path, {}, text, template)
-    return Draft(path, {"body": text}, template)
+    found = text_headers(text)
+    if found is None:
+        return Draft(path, {"body": text}, template)
+    fields, body = found
+    return Draft(path, {**fields, "body": body}, template, headers_in_text=tuple(fields))
+
+
+def text_headers(text: str) -> tuple[dict[str, str | None], str] | None:
+    """The headers at the top of a plain text draft and the body after them, or ``None``.
+
+    Every line before the first blank line must be a header line (``Name: value``, or a
+    continuation starting with a space) of a known name, with at least one of From,
+    Subject or Reply-To; otherwise the whole text is the body.
+    """
+    head, blank, body = text.replace("\r\n", "\n").partition("\n\n")
+    if not blank or not head.strip():
+        return None
+    fields: dict[str, str | None] = {}
+    last: str | None = None
+    for line in head.split("\n"):
+        if line[:1] in (" ", "\t") and last is not None:
+            if last in fields:
+                fields[last] = f"{fields[last]} {line.strip()}"
+            continue
+        found = _HEADER_LINE.fullmatch(line)
+        if found is None:
+            return None
+        name = found.group("name").lower()
+        if name in TEXT_HEADERS:
+            last = TEXT_HEADERS[name]
+            fields[last] = found.group("value").strip()
+        elif name in TEXT_HEADERS_IGNORED:
+            last = name
+        else:
+            return None
+    if not {"from", "subject", "reply-to"} & set(fields):
+        return None
+    return fields, body
 
 
 def _decode(path: Path, raw: bytes, charset: str, what: str) -> str:
@@ -151,11 +207,17 @@ def _from_message(path: Path, raw: bytes, template: bool | None) -> Draft:
         if value is None:
             fields[name] = "" if name == "subject" else None
             continue
-        if not _utf8_header(raw_headers.get(header.lower(), "")) or any(
-            isinstance(d, UndecodableBytesDefect) for d in getattr(value, "defects", ())
-        ):
+        raw_value = raw_headers.get(header.lower(), "")
+        if not _utf8_header(raw_value):
             raise UnreadableDraft(f"{path}: the {header} header holds bytes that are not UTF-8.")
-        fields[name] = " ".join(str(value).split()) if name != "subject" else str(value)
+        text = str(value)
+        if not _clean(text) or (
+            isinstance(raw_value, str)
+            and raw_value.isascii()
+            and any(isinstance(d, UndecodableBytesDefect) for d in getattr(value, "defects", ()))
+        ):
+            text = _decode_header(raw_value)
+        fields[name] = " ".join(text.split()) if name != "subject" else text
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         fields["body"] = ""
@@ -172,6 +234,29 @@ def _from_message(path: Path, raw: bytes, template: bool | None) -> Draft:
         return _html_draft(path, fields, text, template)
     fields["body"] = text
     return Draft(path, fields, template)
+
+
+def _clean(text: str) -> bool:
+    """No lone surrogates or replacement characters: the header decoded as written."""
+    return not any("\udc80" <= c <= "\udcff" or c == "\ufffd" for c in text)
+
+
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+
+
+def _decode_header(raw: object) -> str:
+    """A header value from its raw text: UTF-8 bytes, then RFC 2047 encoded words."""
+    text = str(raw)
+    if not text.isascii():
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+    def word(found: re.Match[str]) -> str:
+        try:
+            return str(make_header(decode_header(found.group())))
+        except (LookupError, ValueError, UnicodeError):
+            return found.group()
+
+    return _ENCODED_WORD.sub(word, text)
 
 
 def _utf8_header(raw: object) -> bool:

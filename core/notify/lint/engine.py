@@ -8,26 +8,60 @@ the document rules (cheap: they read what the scans recorded) run every time.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import partial
 
+from email_crisis.core.notify.lint import signals
 from email_crisis.core.notify.lint.cache import ParagraphCache
 from email_crisis.core.notify.lint.config import DEFAULT_CONFIG, LintConfig
 from email_crisis.core.notify.lint.document import Analysis, Document, FieldText, Paragraph
 from email_crisis.core.notify.lint.jinja import looks_like_template, mask
+from email_crisis.core.notify.lint.kinds import infer
 from email_crisis.core.notify.lint.language import decided, overall, votes
 from email_crisis.core.notify.lint.lexicon import Lexicon, build
-from email_crisis.core.notify.lint.model import FIELDS, LANGUAGES, Finding, LintContext, Severity
+from email_crisis.core.notify.lint.model import (
+    FIELDS,
+    LANGUAGES,
+    Finding,
+    LintContext,
+    Located,
+    Severity,
+)
 from email_crisis.core.notify.lint.positions import LineIndex, line_breaks, paragraphs
 from email_crisis.core.notify.lint.rules import JUDGES, REFINERS, RULES, SCANNERS, Refiner
 from email_crisis.core.notify.lint.rules.base import Para
+from email_crisis.core.notify.lint.signals import KIND_HINTS
 from email_crisis.core.notify.lint.suppress import Suppressions, find_directives
 from email_crisis.core.notify.lint.tokens import Tokens, longest, tokenize
 
 _SCAN_KIND = {"preheader": "body"}  # the preheader reads like body text
-_APOLOGY_SIGNALS = ("apology", "conditional", "breach")
+_APOLOGY_SIGNALS = (
+    "apology",
+    "conditional",
+    "regret",
+    "breach",
+    "fault",
+    "incident",
+    *KIND_HINTS,
+)
+"""Without a kind, a draft that says any of these is an apology (else a plain campaign)."""
 _BREACH_KINDS = frozenset({"data-breach"})
 
 Prepared = tuple[Tokens, int, int]
+
+
+@dataclass(frozen=True)
+class Report:
+    """A check's findings, with what the checker decided about the draft."""
+
+    findings: list[Finding]
+    kind: str | None
+    """The incident kind the rules followed (``None``: not an apology, no kind)."""
+    kind_inferred: bool
+    kind_evidence: Located | None
+    """Where the inferred kind's clue is (``None``: given, or no clue found)."""
+    language: str
+    apology: bool
 
 
 class Linter:
@@ -59,6 +93,12 @@ class Linter:
         self, fields: Mapping[str, str | None], context: LintContext | None = None
     ) -> list[Finding]:
         """Every finding for the draft ``fields`` (field name -> text), in a stable order."""
+        return self.inspect(fields, context).findings
+
+    def inspect(
+        self, fields: Mapping[str, str | None], context: LintContext | None = None
+    ) -> Report:
+        """``check``, with the kind the rules followed (given or inferred) and the language."""
         context = context or LintContext()
         unknown = [name for name in fields if name not in FIELDS]
         if unknown:
@@ -66,7 +106,7 @@ class Linter:
         if context.language not in ("auto", *LANGUAGES):
             raise ValueError(f"unknown language {context.language!r}; use auto, en or fr")
         if all(text is None for text in fields.values()):
-            return []
+            return Report([], context.kind, False, None, "en", False)
         body = fields.get("body") or ""
         template = (
             context.is_template if context.is_template is not None else looks_like_template(body)
@@ -74,7 +114,14 @@ class Linter:
         doc = self._document(fields, context, template)
         for judge in JUDGES:
             judge(doc)
-        return self._findings(doc)
+        return Report(
+            self._findings(doc),
+            doc.kind,
+            doc.kind_inferred,
+            doc.kind_evidence,
+            doc.lang,
+            doc.apology,
+        )
 
     # -- building the document ------------------------------------------------------------
 
@@ -135,10 +182,17 @@ class Linter:
             context.purpose is None
             and (context.kind is not None or any(doc.find(s) for s in _APOLOGY_SIGNALS))
         )
+        if context.kind is not None:
+            doc.kind = context.kind
+        elif doc.apology:
+            doc.kind, doc.kind_evidence = infer(doc)
+            doc.kind_inferred = True
+        # The kind decides: breach wording in a wrong-content apology ("no personal data
+        # was compromised") does not make it a breach notice; the assessment may.
         doc.breach = (
-            context.kind in _BREACH_KINDS
+            doc.kind in _BREACH_KINDS
             or bool(context.data_exposed)
-            or doc.find("breach") is not None
+            or bool(context.exposed - {"none"})
         )
         return doc
 
@@ -150,10 +204,15 @@ class Linter:
             grouped.setdefault(match.tag, []).append(match)
         matches = {tag: longest(found) for tag, found in grouped.items()}
         para = Para(kind, text, template, lang, lexicon, self.config, tokens, matches)
+        signals.scan(para)
         for scan in SCANNERS:
             scan(para)
-        index = LineIndex(text)
-        places = tuple((*index.position(hit.start), *index.position(hit.end)) for hit in para.hits)
+        places: tuple[tuple[int, int, int, int], ...] = ()
+        if para.hits:
+            index = LineIndex(text)
+            places = tuple(
+                (*index.position(hit.start), *index.position(hit.end)) for hit in para.hits
+            )
         return Analysis(
             tuple(para.hits),
             {name: tuple(found) for name, found in para.signals.items()},
@@ -173,8 +232,17 @@ class Linter:
         # What to do with each rule's hits, decided once per check.
         plans: dict[str, tuple[bool, Severity, Refiner | None]] = {}
         for rule, info in RULES.items():
-            skip = rule in config.disabled or (info.scope == "apology" and not doc.apology)
-            plans[rule] = (skip, info.severity, REFINERS.get(rule))
+            severity = info.severity_for(doc.kind, doc.breach)
+            if severity is Severity.ERROR and doc.kind_inferred and info.kinds is not None:
+                # A rule that only exists for some kinds, on a kind that was guessed from
+                # the wording: a warning (the CLI prints the guess; --kind makes it sure).
+                severity = Severity.WARNING
+            skip = (
+                severity is None
+                or rule in config.disabled
+                or (info.scope == "apology" and not doc.apology)
+            )
+            plans[rule] = (skip, severity or info.severity, REFINERS.get(rule))
         overrides = config.severities
         found: list[Finding] = []
         for name, field in doc.fields.items():
@@ -185,12 +253,12 @@ class Linter:
                     if skip:
                         continue
                     severity = hit.severity or severity
+                    start = para.start + hit.start
                     if refine is not None:
-                        refined = refine(hit, doc, severity)
+                        refined = refine(hit, doc, severity, name, start)
                         if refined is None:
                             continue
                         severity = refined
-                    start = para.start + hit.start
                     if suppressions.active and suppressions.silenced(hit.rule, name, start):
                         continue
                     # Paragraphs start a line, so columns carry over unchanged.
@@ -217,7 +285,7 @@ class Linter:
             if skip or name not in doc.fields:
                 continue
             if refine is not None:
-                refined = refine(hit, doc, severity)
+                refined = refine(hit, doc, severity, name, hit.start)
                 if refined is None:
                     continue
                 severity = refined

@@ -23,13 +23,19 @@ _ANY_TAG = re.compile(r"\{\{|\{%|\{#")
 DIRECTIVE = re.compile(r"\{#-?\s*lint\s*:(?P<body>.*?)-?#\}", re.S | re.I)
 
 
+_DEFAULTED = re.compile(r"\{\{[^{}]*\|\s*(?:default|d)\s*[(:]")
+
+
 def looks_like_template(text: str) -> bool:
-    """Whether ``text`` holds Jinja statements or comments (``{% %}``, ``{# #}``).
+    """Whether ``text`` holds Jinja statements or comments (``{% %}``, ``{# #}``), or an
+    expression with a fallback (``{{ first_name | default("there") }}``).
 
     ``{{ name }}`` alone is not enough: in a sent email it is a merge field that
     was never filled in.
     """
-    return "{" in text and STATEMENT_OR_COMMENT.search(text) is not None
+    return "{" in text and (
+        STATEMENT_OR_COMMENT.search(text) is not None or _DEFAULTED.search(text) is not None
+    )
 
 
 def _blank(match: re.Match[str], fill: str) -> str:

@@ -1,6 +1,6 @@
 """English or French? Counted from common words, per paragraph and for the draft.
 
-Each data file lists frequent words of its language that the other does not share
+data/common.toml lists, for each language, frequent words the other does not share
 ("the", "and" / "les", "nous"). A paragraph is judged on its own when one language
 clearly wins (at least ``MIN_VOTES`` words and twice the other's count), so a
 bilingual email gets each half checked with the right word lists; short or mixed
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from email_crisis.core.notify.lint.lexicon import load_data
+from email_crisis.core.notify.lint.lexicon import load_common
 from email_crisis.core.notify.lint.tokens import fold_word, tokenize
 
 MIN_VOTES = 3
@@ -23,7 +23,7 @@ LANGS: tuple[str, ...] = ("en", "fr")
 def _words(lang: str) -> frozenset[str]:
     cached = _DETECT.get(lang)
     if cached is None:
-        cached = frozenset(fold_word(w) for w in load_data(lang).get("detect", ()))
+        cached = frozenset(fold_word(w) for w in load_common()["detect"].get(lang, ()))
         _DETECT[lang] = cached
     return cached
 

@@ -1,4 +1,5 @@
-"""The word lists of one language (core/notify/lint/data/<lang>.toml plus the config), compiled."""
+"""The word lists and messages of one language (core/notify/lint/data/<lang>.toml plus
+the config), compiled."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import Any
 
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.notify.lint.config import LintConfig
-from email_crisis.core.notify.lint.model import LANGUAGES
+from email_crisis.core.notify.lint.scope import watched
 from email_crisis.core.notify.lint.tokens import (
+    ANY,
     Phrase,
     PhraseMatcher,
     compile_phrase,
@@ -29,20 +31,57 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 BODY_LISTS: tuple[str, ...] = (
     "apology",
     "conditional",
+    "conditional_tail",
+    "regret",
     "humor",
     "vague",
+    "vague_quantity",
+    "vague_evidence",
+    "vague_caution",
+    "minimising",
+    "minimising_breach",
     "blame",
+    "defensive",
+    "sales",
+    "discount",
     "phishing",
     "click_here",
     "incident",
     "breach",
-    "protective",
+    "protect_credentials",
+    "protect_payment",
+    "protect_phishing",
+    "protect_general",
     "contact",
+    "data_credentials",
+    "data_payment",
+    "data_contact",
+    "data_identity",
+    "kind_wrong_segment",
+    "kind_personalization",
+    "kind_wrong_content",
+    "kind_malformed",
+    "agentless_tail",
 )
 """Phrase lists searched in every text field."""
 
-SUBJECT_LISTS: tuple[str, ...] = ("clickbait", "subject_topic")
+SUBJECT_LISTS: tuple[str, ...] = ("clickbait", "subject_topic", "subject_topic_breach")
 """Phrase lists searched in the subject only."""
+
+WORD_SETS: tuple[str, ...] = (
+    "negation",
+    "negation_back",
+    "clause_break",
+    "fault_verbs",
+    "passive_aux",
+    "passive_skip",
+    "agent_word",
+    "not_agent",
+    "reader",
+    "data_action",
+    "exposure",
+)
+"""Lists of single words (folded), looked up rather than matched as phrases."""
 
 OTHER_LISTS: tuple[str, ...] = (
     "subject_vague",
@@ -52,8 +91,11 @@ OTHER_LISTS: tuple[str, ...] = (
     "acronyms",
     "emoticons",
 )
-LIST_NAMES: tuple[str, ...] = BODY_LISTS + SUBJECT_LISTS + OTHER_LISTS
+LIST_NAMES: tuple[str, ...] = BODY_LISTS + SUBJECT_LISTS + WORD_SETS + OTHER_LISTS
 """Every list a data file has, and a config file may add to."""
+
+PATTERN_NAMES: tuple[str, ...] = ("irony", "discount")
+"""Regular expressions of a data file ([patterns]), searched case-insensitively."""
 
 _TITLES = r"mr|mrs|ms|miss|mx|dr|prof|m|mme|mlle|monsieur|madame|mademoiselle"
 
@@ -62,18 +104,82 @@ class LexiconError(CrisisError):
     """A shipped word list is missing or broken (a packaging problem)."""
 
 
-@cache
-def load_data(lang: str) -> dict[str, Any]:
-    """The parsed data file of ``lang``."""
-    path = DATA_DIR / f"{lang}.toml"
+def _read(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise LexiconError(f"word list {path} cannot be read: {error}") from None
-    missing = [name for name in LIST_NAMES if name not in data.get("lists", {})]
+
+
+COMMON_LISTS: tuple[str, ...] = ("noreply",)
+"""Lists that are not in one language (data/common.toml); each language may add to them."""
+
+
+@cache
+def load_common() -> dict[str, Any]:
+    """data/common.toml: the language-detection words of each language, and the lists
+    every language shares."""
+    path = DATA_DIR / "common.toml"
+    data = _read(path)
+    if "detect" not in data or any(name not in data.get("lists", {}) for name in COMMON_LISTS):
+        raise LexiconError(f"word list {path} lacks [detect] or a shared list")
+    return data
+
+
+@cache
+def load_data(lang: str) -> dict[str, Any]:
+    """The parsed data file of ``lang``, with the shared lists of data/common.toml."""
+    path = DATA_DIR / f"{lang}.toml"
+    data = _read(path)
+    lists = data.setdefault("lists", {})
+    for name in COMMON_LISTS:
+        lists.setdefault(name, [])
+        lists[name] = [*load_common()["lists"][name], *lists[name]]
+    missing = [name for name in LIST_NAMES if name not in lists]
     if missing:
         raise LexiconError(f"word list {path} lacks: {', '.join(missing)}")
     return data
+
+
+@cache
+def load_lemmas(lang: str) -> dict[str, str]:
+    """Inflected form -> dictionary form, for the words of ``lang``'s lists (folded).
+
+    The table (``data/lemmas.<lang>.txt``, built by ``scripts/build_lemmas.py`` from
+    simplemma's dictionary) is plain text: TOML would take ten times longer to read.
+    """
+    path = DATA_DIR / f"lemmas.{lang}.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise LexiconError(f"lemma table {path} cannot be read: {error}") from None
+    pairs = (line.split(" ", 1) for line in text.splitlines() if line and line[0] != "#")
+    return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
+
+
+def lemma_table_targets(lang: str) -> frozenset[str]:
+    """The words the shipped lemma table of ``lang`` was built for."""
+    text = (DATA_DIR / f"lemmas.{lang}.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("# targets:"):
+            return frozenset(line.removeprefix("# targets:").split())
+    return frozenset()
+
+
+def lemma_targets(data: dict[str, Any]) -> set[str]:
+    """The folded words of a data file's lists: the lemmas its table must cover."""
+    words: set[str] = set()
+    for name in BODY_LISTS + SUBJECT_LISTS + WORD_SETS:
+        for text in data["lists"].get(name, ()):
+            phrase = compile_phrase(text, name)
+            if phrase is None:
+                continue
+            words.update(
+                word
+                for word, star in zip(phrase.words, phrase.prefix, strict=True)
+                if not star and word != ANY and word.isalpha()
+            )
+    return words
 
 
 def folded(text: str) -> str:
@@ -87,8 +193,13 @@ class Lexicon:
 
     lang: str
     lists: dict[str, tuple[str, ...]]
+    words: dict[str, frozenset[str]]
+    patterns: dict[str, re.Pattern[str] | None]
     suggest: dict[str, str]
     texts: dict[str, str]
+    messages: dict[str, str]
+    data_names: dict[str, str]
+    lemmas: dict[str, str]
     detect: frozenset[str]
     subject_vague: frozenset[str]
     acronyms: frozenset[str]
@@ -99,13 +210,46 @@ class Lexicon:
     needs_name: frozenset[str]
     emoticons: re.Pattern[str] | None
     emoticon_triggers: tuple[str, ...]
+    fault_forms: frozenset[str] = frozenset()
+    """Every form of the ``fault_verbs`` (a quick test before the passive-voice scan)."""
+    negation_watch: frozenset[str] | None = None
+    """The negation cues and the halves of "n't" (a quick test before the clause work)."""
+
+    def lemma(self, word: str) -> str:
+        """The dictionary form of a folded word (itself when the table does not know it)."""
+        return self.lemmas.get(word, word)
+
+    def message(self, key: str, **values: object) -> str:
+        """The message ``key`` in this language, filled in (``rule`` or ``rule.variant``)."""
+        template = self.messages.get(key)
+        if template is None:
+            template = self.messages.get(key.split(".", 1)[0], key)
+        values.setdefault("fix", "")
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return template
+
+    def subject_for(self, kind: str | None, breach: bool) -> str | None:
+        """The suggested subject for an incident kind."""
+        if breach:
+            kind = "data-breach"
+        return self.texts.get(f"subject.{kind}") or self.texts.get(
+            "subject_breach" if breach else "subject"
+        )
+
+
+EXACT_LISTS: frozenset[str] = frozenset({"phishing", "click_here", "clickbait", "humor"})
+"""Lists whose phrases match as written, not inflected: "provide your card number" is
+what a phishing email asks, "if you provided your card number" describes."""
 
 
 def _phrases(lists: dict[str, tuple[str, ...]], names: tuple[str, ...]) -> list[Phrase]:
     found = []
     for name in names:
+        inflect = name not in EXACT_LISTS
         for text in lists[name]:
-            phrase = compile_phrase(text, name)
+            phrase = compile_phrase(text, name, inflect=inflect)
             if phrase is not None:
                 found.append(phrase)
     return found
@@ -135,14 +279,25 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(sorted(variants, key=len, reverse=True))
 
 
+def _pattern(sources: list[str], path: str) -> re.Pattern[str] | None:
+    if not sources:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{s})" for s in sources), re.I)
+    except re.error as error:
+        raise LexiconError(f"pattern {path} is not a valid regular expression: {error}") from None
+
+
 def build(lang: str, config: LintConfig) -> Lexicon:
     """Compile the lists of ``lang`` with the config's additions."""
     data = load_data(lang)
     extra = config.words.get(lang, {})
     lists = {name: tuple(data["lists"][name]) + tuple(extra.get(name, ())) for name in LIST_NAMES}
+    lemmas = load_lemmas(lang)
     custom = _custom_phrases(config, lang)
-    body = PhraseMatcher(_phrases(lists, BODY_LISTS) + custom)
-    subject = PhraseMatcher(_phrases(lists, BODY_LISTS + SUBJECT_LISTS) + custom)
+    shared = _phrases(lists, BODY_LISTS) + custom  # compiled once, matched in both
+    body = PhraseMatcher(shared, lemmas)
+    subject = PhraseMatcher(shared + _phrases(lists, SUBJECT_LISTS), lemmas)
     greeting = re.compile(
         rf"^[ \t]*(?P<greeting>{_alternation(lists['greeting'])})"
         rf"(?P<title>[ \t]+(?:{_TITLES})\.?)?(?P<gap>[ \t]*),",
@@ -158,27 +313,34 @@ def build(lang: str, config: LintConfig) -> Lexicon:
         if emoticons
         else None
     )
+    patterns = data.get("patterns", {})
+    fault = frozenset(fold_word(w) for w in lists["fault_verbs"])
     return Lexicon(
         lang=lang,
         lists=lists,
-        suggest={fold_key(k): v for k, v in data.get("suggest", {}).items()},
+        words={name: frozenset(fold_word(w) for w in lists[name]) for name in WORD_SETS},
+        patterns={
+            name: _pattern(list(patterns.get(name, ())), f"{lang}.{name}") for name in PATTERN_NAMES
+        },
+        # Keyed by a phrase as written in the lists (``Phrase.text``) and by its folded form.
+        suggest={key: v for k, v in data.get("suggest", {}).items() for key in (k, fold_key(k))},
         texts=dict(data.get("text", {})),
-        detect=frozenset(fold_word(w) for w in data.get("detect", ())),
+        messages=dict(data.get("messages", {})),
+        data_names=dict(data.get("data_names", {})),
+        lemmas=lemmas,
+        detect=frozenset(fold_word(w) for w in load_common()["detect"].get(lang, ())),
         subject_vague=frozenset(folded(s) for s in lists["subject_vague"]),
         acronyms=frozenset(lists["acronyms"]) | frozenset(config.brand_terms),
-        # An address is not in one language: every language's no-reply names apply.
-        noreply=tuple(
-            sorted(
-                {address_key(n) for code in LANGUAGES for n in load_data(code)["lists"]["noreply"]}
-                | {address_key(n) for n in lists["noreply"]}
-            )
-        ),
+        # An address is not in one language: the shared no-reply names apply to all.
+        noreply=tuple(sorted({address_key(n) for n in lists["noreply"]})),
         body=body,
         subject=subject,
         greeting=greeting,
         needs_name=frozenset(fold_word(w) for w in lists["greeting_needs_name"]),
         emoticons=emoticon_re,
         emoticon_triggers=_triggers(emoticons),
+        fault_forms=fault | frozenset(f for f, lemma in lemmas.items() if lemma in fault),
+        negation_watch=watched(fold_word(w) for w in lists["negation"]),
     )
 
 

@@ -107,7 +107,14 @@ class LintContext:
     - ``apology_override``: the suppression-list lock was lifted with a reason.
     - ``data_exposed``: the assessment found personal data exposed (the draft is then
       held to the breach rules whatever its kind).
+    - ``exposed``: the assessment's data categories (``core.assess.assessment.DATA_KINDS``
+      ids: ``credentials``, ``payment-data``, ``email-addresses``...); the protective
+      steps asked of a breach notice follow them.
     - ``purpose``: force ``apology`` or ``campaign`` rules instead of deciding.
+    - ``list_unsubscribe``: the (List-Unsubscribe, List-Unsubscribe-Post) values the
+      message will carry; ``None`` = not known, ``one-click-unsubscribe`` is skipped.
+
+    Without a ``kind``, the kind is inferred from the draft's wording (see ``kinds``).
     """
 
     kind: str | None = None
@@ -119,6 +126,8 @@ class LintContext:
     apology_override: bool = False
     data_exposed: bool | None = None
     purpose: Literal["apology", "campaign"] | None = None
+    list_unsubscribe: tuple[str | None, str | None] | None = None
+    exposed: frozenset[str] = frozenset()
 
 
 def counts(findings: list[Finding]) -> dict[Severity, int]:

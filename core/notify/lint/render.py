@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from email_crisis.core.base.sandbox import BoundedSandbox
 from email_crisis.core.notify.lint.model import Finding, Severity
 from email_crisis.core.notify.lint.positions import LineIndex
+from email_crisis.core.notify.lint.tags import protect_quoted, quoted
 
 TEMPLATE_ERROR = "template-error"
 MISSING_FIELD = "unrendered-merge-tag"
@@ -65,16 +66,18 @@ def render_template(
 ) -> Rendered:
     """Render ``source`` with ``recipient``'s values (a sample recipient's merge fields).
 
-    Returns the text, or no text and the findings (spans point into ``source``).
+    Returns the text, or no text and the findings (spans point into ``source``). A
+    quoted tag ("our email began 'Dear {{ first_name }}'") is rendered as written.
     """
     env = env or sandbox(autoescape=autoescape)
     index = LineIndex(source)
+    protected = protect_quoted(source)
     try:
-        parsed = env.parse(source, filename=_FILENAME)
+        parsed = env.parse(protected, filename=_FILENAME)
     except jinja2.TemplateSyntaxError as error:
         return Rendered(None, [_at_line(source, index, error.lineno, error.message, field_name)])
     try:
-        text = env.from_string(source).render(**recipient)
+        text = env.from_string(protected).render(**recipient)
     except jinja2.UndefinedError as error:
         line = _template_line()
         # Report every missing field at once, not just the first one the render hit.
@@ -123,7 +126,7 @@ def _uses(source: str, name: str) -> list[tuple[int, int]]:
     return [
         tag.span()
         for tag in re.finditer(r"\{\{.*?\}\}|\{%.*?%\}", source, re.S)
-        if word.search(tag.group())
+        if word.search(tag.group()) and not quoted(source, *tag.span())
     ]
 
 

@@ -10,13 +10,19 @@ when the accent is a combining mark), and whole-word: "lol" does not match "loll
 Between the words of a phrase the text may hold any run of spaces or hyphens (one line
 break included); an apostrophe in the phrase needs an apostrophe (straight or curly).
 A trailing ``*`` makes a word a prefix: ``apolog*`` finds "apologise" and "apologies".
+A lone ``?`` stands for any one word ("some ? customers" finds "some Chase customers").
+
+A phrase word also matches every inflection of it that the lemma table of the
+language knows (``language.lemmas``, built from simplemma's dictionaries): "change
+your password" finds "changing your password", "surveiller vos relevés" finds
+"surveillez vos relevés". Write phrase words in their dictionary form to get that.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
@@ -31,6 +37,8 @@ _APOSTROPHES = frozenset("'’ʼ‘`´")
 _SOFT = re.compile(r"[\s\-‐‑*_~]*")  # spaces, hyphens and emphasis marks join words
 _FOLD_CACHE: dict[str, str] = {}
 _FOLD_CACHE_MAX = 50_000
+ANY = "?"
+"""A phrase word that matches any one word."""
 
 
 def fold_word(word: str) -> str:
@@ -134,6 +142,8 @@ class Phrase:
     gaps: tuple[str, ...]
     tag: str
     text: str
+    inflect: bool = True
+    """Whether the phrase's words also match their inflections (lemma table)."""
 
 
 class Match(NamedTuple):
@@ -145,12 +155,19 @@ class Match(NamedTuple):
     last: int
 
 
-def compile_phrase(text: str, tag: str) -> Phrase | None:
+def compile_phrase(text: str, tag: str, *, inflect: bool = True) -> Phrase | None:
     """A ``Phrase`` for ``text``; ``None`` when it holds no word at all."""
     words: list[str] = []
     prefix: list[bool] = []
     gaps: list[str] = []
     for piece in text.split():
+        if piece == ANY:
+            if not words:
+                return None  # a phrase cannot start with "any word"
+            gaps.append("s")
+            words.append(ANY)
+            prefix.append(False)
+            continue
         star = piece.endswith("*")
         parts = _SPLIT_MARKS.split(lower_same_length(piece.rstrip("*")))
         found = [fold_word(w) for w in parts[1::2]]
@@ -164,9 +181,9 @@ def compile_phrase(text: str, tag: str) -> Phrase | None:
             words.append(word)
             prefix.append(False)
         prefix[-1] = star
-    if not words:
+    if not words or words[-1] == ANY:
         return None
-    return Phrase(tuple(words), tuple(prefix), tuple(gaps), tag, text)
+    return Phrase(tuple(words), tuple(prefix), tuple(gaps), tag, text, inflect)
 
 
 class PhraseMatcher:
@@ -178,7 +195,8 @@ class PhraseMatcher:
     starts with it; the rest are indexed by their first word.
     """
 
-    def __init__(self, phrases: Iterable[Phrase]) -> None:
+    def __init__(self, phrases: Iterable[Phrase], lemmas: Mapping[str, str] | None = None) -> None:
+        self.lemmas: Mapping[str, str] = lemmas or {}
         self._single: dict[str, list[Phrase]] = {}
         self._pairs: dict[str, dict[str, list[Phrase]]] = {}
         self._exact: dict[str, list[Phrase]] = {}
@@ -187,7 +205,7 @@ class PhraseMatcher:
             first = phrase.words[0]
             if len(phrase.words) == 1 and not phrase.prefix[0]:
                 self._single.setdefault(first, []).append(phrase)
-            elif not phrase.prefix[0] and not phrase.prefix[1]:
+            elif not phrase.prefix[0] and not phrase.prefix[1] and phrase.words[1] != ANY:
                 self._pairs.setdefault(first, {}).setdefault(phrase.words[1], []).append(phrase)
             elif phrase.prefix[0]:
                 self._prefixed.setdefault(first, []).append(phrase)
@@ -201,14 +219,29 @@ class PhraseMatcher:
         self._entries.clear()
 
     def _entry(self, word: str) -> _Entry | None:
-        """What may start at ``word``: one-word phrases, pairs by next word, the rest."""
-        others = list(self._exact.get(word, ()))
+        """What may start at ``word`` (or at its lemma): one-word phrases, pairs by next
+        word, the rest."""
+        lemma = self.lemmas.get(word)
+        keys = (word,) if lemma is None or lemma == word else (word, lemma)
+        others: list[Phrase] = []
+        singles: list[Phrase] = []
+        pairs: dict[str, list[Phrase]] | None = None
+        for key in keys:
+            by_lemma = key != word
+            others.extend(p for p in self._exact.get(key, ()) if p.inflect or not by_lemma)
+            singles.extend(p for p in self._single.get(key, ()) if p.inflect or not by_lemma)
+            found = self._pairs.get(key)
+            if found is not None and by_lemma:
+                found = _inflecting(found)
+            if found:
+                pairs = found if pairs is None else _merged(pairs, found)
         for length in self._prefix_lengths:
             if length > len(word):
                 break
-            others.extend(self._prefixed.get(word[:length], ()))
-        single = tuple(self._single.get(word, ()))
-        pairs = self._pairs.get(word)
+            for phrase in self._prefixed.get(word[:length], ()):
+                # A one-word prefix phrase ("error*") matched by reaching this entry.
+                (singles if len(phrase.words) == 1 else others).append(phrase)
+        single = tuple(singles)
         entry = (single, pairs, tuple(others)) if single or pairs or others else None
         if len(self._entries) >= _FOLD_CACHE_MAX:
             self._entries.clear()
@@ -218,9 +251,13 @@ class PhraseMatcher:
     def scan(self, tokens: Tokens) -> list[Match]:
         """Every phrase occurrence, in text order (longest first at one position)."""
         words = tokens.words
+        parts = tokens.parts
         count = len(words)
         entries = self._entries
+        lemmas = self.lemmas
+        continues = self._continues
         found: list[Match] = []
+        append = found.append
         for i, word in enumerate(words):
             try:
                 entry = entries[word]
@@ -230,19 +267,52 @@ class PhraseMatcher:
                 continue
             single, pairs, others = entry
             for phrase in single:
-                found.append(Match(phrase.tag, phrase, i, i))
+                append(Match(phrase.tag, phrase, i, i))
             if pairs is not None and i + 1 < count:
-                for phrase in pairs.get(words[i + 1], ()):
-                    last = i + len(phrase.words) - 1
-                    if last < count and _continues(phrase, tokens, i):
-                        found.append(Match(phrase.tag, phrase, i, last))
+                following = words[i + 1]
+                candidates = pairs.get(following, ())
+                lemma = lemmas.get(following)
+                if lemma is not None and lemma != following and lemma in pairs:
+                    candidates = [*candidates, *(p for p in pairs[lemma] if p.inflect)]
+                for phrase in candidates:
+                    size = len(phrase.words)
+                    if size == 2:  # both words matched already: only the gap is left
+                        gap = parts[2 * i + 2]
+                        if (gap == " " and phrase.gaps[0] == "s") or (
+                            gap != " " and gap_kind(gap) == phrase.gaps[0]
+                        ):
+                            append(Match(phrase.tag, phrase, i, i + 1))
+                    elif i + size - 1 < count and continues(phrase, tokens, i):
+                        append(Match(phrase.tag, phrase, i, i + size - 1))
             for phrase in others:
                 last = i + len(phrase.words) - 1
-                if last < count and _continues(phrase, tokens, i):
-                    found.append(Match(phrase.tag, phrase, i, last))
+                if last < count and continues(phrase, tokens, i):
+                    append(Match(phrase.tag, phrase, i, last))
         if len(found) > 1:
             found.sort(key=_order)
         return found
+
+    def _continues(self, phrase: Phrase, tokens: Tokens, first: int) -> bool:
+        """Whether ``phrase`` (whose first word matched at ``first``) matches entirely."""
+        words = tokens.words
+        parts = tokens.parts
+        lemmas = self.lemmas
+        for k in range(1, len(phrase.words)):
+            want = phrase.words[k]
+            got = words[first + k]
+            if (
+                got != want
+                and want != ANY
+                and not (phrase.prefix[k] and got.startswith(want))
+                and not (phrase.inflect and lemmas.get(got) == want)
+            ):
+                return False
+            gap = parts[2 * (first + k)]  # the text between word first+k-1 and this one
+            if (gap == " " and phrase.gaps[k - 1] != "s") or (
+                gap != " " and gap_kind(gap) != phrase.gaps[k - 1]
+            ):
+                return False
+        return True
 
 
 _Entry = tuple[tuple[Phrase, ...], "dict[str, list[Phrase]] | None", tuple[Phrase, ...]]
@@ -252,17 +322,19 @@ def _order(match: Match) -> tuple[int, int]:
     return match.first, -match.last
 
 
-def _continues(phrase: Phrase, tokens: Tokens, first: int) -> bool:
-    """Whether ``phrase`` (whose first word matched at ``first``) matches entirely."""
-    words = tokens.words
-    for k in range(1, len(phrase.words)):
-        want = phrase.words[k]
-        got = words[first + k]
-        if (got != want) and not (phrase.prefix[k] and got.startswith(want)):
-            return False
-        if gap_kind(tokens.gap_after(first + k - 1)) != phrase.gaps[k - 1]:
-            return False
-    return True
+def _inflecting(pairs: dict[str, list[Phrase]]) -> dict[str, list[Phrase]]:
+    """The pairs whose phrases match inflections (reached through a lemma)."""
+    kept = {key: [p for p in value if p.inflect] for key, value in pairs.items()}
+    return {key: value for key, value in kept.items() if value}
+
+
+def _merged(
+    one: dict[str, list[Phrase]], other: dict[str, list[Phrase]]
+) -> dict[str, list[Phrase]]:
+    merged = {key: list(value) for key, value in one.items()}
+    for key, value in other.items():
+        merged.setdefault(key, []).extend(value)
+    return merged
 
 
 def longest(matches: list[Match]) -> list[Match]:

@@ -67,6 +67,32 @@ GOOD: list[tuple[str, str, Any]] = [
     ("affected_from_import", "true", True),
     ("assessed_at", "2026-11-28 10:00", datetime(2026, 11, 28, 10, 0, tzinfo=UTC)),
     ("individuals_notified_at", "", None),
+    (
+        "regions",
+        "Japan, south korea, CH, za, India",
+        frozenset({"japan", "south-korea", "switzerland", "south-africa", "india"}),
+    ),
+    (
+        "affected_by_place",
+        "CA 60, TX 10, EU 200, UK 80",
+        (("eu-eea", 200), ("uk", 80), ("US-CA", 60), ("US-TX", 10)),
+    ),
+    (
+        "affected_by_place",
+        "Québec: 5; canada=20\nIndia 1 200",
+        (("canada", 20), ("CA-QC", 5), ("india", 1200)),
+    ),
+    # Two letters are a US state when there is one (IN: Indiana); else a country code.
+    (
+        "affected_by_place",
+        "us-ny 3, FR 2, IN 1, unknown 7",
+        (("eu-eea", 2), ("US-IN", 1), ("US-NY", 3), ("unknown", 7)),
+    ),
+    ("affected_by_place", "", ()),
+    ("places_source", "list", "list"),
+    ("places_source", "", ""),
+    ("processor_for_client", "yes", True),
+    ("small_agent", "no", False),
 ]
 
 BAD: list[tuple[str, str, str]] = [
@@ -106,6 +132,18 @@ BAD: list[tuple[str, str, str]] = [
     ("individuals_notified_at", "2026-13-01 10:00", "is not a real date and time"),
     ("send_end", "2026-11-27 10:00+25:00", "offset +25:00 is invalid"),
     ("nonsense", "1", "There is no assessment field called 'nonsense'."),
+    ("affected_by_place", "CA sixty", "'CA sixty': write a place then a whole number of people"),
+    ("affected_by_place", "Mars 3", "'Mars' is not a place the rules know"),
+    ("affected_by_place", "CA 60 TX 10", "separate the places with commas, like CA 60, TX 10."),
+    ("affected_by_place", "CA 1, California 2", "are the same place (California); give it once"),
+    ("affected_by_place", "EU -5", "'EU -5': a count of people cannot be negative."),
+    ("affected_by_place", "EU 1,200", "'200': write a place then a whole number"),  # no commas
+    ("affected_by_place", "CA 99999999999", "implausibly many"),
+    ("affected_by_place", "\x1b[31mEU 3", "'␛[31mEU 3' contains control characters"),
+    ("affected_by_place", "[bold]EU 3", "'[bold]EU' is not a place the rules know"),
+    ("places_source", "guess", "Use one of typed, list, domains"),
+    ("processor_for_client", "maybe", "We hold it for a client: answer yes or no."),
+    ("small_agent", "?", "answer yes or no"),
 ]
 
 
@@ -152,6 +190,10 @@ FULL = Assessment(
     needs_law_enforcement=False,
     assessed_at=datetime(2026, 11, 27, 9, 25, tzinfo=UTC),
     individuals_notified_at=None,
+    affected_by_place=(("eu-eea", 9000), ("US-CA", 2000), ("CA-QC", 10), ("unknown", 1490)),
+    places_source="list",
+    processor_for_client=True,
+    small_agent=False,
 )
 
 
@@ -166,6 +208,7 @@ def test_field_text_is_what_an_operator_would_type() -> None:
     assert field_text(FULL, "send_start") == "2026-11-27 08:00"  # local time (UTC in tests)
     assert field_text(FULL, "needs_legal") == "yes"
     assert field_text(FULL, "individuals_notified_at") == ""
+    assert field_text(FULL, "affected_by_place") == "eu-eea 9000, CA 2000, QC 10, unknown 1490"
 
 
 @pytest.mark.parametrize(
@@ -182,6 +225,11 @@ def test_field_text_is_what_an_operator_would_type() -> None:
         ({"individuals_notified_at": "2026-11-26 09:00"}, "individuals_notified_at", "before"),
         ({"aware_at": "2026-11-27 09:31"}, "aware_at", "Time of awareness is in the future."),
         ({"send_start": "2026-11-28 09:00"}, "send_start", "is in the future"),
+        (
+            {"affected_count": "100", "affected_by_place": "EU 80, CA 30"},
+            "affected_by_place",
+            "The counts per place add up to 110, more than the 100 people affected",
+        ),
     ],
 )
 def test_cross_field_checks(changes: dict[str, str], field: str, message: str) -> None:
@@ -192,6 +240,15 @@ def test_cross_field_checks(changes: dict[str, str], field: str, message: str) -
 
 def test_a_consistent_assessment_has_no_problems() -> None:
     assert cross_check(FULL, FROZEN_NOW) == []
+
+
+def test_typing_counts_per_place_marks_them_typed() -> None:
+    typed, problems = apply_changes(FULL, {"affected_by_place": "EU 12000, CA 500"})
+    assert problems == [] and typed.places_source == "typed"
+    cleared, _ = apply_changes(FULL, {"affected_by_place": ""})
+    assert (cleared.affected_by_place, cleared.places_source) == ((), "")
+    kept, _ = apply_changes(FULL, {"affected_by_place": "EU 1", "places_source": "domains"})
+    assert kept.places_source == "domains"
 
 
 def test_apply_changes_keeps_old_values_of_refused_fields_and_reports_all() -> None:

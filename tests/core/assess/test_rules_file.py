@@ -28,9 +28,26 @@ obligation = "Tell the authority"
 audience = "authority"
 window = {{ kind = "hours", amount = 48 }}
 condition = "Always"
-source = "Test Act s 1"
+citation = "Test Act s 1"
 url = "https://example.org/act"
+verified = "statute"
 last_reviewed = 2026-11-20
+"""
+# What an organisation's file written for earlier versions looks like: no verified,
+# the older names source and starts.
+OLD_ENTRY = """
+[[obligation]]
+id = "{id}"
+region = "eu-eea"
+label = "Old"
+obligation = "Tell the authority"
+audience = "authority"
+window = {{ kind = "hours", amount = 24 }}
+starts = "assessed"
+condition = "Always"
+source = "Older Act s 2"
+url = "https://example.org/old"
+last_reviewed = 2025-01-10
 """
 
 
@@ -42,10 +59,15 @@ def write(tmp_path: Path, text: str, name: str = "rules.toml") -> Path:
 
 def test_the_shipped_table_loads_with_a_source_for_every_entry() -> None:
     rules = load_rules()
-    assert len(rules) >= 20
+    assert len(rules) >= 60
     assert len({o.id for o in rules}) == len(rules)
-    assert all(o.source and o.url.startswith("http") and o.last_reviewed for o in rules)
+    assert all(o.citation and o.url.startswith("http") and o.last_reviewed for o in rules)
+    assert all(o.verified in ("statute", "regulator-guidance", "secondary") for o in rules)
     assert all(o.origin == str(SHIPPED_RULES) for o in rules)
+
+
+def test_no_shipped_entry_still_says_it_was_never_checked() -> None:
+    assert not [o.id for o in load_rules() if "not yet checked" in o.note.lower()]
 
 
 def test_bad_toml_names_the_file_line_and_column(tmp_path: Path) -> None:
@@ -86,7 +108,45 @@ def test_bad_toml_names_the_file_line_and_column(tmp_path: Path) -> None:
         (('window = { kind = "hours", amount = 48 }', 'window = "72h"'), "window must be a table"),
         (('url = "https://example.org/act"', 'url = "example.org"'), "url must start with"),
         (('label = "Test"', 'label = "A label far too long for a header"'), "label is longer"),
-        (('condition = "Always"', 'condition = "Always"\nwindoww = 3'), "unknown field(s) windoww"),
+        (
+            ('condition = "Always"', 'condition = "Always"\nwindoww = 3'),
+            "unknown field(s) windoww (line 24).",
+        ),
+        (('verified = "statute"\n', ""), "missing field(s) verified"),
+        (('verified = "statute"', 'verified = "blog"'), "unknown verified 'blog'"),
+        (
+            ('condition = "Always"', 'condition = "Always"\nwaits_for = "lunch"'),
+            "unknown waits_for 'lunch'",
+        ),
+        (
+            ('condition = "Always"', 'condition = "Always"\nends_earlier_at = "assessed-ish"'),
+            "unknown ends_earlier_at",
+        ),
+        (
+            ('condition = "Always"', 'condition = "Always"\nin_force_from = "May 2027"'),
+            "in_force_from must be an ISO date",
+        ),
+        (
+            ('condition = "Always"', 'condition = "Always"\nany_size_if = { size = 3 }'),
+            "any_size_if must be a table",
+        ),
+        (
+            ('condition = "Always"', 'condition = "Always"\nonly_if_cause = ["bad-luck"]'),
+            "only_if_cause must list cause ids",
+        ),
+        (
+            (
+                'condition = "Always"',
+                'condition = "Always"\ncredit_agencies = { min_affected = 5 }',
+            ),
+            "credit_agencies must be a table of min_affected, condition, citation and verified",
+        ),
+        (('region = "eu-eea"', 'region = "eu-eea"\nca_province = "QC"'), "needs region 'canada'"),
+        (('condition = "Always"', 'condition = "Always"\nrole = "boss"'), "unknown role 'boss'"),
+        (
+            ('citation = "Test Act s 1"', 'citation = "Test Act s 1"\nsource = "Again"'),
+            "give citation only (source is its older name)",
+        ),
         (('condition = "Always"', 'condition = "Always"\nmin_affected = 0'), "min_affected"),
         (('condition = "Always"', 'condition = "Always"\ndata = ["ssn"]'), "data must list"),
         (
@@ -94,7 +154,7 @@ def test_bad_toml_names_the_file_line_and_column(tmp_path: Path) -> None:
             "unknown time_zone 'Mars/Olympus'",
         ),
         (('condition = "Always"', 'condition = ""'), "condition is empty"),
-        (('source = "Test Act s 1"', "source = 12"), "source must be a string"),
+        (('citation = "Test Act s 1"', "citation = 12"), "citation must be a string"),
         (('id = "test-entry"', 'id = "Test Entry"'), "id must be lower-case words"),
     ],
 )
@@ -112,7 +172,86 @@ def test_entry_problems_name_the_file_entry_and_line(
     assert f"breach rules file {path}, entry 2" in message
     assert problem in message
     if "id must be" not in problem:
-        assert "(id 'test-entry', line 16)" in message
+        assert "(id 'test-entry', line 17)" in message
+
+
+def test_an_unknown_top_level_key_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "# rules\n\ntitle = 'mine'\n" + ENTRY.format(id="one"))
+    with pytest.raises(
+        BreachRulesError, match=re.escape("unknown top-level key(s) title (line 3)")
+    ):
+        load_file(path)
+
+
+def test_an_unknown_table_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, ENTRY.format(id="one") + "\n[defaults]\nwindow = 3\n")
+    with pytest.raises(
+        BreachRulesError, match=re.escape("unknown top-level key(s) defaults (line 15)")
+    ):
+        load_file(path)
+
+
+def test_a_waits_for_link_must_name_an_entry_in_force(tmp_path: Path) -> None:
+    chained = ENTRY.format(id="first") + ENTRY.format(id="second").replace(
+        'condition = "Always"', 'condition = "Always"\nwaits_for = "deadline:third"'
+    )
+    path = write(tmp_path, chained)
+    with pytest.raises(
+        BreachRulesError, match="waits_for names 'third', which is not in the rules"
+    ):
+        load_rules(shipped=path)
+    loop = ENTRY.format(id="first").replace(
+        'condition = "Always"', 'condition = "Always"\nwaits_for = "deadline:second"'
+    ) + ENTRY.format(id="second").replace(
+        'condition = "Always"', 'condition = "Always"\nwaits_for = "deadline:first"'
+    )
+    with pytest.raises(BreachRulesError, match="goes round in a circle"):
+        load_rules(shipped=write(tmp_path, loop, "loop.toml"))
+
+
+def test_an_organisation_file_written_for_earlier_versions_still_loads(tmp_path: Path) -> None:
+    org = write(tmp_path, OLD_ENTRY.format(id="acme-old"), "org.toml")
+    rules = {o.id: o for o in load_rules(org=org)}
+    old = rules["acme-old"]
+    assert (old.citation, old.waits_for, old.verified) == ("Older Act s 2", "assessed", "")
+    assert old.verified_text == "from your organisation's rules file; not checked by email-crisis"
+    with pytest.raises(BreachRulesError, match="missing field\\(s\\) verified"):
+        load_file(org)  # the shipped table must say how each entry was checked
+
+
+def test_a_credit_agency_duty_becomes_an_obligation_of_its_own(tmp_path: Path) -> None:
+    entry = ENTRY.format(id="us-zz").replace('region = "eu-eea"', 'region = "us"\nus_state = "NY"')
+    entry = entry.replace(
+        'condition = "Always"',
+        'condition = "Always"\ncredit_agencies = { min_affected = 5001, condition = "Tell them", '
+        'citation = "Test Act s 9", verified = "secondary" }',
+    )
+    rules = load_file(write(tmp_path, entry))
+    agencies = rules["us-zz-credit-agencies"]
+    assert agencies is not None
+    assert (agencies.min_affected, agencies.citation, agencies.verified) == (
+        5001,
+        "Test Act s 9",
+        "secondary",
+    )
+    assert (agencies.part_of, agencies.us_state, agencies.label) == (
+        "us-zz",
+        "NY",
+        "NY credit agencies",
+    )
+
+
+def test_replacing_or_disabling_an_entry_takes_its_credit_agency_duty_with_it(
+    tmp_path: Path,
+) -> None:
+    replaced = write(tmp_path, ENTRY.format(id="us-ny-residents"), "org.toml")
+    ids = {o.id for o in load_rules(org=replaced)}
+    assert "us-ny-residents" in ids and "us-ny-residents-credit-agencies" not in ids
+    disabled = write(
+        tmp_path, '[[obligation]]\nid = "us-tx-individuals"\ndisabled = true\n', "off.toml"
+    )
+    ids = {o.id for o in load_rules(org=disabled)}
+    assert not {"us-tx-individuals", "us-tx-individuals-credit-agencies"} & ids
 
 
 def test_a_duplicate_id_is_refused(tmp_path: Path) -> None:
@@ -165,7 +304,7 @@ def test_only_an_organisation_file_can_disable(tmp_path: Path) -> None:
         load_file(path)
     odd = write(tmp_path, '[[obligation]]\nid = "x"\ndisabled = true\nlabel = "y"\n', "odd.toml")
     with pytest.raises(BreachRulesError, match="just id and disabled"):
-        load_file(odd, allow_disable=True)
+        load_file(odd, organisation=True)
 
 
 def test_the_organisation_file_comes_from_the_environment_or_the_config_folder(

@@ -52,6 +52,7 @@ FORM = {
     "needs_legal": "yes",
     "needs_security": "yes",
     "needs_law_enforcement": "no",
+    "affected_by_place": "EU 9000, CA 3000, unknown 500",
 }
 
 
@@ -81,6 +82,46 @@ def test_round_trip_through_the_database(store: Store, declare: Declare, db_path
     assert loaded.us_states == frozenset({"CA"}) and loaded.cost_currency == "EUR"
     assert loaded.campaigns == ("Black Friday preview",)
     assert loaded.send_end == datetime(2026, 11, 27, 8, 45, tzinfo=UTC)
+    assert loaded.affected_by_place == (("eu-eea", 9000), ("US-CA", 3000), ("unknown", 500))
+    assert loaded.places_source == "typed"
+
+
+# An assessment saved by the version before counts per place (format 1), as stored.
+FORMAT_1 = (
+    '{"affected_count": 600, "affected_from_import": false, "assessed_at": null, '
+    '"aware_at": "2026-11-27T09:20:00+00:00", "campaigns": ["Preview"], "cause": null, '
+    '"cause_text": "", "cost_amount": null, "cost_currency": null, '
+    '"data_exposed": ["credentials"], "format": 1, "individuals_notified_at": null, '
+    '"needs_law_enforcement": false, "needs_legal": true, "needs_security": true, '
+    '"regions": ["us"], "segments": [], "send_end": null, "send_start": null, '
+    '"us_states": ["CA"]}'
+)
+
+
+def test_an_assessment_saved_in_the_previous_format_still_reads(
+    store: Store, declare: Declare
+) -> None:
+    incident = declare()
+    update_assessment(store, incident, {"affected_count": "1"}, operator="priya")
+    store._conn.execute("UPDATE assessments SET data = ?", (FORMAT_1,))
+    old = load_assessment(store, incident)
+    assert (old.affected_count, old.us_states, old.needs_legal) == (600, frozenset({"CA"}), True)
+    assert (old.affected_by_place, old.places_source, old.small_agent) == ((), "", False)
+    saved = update_assessment(store, incident, {"affected_by_place": "CA 600"}, operator="priya")
+    assert json.loads(to_json(saved))["format"] == 2
+    assert json.loads(to_json(saved))["affected_by_place"] == {"US-CA": 600}
+
+
+@pytest.mark.parametrize(
+    "places", ['{"US-CA": -1}', '{"US-CA": "many"}', '["US-CA", 3]', '{"US-CA": 1.5}']
+)
+def test_damaged_counts_per_place_are_reported(store: Store, declare: Declare, places: str) -> None:
+    incident = declare()
+    update_assessment(store, incident, {"affected_count": "1"}, operator="priya")
+    damaged = FORMAT_1.replace('"format": 1', f'"format": 2, "affected_by_place": {places}')
+    store._conn.execute("UPDATE assessments SET data = ?", (damaged,))
+    with pytest.raises(StoreError, match="unreadable"):
+        load_assessment(store, incident)
 
 
 def test_json_has_a_stable_key_order(store: Store, declare: Declare) -> None:
@@ -245,6 +286,35 @@ def test_record_imported_count(store: Store, declare: Declare) -> None:
     assert not typed.affected_from_import
 
 
+def test_an_import_records_where_people_live_but_never_over_typed_counts(
+    store: Store, declare: Declare
+) -> None:
+    incident = declare()
+    guess = (("eu-eea", 10), ("unknown", 90))
+    saved = record_imported_count(
+        store, incident, 100, operator="x", places=guess, places_source="domains"
+    )
+    assert (saved.affected_by_place, saved.places_source) == (guess, "domains")
+    listed = (("US-CA", 60), ("US-TX", 40))
+    saved = record_imported_count(
+        store, incident, 100, operator="x", places=listed, places_source="list"
+    )
+    assert (saved.affected_by_place, saved.places_source) == (listed, "list")
+    nobody = record_imported_count(
+        store, incident, 50, operator="x", places=(("unknown", 50),), places_source="domains"
+    )
+    assert (nobody.affected_by_place, nobody.places_source) == ((), "")  # not the old list's
+    update_assessment(store, incident, {"affected_by_place": "CA 30"}, operator="priya")
+    kept = record_imported_count(
+        store, incident, 100, operator="x", places=listed, places_source="list"
+    )
+    assert (kept.affected_by_place, kept.places_source) == ((("US-CA", 30),), "typed")
+    with pytest.raises(AssessmentInvalid, match="add up to 30, more than the 20 people"):
+        record_imported_count(
+            store, incident, 20, operator="x", places=listed, places_source="list"
+        )
+
+
 def test_accept_suggested_severity_writes_the_usual_event(store: Store, declare: Declare) -> None:
     incident = declare("wrong-segment", "SEV3")
     update_assessment(store, incident, {"data_exposed": "credentials"}, operator="priya")
@@ -277,6 +347,8 @@ def test_describe_event(store: Store, declare: Declare) -> None:
     assert "what happened edited" in first and "Jane" not in first
     assert "send started: 2026-11-27 08:00" in first and "legal needed: yes" in first
     assert second == "updated the assessment: subscribers affected cleared; estimated cost: 3000"
+    assert "affected per place: eu-eea 9000, CA 3000, unknown 500" in first
+    assert "counts per place from: typed" in first
 
 
 def test_the_public_api_is_importable_from_one_module() -> None:

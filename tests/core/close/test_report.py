@@ -186,6 +186,49 @@ def test_a_saved_assessment_shows_as_impact(store: Store, history: tuple[int, in
     assert "No assessment recorded." not in built.missing
 
 
+def test_a_breach_lists_every_clock_with_its_citation_and_the_guidance_notice(
+    store: Store,
+) -> None:
+    from email_crisis.core.assess import form as assess
+
+    incident = ops.declare(store, title="Login table taken", kind="data-breach", operator="noor")
+    assess.update_assessment(
+        store,
+        incident,
+        {
+            "data_exposed": "email-addresses, credentials",
+            "affected_count": "300",
+            "affected_by_place": "UK 200, South Africa 40, CA 60",
+        },
+        operator="noor",
+    )
+    built = report.build_report(store, incident.id, FROZEN_NOW)
+    assert built.breach is not None
+    assert "not legal advice" in built.breach.notice
+    ico = next(c for c in built.breach.clocks if c.audience == "ICO")
+    assert ico.due == "2026-11-30 09:30 (in 72h 00m)"
+    assert ico.local == "Mon 2026-11-30 09:30 GMT"
+    assert ico.source.startswith(
+        "UK GDPR (retained Regulation (EU) 2016/679 as amended) Art. 33(1)"
+    )
+    assert "checked against the regulator's guidance" in ico.source and not ico.secondary
+    popia = next(c for c in built.breach.clocks if c.jurisdiction == "South Africa")
+    assert popia.secondary and "checked only against secondary sources" in popia.source
+    assert (
+        report.Line(
+            "Affected per place", "United Kingdom 200, California 60, South Africa 40 (typed in)"
+        )
+        in built.impact
+    )
+    markdown = report.render_report(built, "md")
+    assert "## Breach-notification deadlines" in markdown
+    assert f"*{built.breach.notice}*" in markdown
+    assert "CA AG (60 affected in California; from 501)" in markdown
+    html = report.render_report(built, "html")
+    assert "<h2>Breach-notification deadlines</h2>" in html
+    assert 'class="overdue">Protection of Personal Information Act 4 of 2013' in html
+
+
 def test_an_unknown_incident_is_not_found(store: Store) -> None:
     with pytest.raises(NotFound):
         report.build_report(store, 42, FROZEN_NOW)

@@ -10,7 +10,7 @@ import pytest
 
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, NotFound
-from email_crisis.core.monitor.importers import ImportProblem
+from email_crisis.core.monitor.importers import ImportProblem, postmaster
 from email_crisis.core.monitor.metrics import import_file
 from email_crisis.core.store.database import Store
 from tests.core.monitor.conftest import fixture
@@ -159,8 +159,11 @@ def test_impossible_values_are_refused(
 def test_impossible_values_in_vendor_files(store: Store, incident: Incident, write: Write) -> None:
     stats = json.loads(fixture("postmaster_traffic_stats.json").read_text())
     stats["trafficStats"][2]["dkimSuccessRatio"] = 1.7
-    message = refused(store, incident, write("pm.json", json.dumps(stats, indent=1)))
-    assert "pm.json, record 1 (line 1), item 3: dkimSuccessRatio is 1.7;" in message
+    # One bad day is left out and named; the other days are imported.
+    report = import_file(store, incident.id, write("pm.json", json.dumps(stats)), operator="t")
+    assert report.skipped == {postmaster.SKIP_DAY: 1}
+    assert any("item 3: dkimSuccessRatio is 1.7;" in note for note in report.notes)
+    assert report.points > 0
     snds = fixture("snds_data.csv").read_text().replace(",47384,", ",-47384,")
     assert "line 2: message recipients is '-47384'" in refused(
         store, incident, write("s.csv", snds)

@@ -150,8 +150,13 @@ def test_postmaster_traffic_stats_json(store: Store, incident: Incident) -> None
     assert found[("spf_pass_rate", "", day)][0] == pytest.approx(98)
     assert found[("dkim_pass_rate", "", day)][0] == pytest.approx(92)
     assert found[("dmarc_pass_rate", "", day)][0] == pytest.approx(90)
-    assert found[("delivery_error_rate", "", day)][0] == pytest.approx(4.2)
-    assert found[("delivery_error_rate", "", day)][2] == "largest: RATE_LIMIT_EXCEEDED 3%"
+    # errorRatio is per (class, type) against all traffic, with no sum constraint (v1
+    # discovery document, DeliveryError): the larger class, permanent 1.2% or temporary 3%.
+    assert found[("delivery_error_rate", "", day)][0] == pytest.approx(3.0)
+    assert (
+        found[("delivery_error_rate", "", day)][2]
+        == "permanent 1.2%, temporary 3%; largest: RATE_LIMIT_EXCEEDED 3%"
+    )
     assert found[("domain_reputation", "", at("2026-11-26T00:00"))][0] == 1  # LOW
     assert ("delivery_error_rate", "", at("2026-11-24T00:00")) not in found
     assert {p.domain for p in points(store, incident.id)} == {"news.example.com"}

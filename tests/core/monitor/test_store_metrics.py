@@ -26,7 +26,9 @@ from email_crisis.core.monitor.store import (
 from email_crisis.core.store.database import Store
 from tests.core.monitor.conftest import FIXTURES, fixture
 
-ALL_FIXTURES = sorted(p.name for p in FIXTURES.iterdir() if p.name != "sparkpost_webhook.json")
+ALL_FIXTURES = sorted(
+    p.name for p in FIXTURES.iterdir() if p.is_file() and p.name != "sparkpost_webhook.json"
+)
 
 
 def plan(store: Store, sql: str, params: tuple) -> str:

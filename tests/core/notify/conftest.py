@@ -15,12 +15,16 @@ from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 
+SHOP_BRAND = Path(__file__).parents[2] / "data" / "shop_brand.toml"
+"""An organisation's brand: exports work with it (the shipped example brand is refused)."""
+
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Keep a developer's own brand file and template folder out of the tests."""
+    """Keep a developer's own brand file and template folder out of the tests; the
+    brand in force is the test organisation's (``SHOP_BRAND``)."""
     monkeypatch.setenv(TEMPLATES_ENV, str(tmp_path / "no-org-templates"))
-    monkeypatch.delenv(BRAND_ENV, raising=False)
+    monkeypatch.setenv(BRAND_ENV, str(SHOP_BRAND))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
 
 

@@ -58,7 +58,10 @@ def test_an_organisation_file_overrides_key_by_key(tmp_path: Path) -> None:
     assert brand.sources[-1] == str(path) and not brand.is_default
 
 
-def test_the_user_config_file_is_used_when_the_variable_is_unset(tmp_path: Path) -> None:
+def test_the_user_config_file_is_used_when_the_variable_is_unset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(BRAND_ENV)
     assert user_brand_path().is_relative_to(tmp_path)  # XDG_CONFIG_HOME set by the fixture
     write(user_brand_path(), 'name = "From the config folder"\n')
     assert load_brand().name == "From the config folder"

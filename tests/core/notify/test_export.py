@@ -22,6 +22,7 @@ from email_crisis.core.notify.brand import Brand, load_brand
 from email_crisis.core.notify.export import is_no_reply
 from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
+from tests.core.notify.conftest import SHOP_BRAND
 from tests.core.notify.support import FakeFinding, write
 
 BODY = "Hello,\n\nOn 27 November we sent you the wrong price.\n\nWe are sorry.\n\nThe Shop team"
@@ -79,8 +80,9 @@ def test_the_eml_parses_back_with_both_parts_and_the_headers(
     assert message["Subject"] == "We sent you the wrong price"
     assert parsedate_to_datetime(str(message["Date"])) == FROZEN_NOW
     assert str(message["Message-ID"]).endswith("@shop.example>")
-    assert message["List-Unsubscribe"] == (
-        f"<mailto:{brand.unsubscribe_mailto}?subject=unsubscribe>, <{brand.unsubscribe_url}>"
+    # RFC 8058 §3.1: one URI that identifies the recipient - here the ESP's own tag.
+    assert str(message["List-Unsubscribe"]).strip() == (
+        f"<mailto:{brand.unsubscribe_mailto}?subject=unsubscribe>, <*|UNSUB|*>"
     )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert b"\r\n" in result.path.read_bytes()  # RFC 5322 line endings
@@ -206,7 +208,8 @@ def test_merge_fields_need_esp_tags(store: Store, saved: Incident, tmp_path: Pat
 
 
 def test_mapped_merge_fields_become_esp_tags(store: Store, saved: Incident, tmp_path: Path) -> None:
-    brand = load_brand(write(tmp_path / "b.toml", '[esp.merge_tags]\nfirst_name = "*|FNAME|*"\n'))
+    tags = '\n[esp.merge_tags]\nfirst_name = "*|FNAME|*"\n'
+    brand = load_brand(write(tmp_path / "b.toml", SHOP_BRAND.read_text() + tags))
     body = "Hello {{ first_name }},\n\n" + BODY
     notify.save_draft(store, saved, {"body": body, "subject": "{{ first_name }}, sorry"}, "sam")
     message = parse(export(store, saved, tmp_path / "out", version=2, brand=brand).path)

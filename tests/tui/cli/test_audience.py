@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.assess.form import load_assessment
 from email_crisis.core.base.clock import frozen
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
@@ -78,7 +79,51 @@ def test_end_to_end(db_path: Path, write: WriteFile, tmp_path: Path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     with Store.open(db_path) as store:
         types = [(e.type, e.operator) for e in store.events(number)][1:]
-    assert types == [("audience_imported", "lee")] * 2 + [("audience_exported", "lee")]
+    assert types == [
+        ("audience_imported", "lee"),
+        ("assessment_updated", "lee"),  # the affected count, as the console records it
+        ("audience_imported", "lee"),
+        ("audience_exported", "lee"),
+    ]
+    with Store.open(db_path) as store:
+        saved = load_assessment(store, store.get_incident(number))
+    assert (saved.affected_count, saved.affected_from_import) == (2, True)
+
+
+def test_counts_per_place_from_a_country_column(
+    db_path: Path, write: WriteFile, tmp_path: Path
+) -> None:
+    number = declare(db_path, kind="data-breach")
+    rows = csv_lines(
+        "email;country;state",
+        "ana@example.com;US;CA",
+        "bo@example.com;US;NY",
+        "cy@example.com;France;",
+        "dee@example.com;;",
+    )
+    result = run(
+        "--db",
+        str(db_path),
+        "audience",
+        str(number),
+        "--affected",
+        str(write("sent.csv", rows)),
+        "--out",
+        str(tmp_path / "o.csv"),
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    start = lines.index('  affected people per place (from "country" and "state"):')
+    assert [line.split() for line in lines[start + 1 : start + 5]] == [
+        ["EU/EEA", "1"],
+        ["California", "1"],
+        ["New", "York", "1"],
+        ["unknown", "place", "1"],
+    ]
+    with Store.open(db_path) as store:
+        saved = load_assessment(store, store.get_incident(number))
+    assert saved.affected_by_place == (("eu-eea", 1), ("US-CA", 1), ("US-NY", 1), ("unknown", 1))
+    assert saved.places_source == "list"
 
 
 def test_progress_bar_when_stderr_is_a_terminal(

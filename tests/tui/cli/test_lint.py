@@ -44,10 +44,10 @@ def test_error_findings_exit_1_with_compiler_like_lines(invoke: Invoke, drafts: 
     result = invoke("lint", bad, str(drafts / "clean.eml"), "--kind", "wrong-content")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert f"{bad}:1:7: error no-reply-sender: from: From 'noreply@example.com'" in lines[0]
-    assert f"{bad}:1:1: error unrendered-merge-tag: 'Dear ,' greets nobody" in result.stdout
+    assert f'{bad}:1:7: error no-reply-sender: from: From "noreply@example.com"' in lines[0]
+    assert f'{bad}:1:1: error unrendered-merge-tag: "Dear ," greets nobody' in result.stdout
     assert '(suggestion: "Hello,")' in result.stdout
-    assert f"{bad}:3:4: warning vague-language: 'may have' hedges" in result.stdout
+    assert f'{bad}:3:4: warning vague-language: "may have" hedges' in result.stdout
     assert lines[-1].endswith("in 2 files.")
     assert result.stderr == ""
 
@@ -175,5 +175,95 @@ def test_help_documents_exit_codes(invoke: Invoke) -> None:
 def test_the_rule_list(invoke: Invoke) -> None:
     result = invoke("lint", "--rules")
     assert result.exit_code == 0
-    ids = [line.split()[0] for line in result.stdout.splitlines()]
+    lines = result.stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("rule "))
+    rows = [line.split() for line in lines[start + 1 :] if not line.startswith(" ")]
+    ids = [row[0] for row in rows]
     assert "unrendered-merge-tag" in ids and len(ids) == len(set(ids)) >= 20
+
+
+def test_the_rule_list_shows_the_severity_each_kind_gives() -> None:
+    """What --rules prints is what --kind does: breach-only rules are off for other
+    kinds, phishing wording is an error in a breach notice, no apology rule runs after
+    a send to a suppression list."""
+    from email_crisis.tui.cli.lint import rule_table
+
+    lines = rule_table()
+    header = next(line for line in lines if line.startswith("rule "))
+    kinds = header.split()[2:-1]
+    row = {line.split()[0]: line.split()[2:-1] for line in lines if line and not line[0].isspace()}
+    by_kind = lambda rule: dict(zip(kinds, row[rule], strict=True))  # noqa: E731
+    assert by_kind("missing-exposed-data")["brch"] == "E"
+    assert by_kind("missing-exposed-data")["cont"] == "-"
+    assert by_kind("phishing-wording")["brch"] == "E"
+    assert by_kind("phishing-wording")["segm"] == "W"
+    assert by_kind("no-apology")["supp"] == "-"
+    assert by_kind("apology-not-allowed")["supp"] == "E"
+    assert by_kind("merge-tag-reused")["pers"] == "W"
+    assert by_kind("merge-tag-reused")["cont"] == "-"
+
+
+def test_without_a_kind_the_inferred_kind_is_printed(invoke: Invoke, tmp_path: Path) -> None:
+    draft = tmp_path / "breach.txt"
+    draft.write_text(
+        "Hello,\n\nWe are sorry: an unauthorized party accessed our mailing list.\n",
+        encoding="utf-8",
+    )
+    result = invoke("lint", str(draft))
+    assert (
+        f'{draft}: note: kind inferred as data-breach (from "unauthorized party", line 3); '
+        "--kind sets it." in result.stdout
+    )
+    assert "missing-action-steps" in result.stdout
+    given = invoke("lint", str(draft), "--kind", "data-breach")
+    assert "kind inferred" not in given.stdout
+
+
+def test_the_kind_decides_breach_rules_never_fire_for_another_kind(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """Issue 12: "No personal data was compromised" in a wrong-content apology, or even
+    breach wording, does not make it a breach notice when the kind says otherwise."""
+    draft = tmp_path / "d.txt"
+    draft.write_text(
+        "Hello,\n\nWe are sorry: we sent you the wrong code. No personal data was "
+        "compromised, and a third party's unauthorized access was not involved.\n\n"
+        "Reply to this email.\n",
+        encoding="utf-8",
+    )
+    for args in (["--kind", "wrong-content"], []):
+        result = invoke("lint", str(draft), *args)
+        assert "missing-action-steps" not in result.stdout, args
+        assert "missing-exposed-data" not in result.stdout, args
+    breach = invoke("lint", str(draft), "--kind", "data-breach")
+    assert "missing-action-steps" in breach.stdout
+
+
+def test_json_says_headers_were_read_from_a_text_draft(invoke: Invoke, tmp_path: Path) -> None:
+    draft = tmp_path / "d.txt"
+    draft.write_text(
+        "Subject: URGENT!!\nFrom: noreply@example.com\n\nWe are sorry: we sent the wrong "
+        "code. Reply to this email.\n",
+        encoding="utf-8",
+    )
+    (record,) = json.loads(invoke("lint", str(draft), "--format", "json").stdout)
+    assert record["headers_in_text"] == ["subject", "from"]
+    assert record["kind"] == {
+        "value": "wrong-content",
+        "inferred": True,
+        "evidence": {"field": "body", "line": 1, "column": 27, "text": "wrong code"},
+    }
+    assert record["language"] == "en"
+    rules = {f["rule"] for f in record["findings"]}
+    assert {"no-reply-sender", "subject-shouting"} <= rules
+
+
+def test_a_french_draft_gets_french_messages(invoke: Invoke, drafts: Path) -> None:
+    body = drafts / "fr2.txt"
+    body.write_text(
+        "Bonjour,\n\nOups, nous avons envoyé un mauvais code. Nous sommes désolés.\n",
+        encoding="utf-8",
+    )
+    result = invoke("lint", str(body), "--kind", "wrong-content")
+    assert "« Oups » sonne comme une plaisanterie" in result.stdout
+    assert "Rien n'indique comment joindre une personne" in result.stdout

@@ -10,9 +10,13 @@ from email_crisis.core.notify.lint.model import Hit, Severity
 from email_crisis.core.notify.lint.rules import (
     apology,
     branding,
+    breach,
     custom,
     directives,
+    lede,
     merge_tags,
+    one_click,
+    passive,
     phrases,
     senders,
     subject,
@@ -22,18 +26,24 @@ from email_crisis.core.notify.lint.rules.base import RuleInfo
 if TYPE_CHECKING:
     from email_crisis.core.notify.lint.document import Document
 
-Refiner = Callable[[Hit, "Document", Severity], "Severity | None"]
-"""Decides a paragraph hit's severity from the whole draft (``None`` drops the hit)."""
+Refiner = Callable[[Hit, "Document", Severity, str, int], "Severity | None"]
+"""Decides a hit's severity from the whole draft (``None`` drops the hit); it also gets
+the hit's field and its offset in that field."""
 
 FAMILIES: tuple[ModuleType, ...] = (
     subject,
     senders,
     merge_tags,
+    one_click,
     phrases,
+    passive,
     apology,
+    lede,
+    breach,
     branding,
     custom,
     directives,
+    one_click,
 )
 """Rule family modules, in the order their scanners and judges run."""
 

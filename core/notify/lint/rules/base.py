@@ -7,7 +7,12 @@ A family module (``rules/*.py``) declares ``LANGUAGES`` and ``RULES`` and may de
   nothing but the paragraph, its language and the config;
 - ``judge(doc)``: decide things about the whole draft from the signals (no
   apology anywhere, breach notice without protective steps...). Cheap by design:
-  it runs on every check.
+  it runs on every check;
+- ``refine(hit, doc, severity, field, start)``: decide a paragraph hit's severity
+  from the whole draft (``None`` drops it).
+
+Messages come from the language's catalogue (``[messages]`` in data/<lang>.toml):
+``para.message(key, ...)`` for a paragraph, ``doc.lexicon.message`` for the draft.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from email_crisis.core.notify.lint.model import Hit, Severity, Signal
+from email_crisis.core.notify.lint.scope import Scope as Clauses
 
 if TYPE_CHECKING:
     from email_crisis.core.notify.lint.config import LintConfig
@@ -24,6 +30,7 @@ if TYPE_CHECKING:
     from email_crisis.core.notify.lint.tokens import Match, Tokens
 
 Scope = Literal["any", "apology"]
+BREACH = "data-breach"
 
 
 @dataclass(frozen=True)
@@ -31,8 +38,10 @@ class RuleInfo:
     """A rule's stable id, default severity and where it applies.
 
     ``scope`` is ``apology`` for rules that only make sense in an apology (they are
-    skipped when a plain campaign is linted); ``options`` are the integer settings a
-    config file may change, with their defaults.
+    skipped when a plain campaign is linted); ``kinds`` limits a rule to some incident
+    kinds (``None``: every kind), ``skip_kinds`` turns it off for others, and
+    ``kind_severity`` changes its severity for some kinds. ``options`` are the integer
+    settings a config file may change, with their defaults.
     """
 
     id: str
@@ -41,6 +50,27 @@ class RuleInfo:
     scope: Scope = "any"
     languages: tuple[str, ...] = ("en", "fr")
     options: Mapping[str, int] = field(default_factory=dict)
+    kinds: frozenset[str] | None = None
+    skip_kinds: frozenset[str] = frozenset()
+    kind_severity: Mapping[str, Severity] = field(default_factory=dict)
+
+    def severity_for(self, kind: str | None, breach: bool = False) -> Severity | None:
+        """The severity for a draft of incident ``kind`` (``None``: the rule is off).
+
+        ``breach`` is true when the draft is held to the breach rules whatever its kind
+        (the assessment found personal data exposed).
+        """
+        if kind in self.skip_kinds:
+            return None
+        if (
+            self.kinds is not None
+            and kind not in self.kinds
+            and not (breach and BREACH in self.kinds)
+        ):
+            return None
+        if breach and BREACH in self.kind_severity:
+            return self.kind_severity[BREACH]
+        return self.kind_severity.get(kind or "", self.severity)
 
 
 @dataclass(slots=True)
@@ -61,6 +91,33 @@ class Para:
     matches: dict[str, list[Match]]
     hits: list[Hit] = field(default_factory=list)
     signals: dict[str, list[Signal]] = field(default_factory=dict)
+    _clauses: Clauses | None = None
+
+    @property
+    def clauses(self) -> Clauses:
+        """Clauses and negation of this paragraph (worked out on first use)."""
+        if self._clauses is None:
+            words = self.lex.words
+            self._clauses = Clauses(
+                self.tokens,
+                words["negation"],
+                words["clause_break"],
+                words["negation_back"],
+                self.lex.negation_watch,
+            )
+        return self._clauses
+
+    def negated(self, match: Match) -> bool:
+        """Whether a phrase sits in a negated clause ("no data was compromised")."""
+        return self.clauses.negated(match.first, match.last)
+
+    def message(self, key: str, **values: object) -> str:
+        """Message ``key`` from this paragraph's language catalogue."""
+        return self.lex.message(key, **values)
+
+    def lemma(self, index: int) -> str:
+        """The dictionary form of word ``index``."""
+        return self.lex.lemma(self.tokens.words[index])
 
     def hit(
         self,

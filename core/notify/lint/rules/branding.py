@@ -36,14 +36,9 @@ def judge(doc: Document) -> None:
         return
     name, start, end = doc.anchor()
     if used is False and markers and context.rendered_with_brand is None:
-        message = (
-            "None of the brand markers from the lint config appear: this email does not "
-            "use the brand template, so readers may take it for phishing."
-        )
+        key = "unbranded-template.markers"
     elif used is False:
-        message = (
-            "The email was rendered without the brand template; readers may take it for phishing."
-        )
+        key = "unbranded-template.rendered"
     else:
-        message = "No brand template is chosen; an unbranded email looks like phishing."
-    doc.hit(name, "unbranded-template", start, end, message)
+        key = "unbranded-template"
+    doc.hit(name, "unbranded-template", start, end, doc.lexicon.message(key))

@@ -45,8 +45,7 @@ def scan(para: Para) -> None:
                     "banned-phrase",
                     start,
                     end,
-                    entry.message
-                    or f"{para.quote(start, end)!r} is on your organisation's banned list.",
+                    entry.message or para.message("banned-phrase", phrase=para.quote(start, end)),
                     entry.suggestion,
                     entry.severity,
                 )
@@ -72,7 +71,7 @@ def _brand(para: Para, term: str, start: int, end: int) -> None:
         "brand-term",
         start,
         end,
-        f"Write the brand as {term!r}, not {para.quote(start, end)!r}.",
+        para.message("brand-term", fix=term, phrase=para.quote(start, end)),
         term,
     )
 
@@ -91,7 +90,7 @@ def judge(doc: Document) -> None:
             "required-phrase",
             start,
             end,
-            entry.message or f"The phrase {entry.phrase!r} is required but missing.",
+            entry.message or doc.lexicon.message("required-phrase", phrase=entry.phrase),
             None,
             entry.severity,
         )

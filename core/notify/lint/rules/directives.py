@@ -30,7 +30,7 @@ def judge(doc: Document) -> None:
                 "lint-directive",
                 directive.start,
                 directive.end,
-                "This lint comment is not understood; write {# lint: disable=rule-id #}.",
+                doc.lexicon.message("lint-directive.malformed"),
             )
         for rule in directive.unknown:
             doc.hit(
@@ -38,5 +38,5 @@ def judge(doc: Document) -> None:
                 "lint-directive",
                 directive.start,
                 directive.end,
-                f"{rule!r} is not a rule id, so this comment does not silence it.",
+                doc.lexicon.message("lint-directive", phrase=rule),
             )

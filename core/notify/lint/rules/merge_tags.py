@@ -1,71 +1,119 @@
-"""unrendered-merge-tag: placeholders and empty greetings that would reach people raw."""
+"""Merge tags: placeholders and empty greetings that would reach people raw, tags
+quoted in an apology, and merge fields used again after broken personalisation.
+
+The dialects and how fallbacks and quotes are recognised are in ``lint.tags``.
+"""
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING
 
 from email_crisis.core.notify.lint.model import TEXT_FIELDS, Severity
 from email_crisis.core.notify.lint.rules.base import Para, RuleInfo
+from email_crisis.core.notify.lint.tags import (
+    HTML_TAGS,
+    TAGS,
+    TAGS_AND_JINJA,
+    TRIGGER,
+    find_tags,
+    has_fallback,
+    quoted,
+)
 from email_crisis.core.notify.lint.tokens import fold_word
 
+if TYPE_CHECKING:
+    from email_crisis.core.notify.lint.document import Document
+
 LANGUAGES = ("en", "fr")
+PERSONALIZATION = frozenset({"broken-personalization"})
 
 RULES = (
     RuleInfo(
         "unrendered-merge-tag",
         Severity.ERROR,
-        "Merge fields left raw (<FirstName>, *|FNAME|*, %%Name%%, [[TOKEN]], {{ name }} in "
-        'sent text) and empty greetings ("Dear ,").',
+        "Merge fields left raw (<FirstName>, *|FNAME|*, %%Name%%, %recipient.first%, "
+        "-first_name-, %FIRSTNAME%, [[TOKEN]], {{ name }} in sent text...) and empty "
+        'greetings ("Dear ,"). A tag with a fallback or a quoted tag is not raw.',
+    ),
+    RuleInfo(
+        "quoted-merge-tag",
+        Severity.WARNING,
+        'A merge tag quoted in an apology (our email began "Dear {{first_name}}"): readers '
+        "see it literally; describe the problem instead.",
+        scope="apology",
+    ),
+    RuleInfo(
+        "merge-tag-reused",
+        Severity.WARNING,
+        "An apology for broken personalisation that uses a merge field again without a fallback.",
+        scope="apology",
+        kinds=PERSONALIZATION,
     ),
 )
 
-# Tag names that are HTML, not merge fields.
-_HTML = frozenset(
-    (  # noqa: SIM905
-        "a abbr b big blockquote body br center code div em font footer h1 h2 h3 h4 h5 h6 "
-        "head header hr html i img li link main meta nav ol p pre s small span strong "
-        "style sub sup table tbody td tfoot th thead title tr u ul"
-    ).split()
-)
-
-_FOREIGN = (
-    r"(?P<foreign>\{\{\s*\$\{[^{}\n]*\}\s*\}\}"  # {{${first_name}}}
-    r"|\$\{\s*[^\W\d][\w.]*\s*\}"  # ${first_name}
-    r"|\*\|[^|*\s][^|*\n]*\|\*"  # *|FNAME|*
-    r"|%%[^%\s][^%\n]*?%%"  # %%FirstName%%
-    r"|\[\[[^\[\]\n]+\]\]"  # [[MISSING TOKEN]]
-    r"|(?<![{\w$])\{[^\W\d][\w.]*\}(?!\})"  # {first_name}
-    r"|\[(?i:insert|fname|lname|first[ _]?name|last[ _]?name|name|pr[ée]nom|nom|date)"
-    r"(?:[ _][^\]\n]{0,30})?\]"  # [First Name], [insert date]
-    r")"
-    r"|(?P<angle><(?P<name>[^\W\d_][\w]*(?:[ _.-][\w]+){0,2})>)"  # <FirstName>
-)
-_TAGS = re.compile(_FOREIGN)
-_TAGS_AND_JINJA = re.compile(_FOREIGN + r"|(?P<jinja>\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.S)
-_TRIGGER = re.compile(r"[<{$*%\[]")
-
 
 def scan(para: Para) -> None:
-    """Report raw merge tags, rendered-mode Jinja tags and empty greetings."""
+    """Report raw merge tags, rendered-mode Jinja tags and empty greetings.
+
+    A tag with a fallback (``{{ first_name | default("there") }}``,
+    ``[firstname,fallback=there]``) is a template written the right way, and a quoted
+    tag (``began "Dear {{first_name}}"``) is shown on purpose: neither is unrendered.
+    """
     if para.field not in TEXT_FIELDS:
         return
     text = para.text
-    if _TRIGGER.search(text):
-        pattern = _TAGS if para.template else _TAGS_AND_JINJA
+    if TRIGGER.search(text):
+        pattern = TAGS if para.template else TAGS_AND_JINJA
         for found in pattern.finditer(text):
-            if found.lastgroup == "angle" and found.group("name").lower() in _HTML:
+            kind = found.lastgroup
+            if kind == "angle" and found.group("name").lower() in HTML_TAGS:
                 continue
-            quoted = para.quote(found.start(), found.end())
-            if found.lastgroup == "jinja":
-                message = f"{quoted!r} is template code that was never rendered."
-            else:
-                message = (
-                    f"{quoted!r} is a merge field that was never filled in; "
-                    "readers would see it as is."
-                )
-            para.hit("unrendered-merge-tag", found.start(), found.end(), message)
+            source = found.group()
+            if has_fallback(source) or quoted(text, found.start(), found.end()):
+                continue
+            phrase = para.quote(found.start(), found.end())
+            key = "unrendered-merge-tag.jinja" if kind == "jinja" else "unrendered-merge-tag"
+            para.hit(
+                "unrendered-merge-tag",
+                found.start(),
+                found.end(),
+                para.message(key, phrase=phrase),
+            )
     if "," in text:
         _empty_greetings(para)
+
+
+def judge(doc: Document) -> None:
+    """Quoted tags, and merge fields used again in a broken-personalisation apology
+    (read from the source text: in a template the tags are hidden from the scanners)."""
+    if not doc.apology:
+        return
+    lex = doc.lexicon
+    for name in TEXT_FIELDS:
+        field = doc.fields.get(name)
+        if field is None:
+            continue
+        for tag in find_tags(field.text):
+            if tag.quoted:
+                doc.hit(
+                    name,
+                    "quoted-merge-tag",
+                    tag.start,
+                    tag.end,
+                    lex.message("quoted-merge-tag", phrase=doc.quote(name, tag.start, tag.end)),
+                )
+            elif not tag.fallback:
+                fix = f'{{{{ {tag.name} | default("{lex.texts.get("fallback", "there")}") }}}}'
+                doc.hit(
+                    name,
+                    "merge-tag-reused",
+                    tag.start,
+                    tag.end,
+                    lex.message(
+                        "merge-tag-reused", phrase=doc.quote(name, tag.start, tag.end), fix=fix
+                    ),
+                    fix if tag.jinja else None,
+                )
 
 
 def _line_starts(text: str) -> list[int]:
@@ -93,7 +141,9 @@ def _empty_greetings(para: Para) -> None:
             "unrendered-merge-tag",
             found.start("greeting"),
             found.end(),
-            f"{para.quote(found.start('greeting'), found.end())!r} greets nobody: the name "
-            "field was empty. Use a greeting that works without a name.",
+            para.message(
+                "unrendered-merge-tag.greeting",
+                phrase=para.quote(found.start("greeting"), found.end()),
+            ),
             para.lex.texts.get("greeting"),
         )

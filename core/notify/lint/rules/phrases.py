@@ -1,14 +1,17 @@
-"""Wording rules: jokes, hedging, blame, phishing-like phrases and "click here" links."""
+"""Wording rules: jokes, hedging, minimising, blame, a defensive tone, selling, phishing-like
+phrases and "click here" links. Each finding names the phrase and says what to write
+instead, in the paragraph's language."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from email_crisis.core.notify.lint.lexicon import fold_key
 from email_crisis.core.notify.lint.model import TEXT_FIELDS, Hit, Severity
-from email_crisis.core.notify.lint.rules.base import Para, RuleInfo
-from email_crisis.core.notify.lint.tokens import utf8
+from email_crisis.core.notify.lint.rules.apology import LOCKED, hedging_tails
+from email_crisis.core.notify.lint.rules.base import BREACH, Para, RuleInfo
+from email_crisis.core.notify.lint.tags import quoted
+from email_crisis.core.notify.lint.tokens import Match, utf8
 
 if TYPE_CHECKING:
     from email_crisis.core.notify.lint.document import Document
@@ -19,25 +22,55 @@ RULES = (
     RuleInfo(
         "humor",
         Severity.WARNING,
-        "Jokes, a flippant tone, emoji and emoticons.",
+        'Jokes, a flippant tone, irony marks ("No, really.", "!!"), emoji and emoticons.',
         scope="apology",
+        skip_kinds=LOCKED,
     ),
     RuleInfo(
         "vague-language",
         Severity.WARNING,
-        "Hedging, minimising and weasel wording.",
+        'Hedging about what happened ("may have been accessed", "some customers", "no '
+        'indication", "out of an abundance of caution").',
         scope="apology",
+        skip_kinds=LOCKED,
+    ),
+    RuleInfo(
+        "minimising",
+        Severity.WARNING,
+        'Playing the mistake down ("rest assured", "only", "a limited number", "ce '
+        'désagrément"); in a breach notice also "there is no need to take any action".',
+        scope="apology",
+        skip_kinds=LOCKED,
     ),
     RuleInfo(
         "blame-shifting",
         Severity.WARNING,
-        "Blaming a third party, a vendor or circumstances instead of owning the mistake.",
+        "Blaming a vendor, a contractor, an employee or circumstances instead of owning the "
+        "mistake (naming the attacker is not blame).",
         scope="apology",
+        skip_kinds=LOCKED,
+    ),
+    RuleInfo(
+        "defensive-tone",
+        Severity.WARNING,
+        'A defensive or legalistic tone ("a crime against us", "we are not liable", "nous ne '
+        'sommes en aucune façon obligés").',
+        scope="apology",
+        skip_kinds=LOCKED,
+    ),
+    RuleInfo(
+        "sales-pitch",
+        Severity.WARNING,
+        "Selling in an apology: calls to buy anywhere, a discount in the subject or before "
+        "the apology (a goodwill offer after it is only advice).",
+        scope="apology",
+        skip_kinds=LOCKED,
     ),
     RuleInfo(
         "phishing-wording",
         Severity.WARNING,
-        "Wording that phishing emails use; an error in a breach notice.",
+        "Wording that phishing emails use; an error when a breach notice asks it of readers.",
+        kind_severity={BREACH: Severity.ERROR},
     ),
     RuleInfo(
         "click-here-link",
@@ -55,62 +88,131 @@ _PICTO = (
 _FACES = "\u2639\u263a\u263b"
 EMOJI = re.compile(f"[{_PICTO}](?:[\ufe0f\u200d]|[{_PICTO}])*")
 
-_MESSAGES = {
-    "humor": (
-        "humor",
-        "{q!r} sounds like a joke; an apology reads best plain and serious.",
-    ),
-    "vague": (
-        "vague-language",
-        "{q!r} hedges; say plainly what happened and to how many people.",
-    ),
-    "blame": (
-        "blame-shifting",
-        "{q!r} shifts the blame; own the mistake, then say what you changed.",
-    ),
-    "phishing": (
-        "phishing-wording",
-        "{q!r} is what phishing emails say; people may report this email as a scam.",
-    ),
-    "click_here": (
-        "click-here-link",
-        "{q!r} does not say where the link goes; name the destination or the action.",
-    ),
+_LISTS: dict[str, tuple[str, str]] = {
+    "humor": ("humor", "humor"),
+    "vague": ("vague-language", "vague-language"),
+    "vague_quantity": ("vague-language", "vague-language.quantity"),
+    "vague_evidence": ("vague-language", "vague-language.evidence"),
+    "vague_caution": ("vague-language", "vague-language.caution"),
+    "minimising": ("minimising", "minimising"),
+    "minimising_breach": ("minimising", "minimising"),
+    "blame": ("blame-shifting", "blame-shifting"),
+    "defensive": ("defensive-tone", "defensive-tone"),
+    "sales": ("sales-pitch", "sales-pitch"),
+    "discount": ("sales-pitch", "sales-pitch.discount"),
+    "phishing": ("phishing-wording", "phishing-wording"),
+    "click_here": ("click-here-link", "click-here-link"),
 }
+"""Word list -> (rule, message key)."""
+
+_READER_SKIPS = frozenset({"vague"})
+_QUOTE_SKIPS = frozenset({"click_here", "phishing"})
+_DESCRIBED = frozenset({"to", "de", "pour", "a", "d"})
 
 
 def scan(para: Para) -> None:
-    """Report each phrase of the humor, vague, blame, phishing and click-here lists."""
+    """Report each phrase of the wording lists, irony marks, emoji and emoticons."""
     if para.field not in TEXT_FIELDS:
         return
     suggest = para.lex.suggest
-    for tag, (rule, template) in _MESSAGES.items():
-        for match in para.matches.get(tag, ()):
+    tails: list[Match] | None = None
+    for tag, matches in para.matches.items():
+        spec = _LISTS.get(tag)
+        if spec is None:
+            continue
+        rule, key = spec
+        for match in matches:
+            if tag in _READER_SKIPS:
+                if tails is None:
+                    tails = list(hedging_tails(para).values())
+                if _about_reader(para, match) or _overlaps(match, tails):
+                    continue
             start, end = para.span(match)
+            if tag in _QUOTE_SKIPS and quoted(para.text, start, end):
+                continue
             para.hit(
                 rule,
                 start,
                 end,
-                template.format(q=para.quote(start, end)),
-                suggest.get(fold_key(match.phrase.text)),
+                para.message(key, phrase=para.quote(start, end)),
+                suggest.get(match.phrase.text) if suggest else None,
+                _tag(para, tag, match),
             )
+    _patterns(para)
+    _pictures(para)
+
+
+def _tag(para: Para, tag: str, match: Match) -> Severity | None:
+    """Hits the document refines carry a marker severity of INFO (see ``refine``)."""
+    if tag in ("minimising_breach", "discount"):
+        return Severity.INFO
+    if tag == "phishing" and (
+        match.first == 0 or para.tokens.words[match.first - 1] not in _DESCRIBED
+    ):
+        return None
+    if tag == "phishing":
+        return Severity.INFO  # described ("requires you to verify..."), not asked
+    return None
+
+
+def _about_reader(para: Para, match: Match) -> bool:
+    """A hedge right after "you" ("you may have received") or right before it ("it is
+    possible that you receive scam calls") is about the reader, not about the facts."""
+    words = para.tokens.words
+    reader = para.lex.words["reader"]
+    before = words[match.first - 1] if match.first else ""
+    after = words[match.last + 1] if match.last + 1 < len(words) else ""
+    return before in reader or after in reader
+
+
+def _overlaps(match: Match, others: list[Match]) -> bool:
+    return any(o.first <= match.last and match.first <= o.last for o in others)
+
+
+def _patterns(para: Para) -> None:
     text = para.text
-    # Emoji are outside the BMP (4-byte UTF-8) but for three faces: test that first.
-    if not text.isascii() and (b"\xf0" in utf8(text) or any(c in text for c in _FACES)):
-        for found in EMOJI.finditer(text):
+    irony = para.lex.patterns.get("irony")
+    if irony is not None and _may_be_ironic(text):
+        for found in irony.finditer(text):
             para.hit(
                 "humor",
                 found.start(),
                 found.end(),
-                "Emoji read as flippant in an apology; leave them out.",
-                "",
+                para.message("humor.irony", phrase=para.quote(found.start(), found.end())),
             )
+    discount = para.lex.patterns.get("discount")
+    if discount is not None and "%" in text:
+        for found in discount.finditer(text):
+            para.hit(
+                "sales-pitch",
+                found.start(),
+                found.end(),
+                para.message("sales-pitch.discount", phrase=para.quote(found.start(), found.end())),
+                None,
+                Severity.INFO,
+            )
+
+
+_IRONY_MARKS = ("!", "?", "(", "eally", "EALLY", "wink", "Wink", "aying", "raiment", "lin d")
+
+
+def _may_be_ironic(text: str) -> bool:
+    """A cheap test before the irony pattern: each irony mark holds one of these."""
+    return any(mark in text for mark in _IRONY_MARKS)
+
+
+def _pictures(para: Para) -> None:
+    text = para.text
+    # Emoji are outside the BMP (4-byte UTF-8) but for three faces: test that first.
+    if not text.isascii() and (b"\xf0" in utf8(text) or any(c in text for c in _FACES)):
+        for found in EMOJI.finditer(text):
+            para.hit("humor", found.start(), found.end(), para.message("humor.emoji"), "")
     for start, end in _emoticons(para):
         para.hit(
             "humor",
             start,
             end,
-            f"The emoticon {text[start:end]!r} reads as flippant in an apology; leave it out.",
+            para.message("humor.emoticon", phrase=text[start:end]),
             "",
         )
 
@@ -141,6 +243,32 @@ def _emoticons(para: Para) -> list[tuple[int, int]]:
     return spans
 
 
-def refine(hit: Hit, doc: Document, default: Severity) -> Severity | None:
-    """Phishing-like wording in a breach notice is an error, not a warning."""
-    return Severity.ERROR if hit.rule == "phishing-wording" and doc.breach else default
+def refine(hit: Hit, doc: Document, default: Severity, field: str, start: int) -> Severity | None:
+    """Severities that depend on the whole draft.
+
+    - "no need to take any action" minimises only in a breach notice;
+    - a discount is a warning in the subject or before the apology and what happened,
+      else advice (a goodwill gesture after the apology);
+    - phishing-like wording is an error in a breach notice; when it only describes
+      ("the site now requires you to verify your identity") it is advice.
+    """
+    if hit.rule == "minimising" and hit.severity is Severity.INFO:
+        return Severity.WARNING if doc.breach else None
+    if hit.rule == "sales-pitch" and hit.severity is Severity.INFO:
+        if field == "subject" or _before_the_apology(doc, field, start):
+            return Severity.WARNING
+        return Severity.INFO
+    if hit.rule == "phishing-wording" and hit.severity is Severity.INFO:
+        return Severity.INFO
+    return default
+
+
+def _before_the_apology(doc: Document, field: str, start: int) -> bool:
+    if field != "body":
+        return False
+    first = [
+        found.start
+        for name in ("apology", "incident", "breach")
+        if (found := doc.find(name, ("body",))) is not None
+    ]
+    return not first or start < min(first)

@@ -47,7 +47,8 @@ def scan(para: Para) -> None:
                 "no-reply-sender",
                 start,
                 end,
-                f"{_LABEL[para.field]} {para.quote(start, end)!r} looks like a no-reply "
-                "mailbox: worried readers cannot answer. Use an address a person reads.",
+                para.message(
+                    "no-reply-sender", label=_LABEL[para.field], phrase=para.quote(start, end)
+                ),
             )
             break

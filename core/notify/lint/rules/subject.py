@@ -53,7 +53,7 @@ def scan(para: Para) -> None:
             "subject-unclear",
             start,
             end,
-            f"{para.quote(start, end)!r} is clickbait; say what happened instead.",
+            para.message("subject-unclear.clickbait", phrase=para.quote(start, end)),
             severity=Severity.WARNING,
         )
     words = list(para.tokens.words)
@@ -66,11 +66,12 @@ def scan(para: Para) -> None:
             "subject-unclear",
             start,
             end,
-            f"The subject {para.quote(start, end)!r} does not say what happened.",
+            para.message("subject-unclear.vague", phrase=para.quote(start, end)),
             para.lex.texts.get("subject"),
         )
-    for match in para.matches.get("subject_topic", ()):
-        para.signal("topic", *para.span(match), match.first)
+    for name in ("subject_topic", "subject_topic_breach"):
+        for match in para.matches.get(name, ()):
+            para.signal(name, *para.span(match), match.first)
 
 
 def _too_long(para: Para, text: str) -> None:
@@ -81,8 +82,7 @@ def _too_long(para: Para, text: str) -> None:
             "subject-too-long",
             limit,
             end,
-            f"The subject is {end} characters long; many inboxes show about the first "
-            f"{limit}, so this part is cut off. Put what happened first.",
+            para.message("subject-too-long", number=end, limit=limit),
         )
 
 
@@ -115,8 +115,7 @@ def _shouting(para: Para, text: str) -> None:
             "subject-shouting",
             start,
             end,
-            f"{para.quote(start, end)!r} is in capitals, which reads as shouting "
-            "(and spam filters notice).",
+            para.message("subject-shouting", phrase=para.quote(start, end)),
             fixed,
         )
     if "!" in text or "?" in text:
@@ -125,7 +124,7 @@ def _shouting(para: Para, text: str) -> None:
                 "subject-shouting",
                 found.start(),
                 found.end(),
-                f"{found.group()!r}: one punctuation mark is enough.",
+                para.message("subject-shouting.marks", phrase=found.group()),
                 found.group()[0],
             )
 
@@ -137,20 +136,22 @@ def judge(doc: Document) -> None:
     text = doc.text("subject")
     field = doc.fields["subject"]
     lang = field.paragraphs[0].lang if field.paragraphs else doc.lang
-    texts = doc.lexicons[lang].texts
-    wanted = texts.get("subject_breach") if doc.breach else texts.get("subject")
+    lex = doc.lexicons.get(lang, doc.lexicon)
+    wanted = lex.subject_for(doc.kind, doc.breach)
     if not text.strip():
         doc.hit(
             "subject",
             "subject-unclear",
             0,
             len(text),
-            "The subject is empty; say what happened.",
+            lex.message("subject-unclear.empty"),
             wanted,
             Severity.ERROR,
         )
         return
-    if not doc.apology or doc.find("topic", ("subject",)) is not None:
+    # A breach notice's subject must say it is about a breach ("password" alone does not).
+    topic = "subject_topic_breach" if doc.breach else "subject_topic"
+    if not doc.apology or doc.find(topic, ("subject",)) is not None:
         return
     if any(h.rule == "subject-unclear" for p in field.paragraphs for h in p.analysis.hits):
         return
@@ -161,8 +162,7 @@ def judge(doc: Document) -> None:
         "subject-unclear",
         start,
         end,
-        "The subject does not say what happened (no word about the mistake, the "
-        "breach or an apology).",
+        lex.message("subject-unclear.breach" if doc.breach else "subject-unclear.topic"),
         wanted,
         Severity.WARNING,
     )

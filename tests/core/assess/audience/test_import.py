@@ -63,6 +63,10 @@ def test_import_counts_and_event(store: Store, incident: Incident, write: WriteF
         "header": True,
         "blank_lines": 1,
         "invalid_lines": [6],
+        # where they live: no country column, so a guess from the domains (.com: none)
+        "places": {"unknown": 4},
+        "places_from": "email domains' country codes (a guess)",
+        "places_source": "domains",
     }
     text = audience.describe_import(stats)
     assert text.startswith("affected.csv (affected): 6 rows, 4 distinct addresses, 1 invalid")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from email_crisis.core.contain import esp
@@ -28,6 +28,7 @@ class Case:
     path: str
     query: dict[str, list[str]]
     body: Any
+    state: dict[str, str] = field(default_factory=dict)  # what the fake ESP holds already
 
 
 CASES = [
@@ -54,6 +55,15 @@ CASES = [
         "/v3/user/scheduled_sends",
         {},
         {"batch_id": "B2", "status": "pause"},
+    ),
+    Case(
+        "sendgrid-cancel-paused-batch",
+        StopTarget("sendgrid", "cancel-paused-batch", batch="B2"),
+        "PATCH",
+        "/v3/user/scheduled_sends/B2",
+        {},
+        {"status": "cancel"},
+        state={"B2": "pause"},
     ),
     Case(
         "sendgrid-single-send",
@@ -113,6 +123,7 @@ CASES = [
     ),
 ]
 IDS = [case.id for case in CASES]
+CASE = {case.id: case for case in CASES}
 
 
 def settings(esp_name: str, base_url: str | None = None, timeout: float = 5.0) -> EspSettings:

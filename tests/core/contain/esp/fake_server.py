@@ -2,13 +2,30 @@
 
 Each ``Api`` knows its ESP's routes (method, path, query, JSON body), how the key must
 arrive (raw header, Bearer, Basic, ``api-key``, or a SigV4 signature verified with
-botocore), and what its error bodies look like. A ``FakeEsp`` serves one ``Api`` from a
-thread and can be told to answer ``success``, ``401``, ``404``, ``429`` (with
-Retry-After), ``500``, to ``hang`` past the client's timeout, to ``redirect``, or to
-``echo-key`` (an error that quotes the key back, to test redaction). ``reply`` makes it
-give one exact answer (status, body, headers) to any authenticated request, and
+botocore), what its error bodies look like, and how it says "too many requests" (the
+body and rate-limit headers each provider documents; see ``LIMITED``). A ``FakeEsp``
+serves one ``Api`` from a thread and can be told to answer ``success``, ``401``,
+``404``, ``429``, ``500``, to ``hang`` past the client's timeout, to ``redirect``, or to
+``echo-key`` (an error that quotes the key back, to test redaction). ``reply`` makes
+it give one exact answer (status, body, headers) to any authenticated request, and
 ``drip`` sends every answer one byte at a time, that many seconds apart (a slow
 server or proxy).
+
+Sources of the documented bodies and headers (quoted in the contract tests too):
+
+- SendGrid 429: twilio.com/docs/sendgrid/api-reference/how-to-use-the-sendgrid-v3-api/
+  rate-limits (body verbatim, trailing comma included: it is not valid JSON as printed);
+  a second status on a paused batch is a 400 (twilio/sendgrid-oai
+  ``spec/yaml/tsg_scheduled_sends_v3.yaml``, CreateScheduledSend).
+- Mailgun 429: mailgun/documentation ``source/api-sending.rst`` ("try again after
+  <date>") and ``source/api-domains.rst`` (``{"retry-seconds": 60,}``, verbatim).
+- Brevo: developers.brevo.com/docs/limit-headers (``x-sib-ratelimit-*``); ErrorModel
+  ``{code, message}`` from getbrevo/brevo-python ``brevo_python/models/error_model.py``.
+- SparkPost: developers.sparkpost.com ``content/api/index.apib`` (429, no header: "wait
+  1 to 5 seconds") and ``transmissions.apib`` (409 code 2003, verbatim).
+- Amazon SES: botocore ``data/sesv2/2019-09-27/service-2.json`` (TooManyRequestsException,
+  429) read the way ``botocore/parsers.py`` reads rest-json errors.
+- Mailchimp: mailchimp.com/developer/marketing/docs/errors/ (problem+json, ``instance``).
 """
 
 from __future__ import annotations
@@ -18,13 +35,14 @@ import hmac
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-RETRY_AFTER = "7"
 HANG_SECONDS = 3.0
 
 
@@ -62,6 +80,71 @@ class Api:
     auth_ok: Callable[[Seen, str, str], bool]  # (request, secret, base url) -> accepted
     error: Callable[[int, str], tuple[bytes, dict[str, str]]]  # (status, text) -> body
     messages: dict[int, str]  # the ESP's text for each error status
+
+
+def _epoch_in(seconds: int) -> str:
+    return str(int(time.time()) + seconds)
+
+
+def _http_date_in(seconds: int) -> str:
+    return formatdate(time.time() + seconds, usegmt=True).replace("GMT", "UTC")
+
+
+WAIT = 7  # seconds every provider that sends a wait asks for, in these fakes
+SENDGRID_429 = b"""{
+  "errors": [
+    {
+      "field": null,
+       "message": "too many requests"
+    },
+  ]
+}"""
+MAILGUN_RETRY_SECONDS = b"""{
+  "retry-seconds": 60,
+}"""
+LIMITED: dict[str, Callable[[], tuple[bytes, dict[str, str]]]] = {
+    "sendgrid": lambda: (
+        SENDGRID_429,
+        {
+            "Content-Type": "application/json",
+            "X-RateLimit-Limit": "150",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": _epoch_in(WAIT),
+        },
+    ),
+    "mailgun": lambda: _json(
+        {
+            "message": "Domain mg.example.com is not allowed to send: request limit exceeded, "
+            f"try again after {_http_date_in(WAIT)}"
+        }
+    ),
+    "mailgun-retry-seconds": lambda: (MAILGUN_RETRY_SECONDS, {"Content-Type": "application/json"}),
+    "brevo": lambda: (
+        json.dumps({"message": "Too many requests"}).encode(),
+        {
+            "Content-Type": "application/json",
+            "x-sib-ratelimit-limit": "10",
+            "x-sib-ratelimit-remaining": "0",
+            "x-sib-ratelimit-reset": str(WAIT),
+        },
+    ),
+    "sparkpost": lambda: _json({"errors": [{"message": "Too many requests"}]}),
+    "ses": lambda: (
+        json.dumps({"message": "Too many requests have been made to the operation."}).encode(),
+        {"Content-Type": "application/json", "x-amzn-ErrorType": "TooManyRequestsException:"},
+    ),
+    "mailchimp": lambda: _json(
+        {
+            "type": "https://mailchimp.com/developer/marketing/docs/errors/",
+            "title": "Too Many Requests",
+            "status": 429,
+            "detail": "You have exceeded the limit of 10 simultaneous connections.",
+            "instance": "3b4dcb40-0b6b-4820-bfaa-41267b3826ea",
+        },
+        "application/problem+json",
+    ),
+}
+"""What each ESP answers when it is limiting requests."""
 
 
 def _json(data: Any, content_type: str = "application/json") -> tuple[bytes, dict[str, str]]:
@@ -156,6 +239,12 @@ APIS: dict[str, Api] = {
                     and set(b) == {"batch_id", "status"}
                     and b["status"] in ("pause", "cancel")
                 ),
+            ),
+            Route(
+                "PATCH",
+                r"/v3/user/scheduled_sends/[A-Za-z0-9_-]+",
+                204,
+                body=lambda b: isinstance(b, dict) and b.get("status") in ("pause", "cancel"),
             ),
             Route(
                 "DELETE",
@@ -281,6 +370,7 @@ class FakeEsp:
     mode: str = "success"
     requests: list[Seen] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    batches: dict[str, str] = field(default_factory=dict)  # SendGrid batch -> its status
     reply: tuple[int, bytes, dict[str, str]] | None = None
     drip: float = 0.0
 
@@ -333,15 +423,34 @@ class FakeEsp:
             sent = seen.headers.get("authorization") or seen.headers.get("api-key")
             echoed = f"bad request from {sent} key={self.secret}"
             return (400, *self.api.error(400, echoed))
+        if self.mode == "429" or self.mode.startswith("429:"):
+            return (429, *LIMITED[self.mode[4:] or self.api.name]())
         if self.mode.isdigit():
             status = int(self.mode)
             body, headers = self.api.error(status, self.api.messages[status])
-            if status == 429:
-                headers = {**headers, "Retry-After": RETRY_AFTER}
             return status, body, headers
         assert route is not None
+        refused = self._state(seen)
+        if refused:
+            return (400, *self.api.error(400, refused))
         body = json.dumps(route.answer).encode() if route.answer is not None else b""
         return route.status, body, {"Content-Type": "application/json"} if body else {}
+
+    def _state(self, seen: Seen) -> str | None:
+        """SendGrid: a batch that has a status refuses a second POST (use PATCH)."""
+        if self.api.name != "sendgrid" or not seen.path.startswith("/v3/user/scheduled_sends"):
+            return None
+        if seen.method == "POST":
+            batch = seen.json()["batch_id"]
+            if batch in self.batches:
+                return f"batch id {batch} already has a status ({self.batches[batch]})"
+            self.batches[batch] = seen.json()["status"]
+        elif seen.method == "PATCH":
+            batch = seen.path.rsplit("/", 1)[1]
+            if batch not in self.batches:
+                return f"batch id {batch} has no pause or cancel to update"
+            self.batches[batch] = seen.json()["status"]
+        return None
 
     def _route(self, seen: Seen) -> tuple[Route | None, str | None]:
         by_path = [r for r in self.api.routes if re.fullmatch(r.path, seen.path)]

@@ -12,15 +12,17 @@ from email_crisis.core.base.errors import CrisisError, ValidationError
 from email_crisis.core.contain import esp
 from email_crisis.core.contain.esp import MASK, EspError, EspResult, EspSettings, StopTarget
 from email_crisis.core.contain.esp.mailchimp import data_centre
-from tests.core.contain.esp.cases import CASES, IDS, SECRETS, Case, settings
+from tests.core.contain.esp.cases import CASE, CASES, IDS, SECRETS, Case, settings
 
 DEFAULT_URLS = {
     "sparkpost-cancel": "https://api.sparkpost.com/api/v1/transmissions"
     "?campaign_id=spring+sale+%26+more",
     "sendgrid-cancel-batch": "https://api.sendgrid.com/v3/user/scheduled_sends",
     "sendgrid-pause-batch": "https://api.sendgrid.com/v3/user/scheduled_sends",
+    "sendgrid-cancel-paused-batch": "https://api.sendgrid.com/v3/user/scheduled_sends/B2",
     "sendgrid-single-send": "https://api.sendgrid.com/v3/marketing/singlesends/27c4ae21-0bc1-4e4c/schedule",
-    "mailgun-delete-queued": "https://api.mailgun.net/v3/mg.example.com/envelopes",
+    # No storage host known: the first of the US storage hosts (the second is also called).
+    "mailgun-delete-queued": "https://storage-us-east4.api.mailgun.net/v3/mg.example.com/envelopes",
     "ses-config-set": "https://email.eu-west-1.amazonaws.com/v2/email/configuration-sets/marketing_eu-1/sending",
     "ses-account": "https://email.eu-west-1.amazonaws.com/v2/email/account/sending",
     "mailchimp-unschedule": "https://us21.api.mailchimp.com/3.0/campaigns/42a9f0c1d2/actions/unschedule",
@@ -85,7 +87,7 @@ def test_a_plan_never_holds_the_key(case: Case) -> None:
     [
         ("sparkpost", "eu", "https://api.eu.sparkpost.com/"),
         ("sendgrid", "eu", "https://api.eu.sendgrid.com/"),
-        ("mailgun", "eu", "https://api.eu.mailgun.net/"),
+        ("mailgun", "eu", "https://storage-europe-west1.api.mailgun.net/"),
         ("ses", "us-east-2", "https://email.us-east-2.amazonaws.com/"),
     ],
 )
@@ -102,7 +104,7 @@ def test_unknown_region_is_an_error_naming_the_known_ones() -> None:
 
 def test_a_base_url_wins_over_the_region_and_keeps_a_path_prefix() -> None:
     settings_ = EspSettings(esp="mailgun", region="eu", base_url="https://proxy.example.com/mg/")
-    planned = esp.plan(CASES[4].target, settings_)
+    planned = esp.plan(CASE["mailgun-delete-queued"].target, settings_)
     assert planned.url == "https://proxy.example.com/mg/v3/mg.example.com/envelopes"
 
 
@@ -182,7 +184,7 @@ def test_operations_list_every_connector_with_what_it_needs() -> None:
     needs = {(n, op.id): op.needs for n in esp.names() for op in esp.operations(n)}
     assert needs[("sendgrid", "cancel-single-send")] == ("single_send",)
     assert needs[("ses", "disable-account")] == ("account",)
-    assert len(needs) == 10
+    assert len(needs) == 11
 
 
 def test_describe_result_and_event() -> None:

@@ -69,6 +69,15 @@ FR_OK = (
 )
 
 from tests.core.notify.lint.examples_apology import APOLOGY_EXAMPLES  # noqa: E402
+from tests.core.notify.lint.examples_corpus import CORPUS_EXAMPLES  # noqa: E402
 from tests.core.notify.lint.examples_form import FORM_EXAMPLES  # noqa: E402
+from tests.core.notify.lint.examples_one_click import ONE_CLICK_EXAMPLES  # noqa: E402
+from tests.core.notify.lint.examples_tags import TAG_EXAMPLES  # noqa: E402
 
-EXAMPLES: list[Example] = [*APOLOGY_EXAMPLES, *FORM_EXAMPLES]
+EXAMPLES: list[Example] = [
+    *APOLOGY_EXAMPLES,
+    *FORM_EXAMPLES,
+    *CORPUS_EXAMPLES,
+    *TAG_EXAMPLES,
+    *ONE_CLICK_EXAMPLES,
+]

@@ -270,7 +270,7 @@ APOLOGY_EXAMPLES: list[Example] = [
     Example(
         "blame-shifting",
         "en",
-        {"body": "We are sorry: ⟦a third party⟧ sent the wrong code."},
+        {"body": "We are sorry: ⟦our vendor⟧ sent the wrong code."},
     ),
     Example(
         "blame-shifting",

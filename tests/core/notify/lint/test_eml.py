@@ -136,3 +136,79 @@ def test_unreadable_drafts_name_the_file(
 def test_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(UnreadableDraft, match="no such file"):
         read_draft(tmp_path / "nope.eml")
+
+
+def test_raw_utf8_headers_are_read_rfc_6532(tmp_path: Path) -> None:
+    """RFC 6532 lets header values hold UTF-8 as is; most editors save drafts that way."""
+    path = write(
+        tmp_path / "d.eml",
+        "From: Maison Lumière <contact@lumiere.example>\n"
+        "Subject: Nous sommes désolés — erreur d'envoi\n"
+        "Content-Type: text/plain; charset=utf-8\n\nBonjour,\n",
+    )
+    fields = read_draft(path).fields
+    assert fields["from"] == "Maison Lumière <contact@lumiere.example>"
+    assert fields["subject"] == "Nous sommes désolés — erreur d'envoi"
+
+
+def test_raw_utf8_and_rfc_2047_words_in_one_header(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "d.eml",
+        "Subject: =?utf-8?q?Nous_sommes_d=C3=A9sol=C3=A9s?= — vraiment\n\nx\n",
+    )
+    assert read_draft(path).fields["subject"] == "Nous sommes désolés — vraiment"
+
+
+def test_rfc_2047_in_a_display_name(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "d.eml", "From: =?iso-8859-1?q?Maison_Lumi=E8re?= <c@lumiere.example>\n\nx\n"
+    )
+    assert read_draft(path).fields["from"] == "Maison Lumière <c@lumiere.example>"
+
+
+def test_a_text_draft_starting_with_headers_reads_them(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "d.txt",
+        "Subject: We sent you the wrong code\nFrom: Shop <care@example.com>\n"
+        "Reply-To: help@example.com\n\nHello,\n\nWe are sorry.\n",
+    )
+    draft = read_draft(path)
+    assert draft.fields == {
+        "subject": "We sent you the wrong code",
+        "from": "Shop <care@example.com>",
+        "reply-to": "help@example.com",
+        "body": "Hello,\n\nWe are sorry.\n",
+    }
+    assert draft.headers_in_text == ("subject", "from", "reply-to")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note: this is prose.\n\nWe are sorry.\n",  # a name that is not a header
+        "Subject: x\nand then prose\n\nbody\n",  # a line that is not a header
+        "Subject: no blank line after it\nFrom: a@b.example",  # no body
+        "To: a@b.example\n\nbody\n",  # neither From, Subject nor Reply-To
+    ],
+)
+def test_text_that_only_looks_like_headers_stays_body(tmp_path: Path, text: str) -> None:
+    draft = read_draft(write(tmp_path / "d.txt", text))
+    assert draft.fields == {"body": text}
+    assert draft.headers_in_text == ()
+
+
+def test_an_html_only_message_is_checked_on_its_text(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "d.eml",
+        "Subject: We sent the wrong code\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/alternative; boundary="b"\n\n'
+        "--b\nContent-Type: text/html; charset=utf-8\n\n"
+        "<html><body><p>Oops, we sent the wrong code.</p><p>Reply to this email.</p>"
+        "</body></html>\n--b--\n",
+    )
+    draft = read_draft(path)
+    assert "<p>" not in (draft.fields["body"] or "")
+    findings = draft.to_source(Linter().check(draft.fields, APOLOGY))
+    (humor,) = [f for f in findings if f.rule == "humor"]
+    assert draft.html is not None
+    assert draft.html[humor.start : humor.end] == "Oops"

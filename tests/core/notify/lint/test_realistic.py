@@ -21,9 +21,10 @@ GOOD = [
     (
         "data-breach",
         "Notice of a data breach affecting your account",
-        "Dear Jane,\n\nOn 24 November an unauthorized party accessed our subscriber database. "
-        "Your name and email address were exposed; passwords and card details were not stored "
-        "there.\n\nWe are sorry. We closed the access the same day and told the regulator.\n\n"
+        "Dear Jane,\n\nWe are sorry: on 24 November an unauthorized party accessed our "
+        "subscriber database. Your name and email address were exposed; passwords and card "
+        "details were not stored there.\n\nWe closed the access the same day and told the "
+        "regulator.\n\n"
         "Please change your password and turn on two-factor authentication. We will never ask "
         "for your password by email.\n\nQuestions? Call us on 020 7946 0018 or write to "
         "privacy@example.com.",
@@ -40,9 +41,9 @@ GOOD = [
     (
         "data-breach",
         "Avis de violation de données concernant votre compte",
-        "Bonjour Jeanne,\n\nLe 24 novembre, une personne non autorisée a accédé à notre base "
-        "d'abonnés. Votre nom et votre adresse e-mail ont été exposés. Vos mots de passe et "
-        "vos coordonnées bancaires n'étaient pas dans cette base.\n\nNous sommes désolés. Nous "
+        "Bonjour Jeanne,\n\nNous sommes désolés : le 24 novembre, une personne non autorisée a "
+        "accédé à notre base d'abonnés. Votre nom et votre adresse e-mail ont été exposés. Vos "
+        "mots de passe et vos coordonnées bancaires n'étaient pas dans cette base.\n\nNous "
         "avons fermé l'accès le jour même et prévenu la CNIL.\n\nPar précaution, changez "
         "votre mot de passe et activez la double authentification.\n\nPour toute question, "
         "répondez à cet e-mail ou appelez le 01 23 45 67 89.",

@@ -48,7 +48,7 @@ def test_unknown_ids_are_reported_and_silence_nothing() -> None:
     body = f"{OK}\n\n{{# lint: disable=humr, humor #}}\nOops."
     found = check({"body": body}, APOLOGY)
     assert [f.rule for f in found] == ["lint-directive"]
-    assert "'humr' is not a rule id" in found[0].message
+    assert '"humr" is not a rule id' in found[0].message
 
 
 def test_directives_are_case_insensitive_and_allow_whitespace_control() -> None:
