@@ -64,7 +64,9 @@ import json, sys, time
 from pathlib import Path
 from email_crisis.core.assess.audience import build as audience
 from email_crisis.core.own import incidents
+from email_crisis.core.steps.machine import install
 from email_crisis.core.store.database import Store
+install()  # the step rules run on every write, as in the app
 folder = Path(sys.argv[1])
 times = {}
 start = time.perf_counter()

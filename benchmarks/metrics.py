@@ -88,7 +88,10 @@ def time_ours(folder: Path, events: Path, run: int) -> tuple[float, int, int]:
     """Seconds for import_file on a fresh database; points stored and records read."""
     from email_crisis.core.monitor.metrics import import_file
     from email_crisis.core.own import incidents as ops
+    from email_crisis.core.steps.machine import install
     from email_crisis.core.store.database import Store
+
+    install()  # the step rules run on every write, as in the app
 
     with Store.open(folder / f"ours-{run}.db") as store:
         incident = ops.declare(store, title="Benchmark", kind="wrong-segment", operator="bench")
@@ -116,7 +119,10 @@ def timeline_figures(folder: Path) -> list[list[str]]:
     from email_crisis.core.monitor.metrics import badge, points
     from email_crisis.core.monitor.store import NewPoint, save_points, timeline, timeline_buckets
     from email_crisis.core.own import incidents as ops
+    from email_crisis.core.steps.machine import install
     from email_crisis.core.store.database import Store
+
+    install()  # the step rules run on every write, as in the app
 
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     step = timedelta(minutes=5)

@@ -75,7 +75,10 @@ def build(db: Path, csv: Path, now: datetime) -> tuple[int, int, float]:
     from email_crisis.core.base.clock import frozen
     from email_crisis.core.monitor.metrics import import_file
     from email_crisis.core.own import incidents as ops
+    from email_crisis.core.steps.machine import install
     from email_crisis.core.store.database import Store
+
+    install()  # the step rules run on every write, as in the app
 
     detected = now - timedelta(days=3)
     with Store.open(db, clock=frozen(detected + timedelta(minutes=7))) as store:

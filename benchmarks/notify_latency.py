@@ -54,10 +54,12 @@ async def run(words: int, runs: int, size: tuple[int, int], seed: int) -> int:
     from textual import events
 
     from email_crisis.core.own import incidents as ops
+    from email_crisis.core.steps.machine import install
     from email_crisis.core.store.database import Store
     from email_crisis.tui.app import EmailCrisisApp
     from email_crisis.tui.widgets.notify_panel import NotifyPanel
 
+    install()  # the step rules run on every write, as in the app
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(Path(folder) / "latency.db")

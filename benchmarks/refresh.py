@@ -35,7 +35,9 @@ LABELS = {
 WRITER = """\
 import sys, time
 from email_crisis.core.own.incidents import declare
+from email_crisis.core.steps.machine import install
 from email_crisis.core.store.database import Store
+install()  # the step rules run on every write, as in the app
 store = Store.open(sys.argv[1], create=False)
 incident = declare(store, title=sys.argv[2], kind="other", severity="SEV2", operator="writer")
 print(incident.id, f"{time.time():.6f}", flush=True)

@@ -17,10 +17,14 @@ on any import cycle between modules:
     plan     -> assess, contain, own, store, base
     notify   -> plan, assess, contain, own, store, base
     monitor  -> notify, plan, assess, contain, own, store, base
-    close    -> monitor, notify, plan, assess, contain, own, store, base
-    demo     -> close, monitor, notify, plan, assess, contain, own, store, base
+    steps    -> monitor, notify, plan, assess, contain, own, store, base
+    close    -> steps, monitor, notify, plan, assess, contain, own, store, base
+    demo     -> close, steps, monitor, notify, plan, assess, contain, own, store, base
 
 A step may use the steps before it, never one after it: Notify reads Assess's apology
-lock; Assess does not know Notify exists. ``close`` looks back on every step, and
-``demo`` replays whole incidents through all of them.
+lock; Assess does not know Notify exists. ``steps`` is the step machine: it runs every
+step's completion checks (``<step>/criteria.py``), so it sits above all six; the store
+calls it at the end of each write through a function the machine installs
+(``steps.machine.install``), never by importing it. ``close`` looks back on every step,
+and ``demo`` replays whole incidents through all of them.
 """

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from email_crisis.core.base.clock import frozen
+from email_crisis.core.steps import machine
 from email_crisis.core.store.database import Store
+
+# Every door of the app installs the step machine before it writes; so do the tests.
+machine.install()
 
 # Times are shown in local time; pin it so snapshots and text assertions are stable.
 os.environ["TZ"] = "UTC"

@@ -16,6 +16,7 @@ from email_crisis.core.base.clock import Clock, utc_now
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.text import visible
 from email_crisis.core.contain.playbooks import Playbook, load_playbook
+from email_crisis.core.steps import machine
 from email_crisis.core.store.database import Store
 from email_crisis.tui import keymap
 
@@ -43,6 +44,7 @@ class ConsoleApp(App[None]):
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         super().__init__()
+        machine.install()  # every change the console makes moves incidents on by the rules
         if self.no_color:
             # Textual's default for NO_COLOR turns colours into greys by brightness, which
             # leaves red text dark grey on a dark background. Drop colour instead and

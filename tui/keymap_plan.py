@@ -40,8 +40,8 @@ PLAN_PANEL = [
         "f",
         "finish",
         "Finish",
-        tooltip="Finish the plan and move on to step 5, notify (every open task needs an "
-        "owner and a due time)",
+        tooltip="Move on to step 5, notify, or list what keeps the plan open (it moves on by "
+        "itself once every open task has an owner and a due time)",
         id="plan.finish",
     ),
 ]

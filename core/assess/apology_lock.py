@@ -13,7 +13,7 @@ from email_crisis.core.assess.decisions import SUPPRESSION_KIND, apology_decisio
 from email_crisis.core.assess.override_store import Override, add_override, latest_override
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import ValidationError
-from email_crisis.core.base.text import clean_block
+from email_crisis.core.base.text import written_reason
 from email_crisis.core.store.database import Store
 
 LOCKED_KINDS = frozenset({SUPPRESSION_KIND})
@@ -45,15 +45,7 @@ def override_lock(store: Store, incident: Incident, reason: str, *, operator: st
         raise ValidationError(
             f"Incident {incident.id} is not locked; there is nothing to override."
         )
-    try:
-        text = clean_block(reason, field="Reason", max_length=2000)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-    if len(text) < REASON_MIN:
-        raise ValidationError(
-            f"Write the reason in a full sentence (at least {REASON_MIN} characters): "
-            "it goes on the record."
-        )
+    text = written_reason(reason, ask="Write the reason in a full sentence", minimum=REASON_MIN)
     if not operator.strip():
         raise ValidationError("An override needs a named operator.")
     return add_override(store, incident.id, operator=operator, reason=text)

@@ -57,7 +57,11 @@ from typing import Any, Protocol
 from email_crisis.core.assess.apology_lock import LOCKED_KINDS
 from email_crisis.core.assess.assessment import (
     ANSWER_FIELDS,
+    CAUSES,
+    DATA_KINDS,
     FREE_TEXT_FIELDS,
+    PLACES_SOURCES,
+    REGIONS,
     TIME_FIELDS,
     Assessment,
     FieldError,
@@ -73,7 +77,13 @@ from email_crisis.core.assess.decisions import (
 )
 from email_crisis.core.assess.fields import FIELDS, FieldSpec, field_text, parse_field
 from email_crisis.core.assess.override_store import Override, latest_override
-from email_crisis.core.assess.places import UNKNOWN, Places, canonical, format_places
+from email_crisis.core.assess.places import (
+    UNKNOWN,
+    Places,
+    canonical,
+    describe_places,
+    format_places,
+)
 from email_crisis.core.assess.store import StaleAssessment, load_assessment, save_assessment
 from email_crisis.core.base.clock import format_local, from_iso, to_iso
 from email_crisis.core.base.domain import Incident
@@ -300,12 +310,41 @@ def accept_suggested_severity(store: Store, incident: Incident, *, operator: str
     return ops.set_severity(store, incident, suggestion.severity, operator=operator)
 
 
+_VOCABULARIES: dict[str, Mapping[str, str]] = {
+    "data_exposed": {key: label.lower() for key, label in DATA_KINDS.items()},
+    "regions": REGIONS,
+    "cause": {key: label.lower() for key, label in CAUSES.items()},
+    "places_source": PLACES_SOURCES,
+}
+"""Choice fields: their ids in the event, their words in the log."""
+
+
+def field_words(assessment: Assessment, name: str) -> str:
+    """A field's value in words, for reports: labels for choices, 12,500 for counts,
+    people per place with where the counts came from."""
+    value = getattr(assessment, name)
+    if name == "affected_by_place" and value:
+        source = PLACES_SOURCES.get(assessment.places_source, "")
+        return describe_places(value) + (f" ({source})" if source else "")
+    words = _VOCABULARIES.get(name)
+    if words is not None and isinstance(value, str):
+        return words.get(value, value)
+    if words is not None and value:
+        known = [label for key, label in words.items() if key in value]
+        return ", ".join(known + sorted(v for v in value if v not in words))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return field_text(assessment, name)
+
+
 def describe_event(details: Mapping[str, Any]) -> str:
     """One line for an ``assessment_updated`` event: which fields, and their new values."""
     parts: list[str] = []
     values = details.get("values", {})
     for name in details.get("fields", []):
-        label = FIELDS[name].label.lower() if name in FIELDS else str(name)
+        label = FIELDS[name].label if name in FIELDS else str(name)
+        if not label[:2].isupper():  # "US states" keeps its capitals
+            label = label[0].lower() + label[1:]
         value = values.get(name)
         if name in FREE_TEXT_FIELDS:
             parts.append(f"{label} edited")
@@ -316,9 +355,12 @@ def describe_event(details: Mapping[str, Any]) -> str:
         elif isinstance(value, bool):
             parts.append(f"{label}: {'yes' if value else 'no'}")
         elif isinstance(value, list):
-            parts.append(f"{label}: {', '.join(map(str, value))}")
+            words = _VOCABULARIES.get(name, {})
+            parts.append(f"{label}: {', '.join(words.get(str(v), str(v)) for v in value)}")
         elif isinstance(value, dict):
-            parts.append(f"{label}: {format_places(canonical(value))}")
+            parts.append(f"{label}: {describe_places(canonical(value))}")
+        elif name in _VOCABULARIES:
+            parts.append(f"{label}: {_VOCABULARIES[name].get(str(value), value)}")
         elif isinstance(value, int):
             parts.append(f"{label}: {value:,}")
         else:

@@ -76,6 +76,13 @@ def step_index(step: str) -> int:
     return STEPS.index(step)
 
 
+def step_name(step: str) -> str:
+    """A step as people read it: ``4 Plan`` (an unknown step is shown as it is)."""
+    if step not in STEPS:
+        return step
+    return f"{STEPS.index(step) + 1} {STEP_LABELS[step]}"
+
+
 @dataclass(frozen=True)
 class Incident:
     """One incident as stored; times are timezone-aware UTC datetimes."""

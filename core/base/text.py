@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from email_crisis.core.base.errors import ValidationError
+
 # Bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069):
 # they reorder the text around them on screen, so "txt.exe" can read as "exe.txt".
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -106,3 +108,21 @@ def csv_cell(value: str) -> str:
 def is_formula_like(value: str) -> bool:
     """Whether ``csv_cell`` prefixes ``value`` (a spreadsheet would run it)."""
     return value.startswith(FORMULA_STARTS)
+
+
+def written_reason(
+    text: str, *, ask: str, minimum: int, field: str = "Reason", maximum: int = 2000
+) -> str:
+    """A reason an operator writes for the record, cleaned like ``clean_block``.
+
+    Raises ``ValidationError`` when the text is empty, too long or holds control
+    characters, or when it is shorter than ``minimum``: "{ask} (at least N characters):
+    it goes on the record."
+    """
+    try:
+        value = clean_block(text, field=field, max_length=maximum)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    if len(value) < minimum:
+        raise ValidationError(f"{ask} (at least {minimum} characters): it goes on the record.")
+    return value

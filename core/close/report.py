@@ -1,9 +1,9 @@
 """The postmortem: everything known about one incident, as plain data, then rendered.
 
-``build_report`` gathers the record (incident, event log, statement, plan, and the
-assessment, containment, apology and monitoring where those parts are installed and
-filled in); ``render_report`` turns it into Markdown or a standalone HTML page with
-the Jinja2 templates ``report/postmortem.{md,html}.j2`` (the organisation's copy wins).
+``build_report`` gathers the record (incident, its steps, event log, statement, plan,
+and the assessment, containment, apology and monitoring where they are filled in);
+``render_report`` turns it into Markdown or a standalone HTML page with the Jinja2
+templates ``report/postmortem.{md,html}.j2`` (the organisation's copy wins).
 
 The report depends only on the database and the ``now`` passed in, so the same
 database gives the same bytes. A step nobody filled in is named in ``missing``
@@ -23,22 +23,32 @@ import jinja2
 from markupsafe import Markup
 
 from email_crisis.core.assess import apology_lock
+from email_crisis.core.assess.decisions import apology_decision
+from email_crisis.core.assess.form import FIELDS, field_words
+from email_crisis.core.assess.store import load_assessment
 from email_crisis.core.base.clock import humanize, local
 from email_crisis.core.base.domain import KINDS, SEVERITIES, STEP_LABELS, Event, Incident
 from email_crisis.core.base.templates import environment, render
 from email_crisis.core.base.text import visible
 from email_crisis.core.close.events_text import describe
-from email_crisis.core.close.lifecycle import describe_lifecycle_event
 from email_crisis.core.close.report_breach import BreachSection, breach_section
 from email_crisis.core.close.stats import MEASURE_LABELS, MEASURES
+from email_crisis.core.contain.actions import STATUSES as ACTION_STATUSES
+from email_crisis.core.contain.playbooks import ROLES
+from email_crisis.core.contain.store import fetch_actions
+from email_crisis.core.monitor.metric_ids import format_value, metric_label
+from email_crisis.core.monitor.metrics import badge, status_of
+from email_crisis.core.monitor.store import latest_points
+from email_crisis.core.notify.decline import declined
+from email_crisis.core.notify.store import get_draft
 from email_crisis.core.plan.store import PlanTask, list_tasks
 from email_crisis.core.plan.tasks import (
     STATUSES,
     TASK_KINDS,
     PlanDataError,
-    describe_plan_event,
     load_suggestions,
 )
+from email_crisis.core.steps import machine
 from email_crisis.core.store.database import Store
 
 FORMATS = {"md": "report/postmortem.md.j2", "html": "report/postmortem.html.j2"}
@@ -60,6 +70,8 @@ _KEY_EVENTS = frozenset(
         "notify_export_override",
         "apology_exported",
         "apology_sent",
+        "apology_declined",
+        "watch_ended",
         "resolved",
         "reopened",
         "note",
@@ -124,6 +136,7 @@ class Report:
     facts: list[Line]
     summary: str | None
     measures: list[Measure]
+    steps: list[Line]
     timeline: list[Moment]
     impact: list[Line]
     containment: list[Line]
@@ -153,16 +166,12 @@ def _block(value: str | None) -> str | None:
     return visible(value) if value else None
 
 
-def _describe(event: Event) -> str:
-    return describe_plan_event(event) or describe_lifecycle_event(event) or describe(event)
-
-
 def _timeline(events: Sequence[Event]) -> list[Moment]:
     moments = []
     for event in events:
         statuses = _KEY_STATUS.get(event.type)
         if event.type in _KEY_EVENTS or (statuses and event.details.get("to") in statuses):
-            moments.append(Moment(when(event.at), _text(event.operator), _text(_describe(event))))
+            moments.append(Moment(when(event.at), _text(event.operator), _text(describe(event))))
     return moments
 
 
@@ -182,50 +191,42 @@ def _measures(incident: Incident, now: datetime) -> list[Measure]:
     return measures
 
 
+def _steps(store: Store, incident: Incident, now: datetime) -> list[Line]:
+    """Each of the six steps: how it was left (by the rules, by hand and why) or where it is."""
+    lines = []
+    for step in machine.statuses(store, incident, now):
+        name = f"{step.number} {step.label}"
+        passage = step.passage
+        if step.state == "ahead":
+            lines.append(Line(name, "not reached"))
+            continue
+        if passage is not None and passage.by_hand:
+            how = f"passed by hand {when(passage.at)} ({passage.operator}): {passage.reason}"
+            if passage.missing:
+                how += f" (not done: {'; '.join(passage.missing)})"
+        elif step.state == "done" and passage is not None:
+            how = f"complete {when(passage.at)} ({'; '.join(step.done) or 'by the rules'})"
+        elif step.state == "done":
+            how = "complete"
+        elif step.complete:
+            how = f"reached {when(step.since)}; complete: {'; '.join(step.done)}"
+        else:
+            how = f"reached {when(step.since)}; still missing: {'; '.join(step.missing)}"
+        lines.append(Line(name, _text(how)))
+    return lines
+
+
 def _summary(events: Sequence[Event]) -> str | None:
     resolutions = [e for e in events if e.type == "resolved" and e.details.get("summary")]
     return _block(resolutions[-1].details["summary"]) if resolutions else None
 
 
-def _assessment_form() -> tuple[Any, Any] | None:
-    """The assessment form's ``FIELDS`` and ``field_text``, wherever they live now."""
-    try:
-        from email_crisis.core.assess.form import FIELDS, field_text
-    except ImportError:
-        try:
-            from email_crisis.core.assess.assessment import FIELDS, field_text  # type: ignore[attr-defined,no-redef]
-        except ImportError:
-            return None
-    return FIELDS, field_text
-
-
-def _field_value(assessment: Any, name: str, field_text: Any) -> str:
-    """A field as the report shows it: counts per place in words, with their source."""
-    if name != "affected_by_place" or not assessment.affected_by_place:
-        return str(field_text(assessment, name))
-    from email_crisis.core.assess.assessment import PLACES_SOURCES
-    from email_crisis.core.assess.places import describe_places
-
-    source = PLACES_SOURCES.get(assessment.places_source, "")
-    return describe_places(assessment.affected_by_place) + (f" ({source})" if source else "")
-
-
 def _impact(store: Store, incident: Incident) -> list[Line]:
-    form = _assessment_form()
-    try:
-        from email_crisis.core.assess.store import load_assessment
-    except ImportError:
-        return []
-    if form is None:
-        return []
-    fields, field_text = form
     assessment = load_assessment(store, incident)
     if not assessment.version:
         return []
     shown = [
-        (spec.label, _field_value(assessment, name, field_text))
-        for name, spec in fields.items()
-        if getattr(spec, "shown", True)
+        (spec.label, field_words(assessment, name)) for name, spec in FIELDS.items() if spec.shown
     ]
     lines = [Line(label, _text(value)) for label, value in shown if value not in ("", "no")]
     by = f"{assessment.updated_by}, {when(assessment.updated_at)}"
@@ -233,26 +234,18 @@ def _impact(store: Store, incident: Incident) -> list[Line]:
 
 
 def _containment(store: Store, incident: Incident) -> list[Line]:
-    try:
-        from email_crisis.core.contain.store import fetch_actions
-    except ImportError:
-        return []
     lines = []
     for action in fetch_actions(store, incident.id):
-        who = action.owner_person or action.owner_role or "unassigned"
+        role = ROLES.get(action.owner_role or "", action.owner_role)
+        who = " of ".join(x for x in (action.owner_person, role) if x) or "unassigned"
         why = f": {action.reason}" if action.reason else ""
-        lines.append(Line(_text(action.title), _text(f"{action.status} ({who}){why}")))
+        status = ACTION_STATUSES.get(action.status, action.status).lower()
+        lines.append(Line(_text(action.title), _text(f"{status} ({who}){why}")))
     return lines
 
 
 def _apology_verdict(store: Store, incident: Incident) -> tuple[bool, str]:
-    """Whether an apology should go out, and why (richest source installed)."""
-    try:
-        from email_crisis.core.assess.decisions import apology_decision
-        from email_crisis.core.assess.store import load_assessment
-    except ImportError:
-        gate = apology_lock.gate(store, incident)
-        return gate.allowed, gate.reason
+    """Whether an apology should go out, and why."""
     override = apology_lock.latest_override(store, incident.id)
     decision = apology_decision(incident.kind, load_assessment(store, incident), override)
     return decision.send, decision.reason
@@ -260,7 +253,11 @@ def _apology_verdict(store: Store, incident: Incident) -> tuple[bool, str]:
 
 def _decisions(store: Store, incident: Incident, events: Sequence[Event]) -> list[Line]:
     should_send, reason = _apology_verdict(store, incident)
-    if incident.notified_at is None and not should_send:
+    decision = declined(store, incident.id)
+    if incident.notified_at is None and decision is not None:
+        who = f"{decision.operator}, {when(decision.at)}"
+        lines = [Line("No apology sent", _text(f"{decision.details.get('reason', '')} ({who})"))]
+    elif incident.notified_at is None and not should_send:
         lines = [Line("No apology sent because", _text(reason))]
     elif incident.notified_at is None:
         lines = [
@@ -275,20 +272,25 @@ def _decisions(store: Store, incident: Incident, events: Sequence[Event]) -> lis
         if e.type == "severity_changed":
             lines.append(Line("Severity", _text(f"{d.get('from')} to {d.get('to')} ({who})")))
         elif e.type == "escalated":
-            lines.append(Line("Escalated", _text(f"to {d.get('to')} ({who})")))
+            lines.append(Line("Escalated", _text(f"{describe(e)} ({who})")))
         elif e.type in ("apology_lock_overridden", "notify_export_override"):
             lines.append(Line("Override", _text(f"{d.get('reason', '')} ({who})")))
         elif e.type == "contain_action_status" and d.get("to") in ("skipped", "failed"):
-            why = d.get("reason") or d.get("error") or "no reason given"
-            lines.append(
-                Line(f"Containment {d.get('to')}", _text(f"{d.get('action')}: {why} ({who})"))
-            )
+            lines.append(Line(f"Containment {d.get('to')}", _text(f"{describe(e)} ({who})")))
         elif e.type == "plan_task_status" and d.get("to") == "dropped":
             lines.append(
                 Line("Task dropped", _text(f"{d.get('title')}: {d.get('note', '')} ({who})"))
             )
         elif e.type == "reopened":
             lines.append(Line("Reopened", _text(f"{d.get('reason', '')} ({who})")))
+        elif e.type == "step_advanced" and d.get("by") == "hand":
+            lines.append(Line("Step passed by hand", _text(f"{describe(e)} ({who})")))
+        elif e.type == "watch_ended":
+            lines.append(Line("Watch ended early", _text(f"{d.get('reason', '')} ({who})")))
+        elif e.type == "resolved" and d.get("warnings"):
+            despite = "; ".join(str(w) for w in d["warnings"])
+            why = f"{despite}. Reason: {d.get('reason', '')} ({who})"
+            lines.append(Line("Closed despite", _text(why)))
     return lines
 
 
@@ -300,10 +302,6 @@ def _apology(
     ]
     versions = [v for v in versions if isinstance(v, int)]
     if not versions:
-        return [], None
-    try:
-        from email_crisis.core.notify.store import get_draft
-    except ImportError:
         return [], None
     draft = get_draft(store, incident.id, versions[-1])
     status = (
@@ -323,12 +321,6 @@ def _apology(
 
 def _monitoring(store: Store, incident: Incident) -> list[Line]:
     """The newest value of every monitored series, judged against the thresholds."""
-    try:
-        from email_crisis.core.monitor.metric_ids import format_value, metric_label
-        from email_crisis.core.monitor.metrics import badge, status_of
-        from email_crisis.core.monitor.store import latest_points
-    except ImportError:
-        return []
     latest = latest_points(store, incident.id)
     if not latest:
         return []
@@ -378,7 +370,7 @@ def build_report(store: Store, incident_id: int, now: datetime) -> Report:
     monitoring = _monitoring(store, incident)
     latest = statements[-1] if statements else None
     facts = [
-        Line("Kind", f"{incident.kind}: {KINDS.get(incident.kind, '')}"),
+        Line("Kind", KINDS.get(incident.kind, incident.kind)),
         Line("Severity", f"{incident.severity}: {SEVERITIES.get(incident.severity, '')}"),
         Line("Commander", _text(incident.commander) or NOT_RECORDED),
         Line("Declared by", _text(incident.created_by)),
@@ -415,6 +407,7 @@ def build_report(store: Store, incident_id: int, now: datetime) -> Report:
         facts=facts,
         summary=_summary(events),
         measures=_measures(incident, now),
+        steps=_steps(store, incident, now),
         timeline=_timeline(events),
         impact=impact,
         containment=containment,

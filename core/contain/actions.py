@@ -1,4 +1,4 @@
-"""Containment (step 2): the actions that stop the harm, escalations, and leaving the step.
+"""Containment (step 2): the actions that stop the harm, and escalations.
 
 Public API (every write appends its events in the same transaction; ``operator`` is
 the name of whoever acts; expected failures raise ``CrisisError`` subclasses):
@@ -10,8 +10,7 @@ raised when an action changed since it was loaded.
 Reads: ``list_actions(store, incident_id)``, ``get_action(store, action_pk)``,
 ``list_escalations(store, incident_id)``, ``list_executions(store, incident_id)``,
 ``playbook_source(store, incident_id)``, ``next_statuses(action)``,
-``pending_escalations(kind_playbook, escalations)``,
-``can_leave_contain(incident, escalations) -> (bool, reason)``.
+``pending_escalations(kind_playbook, escalations)``.
 
 Writes (each returns the fresh record): ``ensure_actions(store, incident, playbook, *,
 operator)``, ``set_status(store, action, status, *, operator, reason="")``,
@@ -20,7 +19,7 @@ operator)``, ``add_custom_action(store, incident, *, title, role=None, person=No
 after=None, stops_harm=False, operator)``, ``mark_done_by_hand(store, action, note, *,
 operator)``, ``record_execution(store, action, *, ok, esp, operation, status_code,
 message, operator, secrets=())``, ``escalate(store, incident, *, to, contact, operator,
-note="")``, ``leave_contain(store, incident, *, operator) -> Incident``.
+note="")``.
 
 Statuses (``STATUSES``): todo, in-progress, done, skipped (needs a reason), failed (needs
 the error text); ``TRANSITIONS`` says which moves are allowed: done is final, skipped
@@ -29,16 +28,17 @@ can go back to todo, failed can be retried or done by hand.
 Actions can be worked while the incident is still at step ``own``: an operator halts a
 send before anyone names a commander. When an action with ``stops_harm`` becomes done,
 the incident's ``contained_at`` is set (first time only) in the same transaction;
-re-read the incident (``store.get_incident``) to show it.
+re-read the incident (``store.get_incident``) to show it. What completes step 2 (the
+harm stopped; for some kinds, certain people told) is checked in ``contain.criteria``
+and the incident moves on by itself (``core.steps``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from email_crisis.core.base.clock import format_local
-from email_crisis.core.base.domain import STEP_LABELS, Incident
+from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import ValidationError
 from email_crisis.core.base.text import clean_block, clean_line
 from email_crisis.core.contain.playbooks import ROLES, EscalationRule, KindPlaybook, Playbook
@@ -60,11 +60,11 @@ from email_crisis.core.contain.store import (
     setup_source,
 )
 from email_crisis.core.contain.store import add_note as _store_note
+from email_crisis.core.contain.words import for_log
 from email_crisis.core.own.incidents import check_name
 from email_crisis.core.store.database import Store
 
 __all__ = [
-    "EXIT_ESCALATIONS",
     "STATUSES",
     "TRANSITIONS",
     "ActionNote",
@@ -75,12 +75,10 @@ __all__ = [
     "add_custom_action",
     "add_note",
     "assign",
-    "can_leave_contain",
     "ensure_actions",
     "escalate",
     "for_log",
     "get_action",
-    "leave_contain",
     "list_actions",
     "list_escalations",
     "list_executions",
@@ -111,14 +109,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "done": frozenset(),
 }
 
-EXIT_ESCALATIONS: dict[str, tuple[str, ...]] = {"data-breach": ("security",)}
-"""Roles that must have been escalated to before an incident of that kind leaves Contain."""
-
 TITLE_MAX = 200
 TEXT_MAX = 4000
 CONTACT_MAX = 200
-LOG_MAX = 300
-_ADDRESS = re.compile(r"[^\s@<>()\[\]\"',;:]+@[^\s@<>()\[\]\"',;:]+\.[A-Za-z]{2,}")
 
 
 def _line(text: str, field: str, max_length: int = TITLE_MAX) -> str:
@@ -139,15 +132,6 @@ def _role(role: str) -> str:
     if role not in ROLES:
         raise ValidationError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}.")
     return role
-
-
-def for_log(text: str, secrets: Sequence[str] = ()) -> str:
-    """Text fit for the event log: secrets and email addresses masked, length capped."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[secret]")
-    text = _ADDRESS.sub("[address]", text)
-    return text if len(text) <= LOG_MAX else text[: LOG_MAX - 1] + "…"
 
 
 # -- reads ---------------------------------------------------------------------------
@@ -192,35 +176,6 @@ def pending_escalations(
     return [rule for rule in section.escalations if rule.to not in done]
 
 
-def can_leave_contain(incident: Incident, escalations: Sequence[Escalation]) -> tuple[bool, str]:
-    """Whether the incident may move on to Assess, and the reason in plain words."""
-    if incident.step != "contain":
-        where = STEP_LABELS.get(incident.step, incident.step)
-        if incident.step == "own":
-            return False, (
-                f"Incident {incident.id} is still at step {where}: acknowledge it and name "
-                "a commander first."
-            )
-        return False, f"Incident {incident.id} has already left Contain (now at {where})."
-    problems: list[str] = []
-    if incident.contained_at is None:
-        problems.append(
-            "The harm is not marked as stopped: finish the action that stops it "
-            "(or mark it done by hand)."
-        )
-    told = {e.to for e in escalations if e.incident_id == incident.id}
-    missing = [role for role in EXIT_ESCALATIONS.get(incident.kind, ()) if role not in told]
-    if missing:
-        names = " and ".join(ROLES[role] for role in missing)
-        problems.append(
-            f"A {incident.kind} incident stays in Contain until {names} has been "
-            "escalated to: record whom you told."
-        )
-    if problems:
-        return False, " ".join(problems)
-    return True, f"Contained at {format_local(incident.contained_at)}; ready to assess."
-
-
 # -- writes --------------------------------------------------------------------------
 
 
@@ -257,7 +212,12 @@ def _status_change(
     }
     if status == "in-progress" and action.started_at is None:
         changes["started_at"] = now
-    details: dict[str, object] = {"action": action.action_id, "from": action.status, "to": status}
+    details: dict[str, object] = {
+        "action": action.action_id,
+        "title": for_log(action.title),
+        "from": action.status,
+        "to": status,
+    }
     if status in ("skipped", "failed"):
         details["reason" if status == "skipped" else "error"] = for_log(reason or "")
     if status == "done":
@@ -377,6 +337,7 @@ def assign(
         raise ValidationError(f"Action '{action.action_id}' already has that owner.")
     details = {
         "action": action.action_id,
+        "title": for_log(action.title),
         "role": role,
         "person": person,
         "previous_role": action.owner_role,
@@ -444,18 +405,4 @@ def escalate(
         contact=_line(contact, "Contact", CONTACT_MAX),
         note=_block(note, "Note") if note.strip() else None,
         operator=operator,
-    )
-
-
-def leave_contain(store: Store, incident: Incident, *, operator: str) -> Incident:
-    """Move the incident from Contain to Assess, or refuse with the reason."""
-    allowed, reason = can_leave_contain(incident, fetch_escalations(store, incident.id))
-    if not allowed:
-        raise ValidationError(reason)
-    return store.update_incident(
-        incident.id,
-        expected_version=incident.version,
-        operator=operator,
-        changes={"step": "assess"},
-        events=[("step_advanced", {"from": "contain", "to": "assess"})],
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from email_crisis.core.base.clock import from_iso, to_iso
 from email_crisis.core.base.errors import CrisisError, NotFound
+from email_crisis.core.contain.words import for_log
 from email_crisis.core.store.database import Store
 
 
@@ -101,6 +102,11 @@ class Escalation:
     to: str
     contact: str
     note: str | None
+
+
+def _ref(action: ContainAction) -> dict[str, str]:
+    """How events name an action: its id, and its title for the words."""
+    return {"action": action.action_id, "title": for_log(action.title)}
 
 
 class StaleAction(CrisisError):
@@ -351,7 +357,7 @@ def _mark_contained(store: Store, action: ContainAction, now: str, operator: str
         now,
         operator,
         "contained",
-        {"action": action.action_id, "seconds_after_detection": lag},
+        {**_ref(action), "seconds_after_detection": lag},
     )
 
 
@@ -408,7 +414,7 @@ def change_action(
                 now,
                 operator,
                 "contain_action_executed",
-                {"action": action.action_id, **execution},
+                {**_ref(action), **execution},
             )
         for type_, details in events:
             store._append_event(action.incident_id, now, operator, type_, details)
@@ -431,7 +437,7 @@ def _insert_note(store: Store, action: ContainAction, body: str, now: str, opera
         now,
         operator,
         "contain_action_note",
-        {"action": action.action_id, "note_id": int(cursor.lastrowid or 0)},
+        {**_ref(action), "note_id": int(cursor.lastrowid or 0)},
     )
 
 

@@ -1,4 +1,10 @@
-"""A realistic set of incidents for trying the app, screenshots and load tests."""
+"""A realistic set of incidents for trying the app, screenshots and load tests.
+
+Each scene lists the work its team has done so far (``work``, chapters of
+``core.demo.story``); replaying that work through the real step functions is what moves
+each incident along its steps, by the same rules as any other incident. No scene says
+which step it should reach: the board shows where the work got it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_crisis.core.base.clock import Clock
-from email_crisis.core.base.domain import KINDS, SEVERITIES, STEPS, Incident
+from email_crisis.core.base.domain import KINDS, SEVERITIES, Incident
 from email_crisis.core.close import lifecycle
-from email_crisis.core.contain import actions as contain
 from email_crisis.core.demo import story
 from email_crisis.core.own import incidents as ops
+from email_crisis.core.steps import machine
 from email_crisis.core.store.database import NewIncident, Store
 
 
@@ -35,7 +41,7 @@ class _Scene:
     ack_after: timedelta | None = None
     commander: str | None = None
     statement_en: bool = False
-    reach_step: str = "own"
+    work: tuple[str, ...] = ()  # chapters of core.demo.story.CHAPTERS, in order
     severity_change: str | None = None
     resolved_after: timedelta | None = None
 
@@ -53,7 +59,7 @@ SCENES: tuple[_Scene, ...] = (
         ack_after=6 * _M,
         commander="priya",
         statement_en=True,
-        reach_step="contain",
+        work=("containing", "assessed"),
         severity_change="SEV1",
     ),
     _Scene(
@@ -65,7 +71,7 @@ SCENES: tuple[_Scene, ...] = (
         ack_after=11 * _M,
         commander="marc",
         statement_en=True,
-        reach_step="assess",
+        work=("contained", "assessing"),
     ),
     _Scene(
         'Welcome series opens with "Dear <FirstName>,"',
@@ -75,7 +81,7 @@ SCENES: tuple[_Scene, ...] = (
         "lea",
         ack_after=35 * _M,
         commander="lea",
-        reach_step="plan",
+        work=("contained", "assessed", "planning"),
     ),
     _Scene(
         "Win-back campaign mailed the 2019 unsubscribe list",
@@ -86,7 +92,7 @@ SCENES: tuple[_Scene, ...] = (
         ack_after=22 * _M,
         commander="priya",
         statement_en=True,
-        reach_step="assess",
+        work=("contained", "assessing"),
     ),
     _Scene(
         'Test email "asdf final FINAL" reached 1,200 subscribers',
@@ -96,7 +102,7 @@ SCENES: tuple[_Scene, ...] = (
         "jo",
         ack_after=4 * _M,
         commander="jo",
-        reach_step="monitor",
+        work=("contained", "assessed", "planned", "apology-sent", "watching"),
     ),
     _Scene(
         "Holiday newsletter renders as raw HTML in Outlook", "malformed", "SEV3", 40 * _M, "lea"
@@ -120,7 +126,7 @@ SCENES: tuple[_Scene, ...] = (
         "jo",
         ack_after=15 * _M,
         commander="jo",
-        reach_step="monitor",
+        work=("contained", "assessed", "planned", "apology-sent", "tasks-done"),
         resolved_after=3 * 24 * _H,
     ),
 )
@@ -166,49 +172,21 @@ def _later_steps(
     detected: datetime,
     now: datetime,
 ) -> None:
-    """Replay the work of steps 2 to 6 up to the scene's step, as an operator would."""
+    """Replay the scene's work after step 1, chapter by chapter, as its team did it."""
     who = incident.commander or scene.declared_by
-    target = STEPS.index(scene.reach_step)
     span = min(scene.detected_ago - (clock.moment - detected), 20 * _H) / 8
 
     def tick() -> None:
         clock.moment += 2 * _M
 
-    def advance(to: str) -> Incident:
+    for chapter in scene.work:
         clock.moment += span
-        return store.update_incident(
-            incident.id,
-            expected_version=store.get_incident(incident.id).version,
-            operator=who,
-            changes={"step": to},
-            events=[("step_advanced", {"from": STEPS[STEPS.index(to) - 1], "to": to})],
-        )
-
-    if target == STEPS.index("contain"):
-        story.contain_in_progress(store, incident, who, tick)
-        tick()  # what is known of the damage, while containment goes on
-        story.assess_now(store, store.get_incident(incident.id), who)
-    elif target > STEPS.index("contain"):
-        clock.moment += span
-        incident = story.contain_fully(store, incident, who, tick)
-        incident = contain.leave_contain(store, incident, operator=who)
-        clock.moment += span
-        story.assess_now(store, store.get_incident(incident.id), who)
-    if target > STEPS.index("assess"):
-        incident = advance("plan")
-        story.plan_now(store, incident, who, clock.moment)
-    if target > STEPS.index("plan"):
-        incident = advance("notify")
-    if target > STEPS.index("notify"):
-        clock.moment += span
-        incident = story.apology_sent(store, store.get_incident(incident.id), who)
-        incident = advance("monitor")
+        if chapter == "watching":
+            clock.moment = now  # the import is the latest thing that happened
+        story.CHAPTERS[chapter](store, incident.id, who, tick, clock.moment)
     if scene.resolved_after:
         clock.moment = detected + scene.resolved_after
         lifecycle.resolve(store, store.get_incident(incident.id), who, summary="Fixed and quiet.")
-    elif target == STEPS.index("monitor"):
-        clock.moment = now  # the import is the latest thing that happened
-        story.deliverability(store, incident, who, until=now)
 
 
 _TITLE_PARTS = (
@@ -261,6 +239,7 @@ def populate(store: Store, *, now: datetime, extra: int = 0) -> int:
     so the event log reads as it would have been written. Returns how many
     incidents were added.
     """
+    machine.install()
     original: Clock = store.clock
     clock = _Moving(now)
     store.clock = clock

@@ -1,9 +1,10 @@
 """What happens at each step of a demo incident: the work an operator would have done.
 
 ``core.demo.scenes`` replays each scene's timeline with a moving clock and calls these
-functions at the right moments, so the demo database reads like a real response:
-containment actions from the playbook, escalations, assessments, plan tasks, an
-apology draft, deliverability signals.
+chapters (``CHAPTERS``) at the right moments, so the demo database reads like a real
+response: containment actions from the playbook, escalations, assessments, plan tasks,
+an apology draft, deliverability signals. Each chapter only does the work; the step
+rules decide where that leaves the incident.
 """
 
 from __future__ import annotations
@@ -107,20 +108,32 @@ def contain_in_progress(
     contain.set_status(store, actions[1], "in-progress", operator=who)
 
 
-def assess_now(store: Store, incident: Incident, who: str) -> None:
-    """Record what is known of the damage for the incident's kind, if the demo has it."""
-    changes = ASSESSMENTS.get(incident.kind)
+def assess_now(store: Store, incident: Incident, who: str, *, complete: bool = True) -> None:
+    """Record what is known of the damage for the incident's kind, if the demo has it.
+
+    Not ``complete``: whether personal data was exposed is still being checked.
+    """
+    changes = dict(ASSESSMENTS.get(incident.kind, {}))
+    if not complete:
+        changes.pop("data_exposed", None)
     if changes:
-        assess.update_assessment(store, incident, dict(changes), operator=who)
+        assess.update_assessment(store, incident, changes, operator=who)
 
 
-def plan_now(store: Store, incident: Incident, who: str, now: datetime) -> None:
-    """The playbook's suggested tasks, the first two owned and due."""
+def plan_now(store: Store, incident: Incident, who: str, now: datetime, *, owned: int) -> None:
+    """The playbook's suggested tasks, the first ``owned`` of them given an owner and due time."""
     tasks = plan.add_suggested(store, incident, operator=who)
-    for offset, task in enumerate(tasks[:2]):
+    for offset, task in enumerate(tasks[:owned]):
         plan.edit_task(
             store, task, owner=who, due_at=now + timedelta(hours=4 + 20 * offset), operator=who
         )
+
+
+def tasks_done(store: Store, incident: Incident, who: str) -> None:
+    """Every open task of the plan done."""
+    for task in plan.list_tasks(store, incident.id):
+        if task.is_open:
+            plan.set_status(store, task, "done", operator=who)
 
 
 def apology_sent(store: Store, incident: Incident, who: str) -> Incident:
@@ -146,3 +159,21 @@ def deliverability(store: Store, incident: Incident, who: str, until: datetime) 
         path = Path(folder) / "deliverability.csv"
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
         metrics.import_file(store, incident.id, path, operator=who, source="csv")
+
+
+Tick = Callable[[], None]
+Chapter = Callable[[Store, int, str, Tick, datetime], object]
+
+
+CHAPTERS: dict[str, Chapter] = {
+    "containing": lambda s, i, who, tick, at: contain_in_progress(s, s.get_incident(i), who, tick),
+    "contained": lambda s, i, who, tick, at: contain_fully(s, s.get_incident(i), who, tick),
+    "assessing": lambda s, i, who, tick, at: assess_now(s, s.get_incident(i), who, complete=False),
+    "assessed": lambda s, i, who, tick, at: assess_now(s, s.get_incident(i), who),
+    "planning": lambda s, i, who, tick, at: plan_now(s, s.get_incident(i), who, at, owned=2),
+    "planned": lambda s, i, who, tick, at: plan_now(s, s.get_incident(i), who, at, owned=99),
+    "apology-sent": lambda s, i, who, tick, at: apology_sent(s, s.get_incident(i), who),
+    "watching": lambda s, i, who, tick, at: deliverability(s, s.get_incident(i), who, until=at),
+    "tasks-done": lambda s, i, who, tick, at: tasks_done(s, s.get_incident(i), who),
+}
+"""The work a scene can list, by name: (store, incident id, who, tick, now)."""

@@ -55,6 +55,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from email_crisis.core.base.clock import format_local, from_iso
 from email_crisis.core.base.errors import ValidationError
 from email_crisis.core.base.text import clean_line
 from email_crisis.core.contain.store import STORAGE_HOSTS_KEY
@@ -219,7 +220,9 @@ def describe_event(event: Event) -> str | None:
         )
     if event.type == "metric_added":
         value = format_value(d.get("metric", ""), float(d.get("value", 0)))
-        return f"recorded {metric_label(d.get('metric', ''))} {value} at {d.get('at')}"
+        at = d.get("at")
+        moment = format_local(from_iso(at)) if isinstance(at, str) else "an unknown time"
+        return f"recorded {metric_label(d.get('metric', ''))} {value} for {moment}"
     return None
 
 

@@ -1,7 +1,9 @@
 """What an operator can do to an incident, with the rules that guard each change.
 
 Screens and the CLI call these functions; they validate, decide what changes and
-which events describe it, and hand one transaction to the store.
+which events describe it, and hand one transaction to the store. Whether a change
+completes step 1 (and moves the incident on) is the step machine's call
+(``core.steps``), made in that same transaction.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from email_crisis.core.base.clock import format_local
-from email_crisis.core.base.domain import KINDS, SEVERITIES, STEPS, Incident
+from email_crisis.core.base.domain import KINDS, SEVERITIES, Incident
 from email_crisis.core.base.errors import ValidationError
 from email_crisis.core.base.text import clean_block, clean_line
 from email_crisis.core.store.database import NewIncident, Store
@@ -81,23 +83,6 @@ def declare(
     return store.get_incident(incident_id)
 
 
-def own_is_complete(incident: Incident) -> bool:
-    """Step 1 is done once someone acknowledged the incident and a commander is named."""
-    return incident.is_acknowledged and bool(incident.commander)
-
-
-def _advance_if_owned(incident: Incident, changes: dict[str, object]) -> list[tuple[str, dict]]:
-    """When a change completes step 1, move the incident on to step 2 in the same write."""
-    after = {
-        "acknowledged_at": changes.get("acknowledged_at", incident.acknowledged_at),
-        "commander": changes.get("commander", incident.commander),
-    }
-    if incident.step == "own" and after["acknowledged_at"] and after["commander"]:
-        changes["step"] = STEPS[1]
-        return [("step_advanced", {"from": "own", "to": STEPS[1]})]
-    return []
-
-
 def acknowledge(store: Store, incident: Incident, *, operator: str) -> Incident:
     """Mark the incident acknowledged now by ``operator``."""
     if incident.is_acknowledged:
@@ -109,7 +94,6 @@ def acknowledge(store: Store, incident: Incident, *, operator: str) -> Incident:
     changes: dict[str, object] = {"acknowledged_at": now}
     lag = int((now - incident.detected_at).total_seconds())
     events: list[tuple[str, dict]] = [("acknowledged", {"seconds_after_detection": lag})]
-    events += _advance_if_owned(incident, changes)
     return store.update_incident(
         incident.id,
         expected_version=incident.version,
@@ -128,7 +112,6 @@ def set_commander(store: Store, incident: Incident, name: str, *, operator: str)
     events: list[tuple[str, dict]] = [
         ("commander_set", {"from": incident.commander, "to": commander})
     ]
-    events += _advance_if_owned(incident, changes)
     return store.update_incident(
         incident.id,
         expected_version=incident.version,

@@ -410,24 +410,27 @@ def plan_gaps(tasks: Sequence[PlanTask]) -> list[str]:
     return gaps
 
 
-def finish_plan(store: Store, incident: Incident, *, operator: str) -> Incident:
-    """Close step 4 and move on to notify, once every open task has an owner and a due time."""
-    if incident.step != "plan":
-        raise ValidationError(f"Incident {incident.id} is at step {incident.step}, not plan.")
-    gaps = plan_gaps(list_tasks(store, incident.id))
-    if gaps:
-        raise ValidationError(" ".join(gaps))
-    return store.update_incident(
-        incident.id,
-        expected_version=incident.version,
-        operator=operator,
-        changes={"step": "notify"},
-        events=[("step_advanced", {"from": "plan", "to": "notify"})],
-    )
-
-
 def _when(value: Any) -> str:
     return format_local(from_iso(value)) if isinstance(value, str) else "none"
+
+
+TASK_FIELD_WORDS = {
+    "title": "title",
+    "kind": "kind",
+    "owner_role": "role",
+    "owner": "owner",
+    "due_at": "due time",
+    "status": "status",
+}
+
+
+def _role_words(role: object) -> str:
+    # A broken suggestions file must not stop the log from reading: show the role id.
+    try:
+        roles = load_suggestions().roles
+    except PlanDataError:
+        return str(role)
+    return roles.get(str(role), str(role))
 
 
 def describe_plan_event(event: Event) -> str | None:
@@ -436,11 +439,15 @@ def describe_plan_event(event: Event) -> str | None:
     title = d.get("title", "")
     match event.type:
         case "plan_task_added":
-            who = d.get("owner") or d.get("owner_role") or "nobody"
+            who = d.get("owner") or (
+                _role_words(d["owner_role"]) if d.get("owner_role") else "nobody"
+            )
             return f"added plan task: {title} (owner {who}, due {_when(d.get('due_at'))})"
         case "plan_task_edited":
-            fields = ", ".join(sorted(d.get("changes", {}))) or "nothing"
-            return f"edited plan task {title} ({fields})"
+            fields = ", ".join(
+                TASK_FIELD_WORDS.get(name, name) for name in sorted(d.get("changes", {}))
+            )
+            return f"edited plan task {title} ({fields or 'nothing'})"
         case "plan_task_status":
             to = STATUSES.get(d.get("to", ""), d.get("to"))
             note = f": {d['note']}" if d.get("note") else ""

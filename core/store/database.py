@@ -4,6 +4,14 @@ One file, WAL mode, a busy timeout, foreign keys on, created with mode 0600.
 Every change to an incident appends to the event log in the same transaction,
 and incident updates are compare-and-swap on a per-incident version so that two
 operators never silently overwrite each other.
+
+The step rules run at the end of every write transaction, before it commits: each
+incident that got an event is handed to the function installed with
+``install_step_rules`` (``email_crisis.core.steps.machine.install`` installs the step
+machine), which may move it on to its next step in the same transaction. The store
+cannot import the step machine (it sits above every step), so the machine registers
+itself; a write that touches an incident before it did is refused, never committed
+without its step rules.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,6 +65,26 @@ _UPDATABLE = frozenset(
         "resolved_at",
     }
 )
+
+
+@dataclass(frozen=True)
+class Touch:
+    """The last event a write transaction appended for one incident: who and when."""
+
+    operator: str
+    at: str  # ISO 8601, as stored
+
+
+StepRules = Callable[["Store", Mapping[int, Touch]], None]
+"""Called inside every write transaction that appended events, before it commits."""
+
+_step_rules: StepRules | None = None
+
+
+def install_step_rules(rules: StepRules) -> None:
+    """Make ``rules`` run at the end of every write transaction (once per process)."""
+    global _step_rules
+    _step_rules = rules
 
 
 @dataclass(frozen=True)
@@ -183,6 +211,7 @@ class Store:
         self._conn = conn
         self._db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
+        self._touched: dict[int, Touch] = {}
 
     # -- opening ---------------------------------------------------------------------
 
@@ -282,8 +311,10 @@ class Store:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
                 raise translate(error, self.path) from None
+            self._touched = {}
             try:
                 yield
+                self._apply_step_rules()
             except sqlite3.Error as error:
                 self._rollback()
                 raise translate(error, self.path) from None
@@ -296,6 +327,19 @@ class Store:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise translate(error, self.path) from None
+
+    def _apply_step_rules(self) -> None:
+        """Inside the transaction: let the step rules see every incident that changed."""
+        touched, self._touched = self._touched, {}
+        if not touched:
+            return
+        if _step_rules is None:
+            raise StoreError(
+                "the step rules are not loaded, so nothing was written: call "
+                "email_crisis.core.steps.machine.install() before changing incidents."
+            )
+        _step_rules(self, touched)
+        self._touched = {}  # what the rules wrote themselves needs no second look
 
     def _rollback(self) -> None:
         # SQLite may already have rolled back (an interrupted or failed statement).
@@ -313,6 +357,7 @@ class Store:
     def _append_event(
         self, incident_id: int, at: str, operator: str, type_: str, details: Mapping[str, Any]
     ) -> None:
+        self._touched[incident_id] = Touch(operator, at)
         self._conn.execute(
             "INSERT INTO events (incident_id, at, operator, type, details) VALUES (?, ?, ?, ?, ?)",
             (incident_id, at, operator, type_, json.dumps(dict(details), sort_keys=True)),
@@ -351,6 +396,17 @@ class Store:
                 "SELECT id, incident_id, at, operator, type, details FROM events "
                 "WHERE incident_id = ? AND id > ? ORDER BY id",
                 [incident_id, after_id],
+            )
+            return [_event(row) for row in rows]
+
+    def events_of_type(self, incident_id: int, *types: str) -> list[Event]:
+        """The incident's events of the given types, oldest first."""
+        marks = ", ".join("?" for _ in types)
+        with self._read():
+            rows = self._db.query(
+                "SELECT id, incident_id, at, operator, type, details FROM events "
+                f"WHERE incident_id = ? AND type IN ({marks}) ORDER BY id",
+                [incident_id, *types],
             )
             return [_event(row) for row in rows]
 
@@ -493,29 +549,48 @@ class Store:
 
     # -- copies ----------------------------------------------------------------------
 
+    def _stamped(self, folder: Path) -> Path:
+        """Create (empty, 0600) a new time-stamped backup file in ``folder``; its path."""
+        stamp = self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
+        for attempt in range(1, 1000):
+            extra = f"-{attempt}" if attempt > 1 else ""
+            dest = folder / f"{self.path.stem}-{stamp}{extra}{self.path.suffix}"
+            try:
+                _create_private_file(dest, exclusive=True)
+            except FileExistsError:
+                continue
+            return dest
+        raise StoreError(f"{folder} already holds 999 backups from this second.")
+
     def backup(self, destination: Path | str, *, force: bool = False) -> Path:
         """Write a consistent copy with SQLite's online backup API (mode 0600).
 
-        ``destination`` is a new file or a folder. An existing file is replaced only with
-        ``force``; the database itself, its working files and symbolic links never are.
-        The copy is written under a partial name and renamed once complete.
+        Into a folder, the copy gets a time-stamped name (``incidents-20261127-093000.db``,
+        then ``-2``, ``-3``... within the same second), so a nightly job never fails on
+        its second night. A file path that exists is replaced only with ``force``; the
+        database itself, its working files and symbolic links never are. The copy is
+        written under a partial name and renamed once complete.
         """
         dest = Path(destination).expanduser()
-        if dest.is_dir() and not dest.is_symlink():
-            dest = dest / self.path.name
-        elif not dest.parent.exists():
-            try:
-                dest.parent.mkdir(parents=True, mode=0o700)
-            except OSError as error:
-                raise StoreError(f"cannot create {dest.parent}: {error.strerror}.") from None
         kept = database_files(self.path)
-        dest = check_output(dest, force=force, protect=kept)
+        reserved = dest.is_dir() and not dest.is_symlink()
+        if reserved:
+            dest = self._stamped(dest)  # an empty file holds the name until the copy is done
+        else:
+            if not dest.parent.exists():
+                try:
+                    dest.parent.mkdir(parents=True, mode=0o700)
+                except OSError as error:
+                    raise StoreError(f"cannot create {dest.parent}: {error.strerror}.") from None
+            dest = check_output(dest, force=force, protect=kept)
         partial = partial_for(dest)
         try:
             _create_private_file(partial, exclusive=True)
             target = sqlite3.connect(partial)
         except (OSError, sqlite3.Error) as error:
             partial.unlink(missing_ok=True)
+            if reserved:
+                dest.unlink(missing_ok=True)
             if isinstance(error, sqlite3.Error):
                 raise translate(error, dest) from None
             raise StoreError(f"cannot write {dest}: {error.strerror or error}.") from None
@@ -525,11 +600,15 @@ class Store:
                     self._conn.backup(target)
             finally:
                 target.close()
-            publish(partial, dest, force=force, protect=kept)
-        except sqlite3.Error as error:
-            raise translate(error, self.path) from None
-        except OSError as error:
-            raise StoreError(f"cannot write {dest}: {error.strerror or error}.") from None
+            publish(partial, dest, force=force or reserved, protect=kept)
+        except BaseException as error:
+            if reserved:
+                dest.unlink(missing_ok=True)
+            if isinstance(error, sqlite3.Error):
+                raise translate(error, self.path) from None
+            if isinstance(error, OSError):
+                raise StoreError(f"cannot write {dest}: {error.strerror or error}.") from None
+            raise
         finally:
             partial.unlink(missing_ok=True)
         return dest

@@ -18,10 +18,12 @@ from click.testing import CliRunner, Result
 
 from email_crisis.core.base.clock import frozen
 from email_crisis.core.notify import drafts as notify
+from email_crisis.core.notify.brand import load_brand
 from email_crisis.core.store.database import Store
 from email_crisis.tui import cli
 from email_crisis.tui.cli import common
 from tests.conftest import FROZEN_NOW
+from tests.core.notify.conftest import SHOP_BRAND
 from tests.hostile.strings import HTML, JINJA, MARKUP, live_html, raw_controls
 from tests.hostile.world import ESP_ANSWER, FORMULA, OPERATOR
 
@@ -149,6 +151,7 @@ def test_the_eml_has_no_live_html_and_no_raw_controls(
             tmp_path / "exports",
             operator="sam",
             findings=[],
+            brand=load_brand(SHOP_BRAND),  # an organisation's brand, not the shipped example
         )
     message = email.message_from_bytes(result.path.read_bytes(), policy=default)
     assert isinstance(message, EmailMessage)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Input, Static
 
 from email_crisis.core.assess import apology_lock
 from email_crisis.core.assess import form as assess
+from email_crisis.core.base.clock import frozen
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.board import BoardScreen
@@ -13,6 +16,7 @@ from email_crisis.tui.screens.forms import PromptForm
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.assess_panel import AssessPanel
 from email_crisis.tui.widgets.incident_table import IncidentTable
+from tests.conftest import FROZEN_NOW
 from tests.tui.conftest import AppFactory, screen_text
 
 
@@ -237,3 +241,49 @@ last_reviewed = 2026-11-20
     assert "\x1b" not in text and "\x07" not in text
     assert "[link=x]" in text and "Internal policy [red]7" in text
     assert "from your organisation's rules file; not checked by email-crisis" in text
+
+
+def _warnings(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [n.message for n in app._notifications if "saved the assessment" in n.message]
+
+
+async def test_saving_ten_times_in_a_row_never_says_someone_else_saved(
+    store: Store, make_app: AppFactory
+) -> None:
+    incident_id = _declared(store, "wrong-segment")
+    app = make_app(store, operator="lea")
+    async with app.run_test(size=(100, 30)) as pilot:
+        panel = await _open_assess(pilot, app, incident_id)
+        for count in range(1, 11):
+            await pilot.press("ctrl+a", "ctrl+k", *str(count * 100), "f2")
+            await pilot.pause()
+            assert not panel.has_unsaved
+        saved = assess.load_assessment(store, store.get_incident(incident_id))
+        assert (saved.version, saved.affected_count) == (10, 1000)
+        assert _warnings(app) == []
+        assert "Saved (version 10)" in _flat(app)
+
+
+async def test_a_save_by_another_operator_is_reported_once_with_their_name(
+    store: Store, db_path: Path, make_app: AppFactory
+) -> None:
+    incident_id = _declared(store, "wrong-segment")
+    app = make_app(store, operator="lea")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open_assess(pilot, app, incident_id)
+        await pilot.press(*"300", "f2")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *"350")  # typed, not saved yet
+        await pilot.pause()
+        with Store.open(db_path, clock=frozen(FROZEN_NOW)) as other:
+            incident = other.get_incident(incident_id)
+            assess.update_assessment(other, incident, {"cause": "human-error"}, operator="marc")
+        app.refresh_screens()  # as the live refresh does when another process writes
+        await pilot.pause()
+        app.refresh_screens()
+        await pilot.pause()
+        assert _warnings(app) == [
+            "marc saved the assessment (version 2) since you loaded it; your unsaved edits "
+            "are kept on screen."
+        ]
+        assert app.screen.query_one("#field-affected_count", Input).value == "350"

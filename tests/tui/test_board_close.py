@@ -56,7 +56,16 @@ async def test_close_then_reopen_with_a_reason(store: Store, make_app: AppFactor
         assert isinstance(app.screen, PromptForm)
         await pilot.press(*"fixed template, no complaints", "enter")
         await pilot.pause()
+        # Core lists why not to close yet (no apology sent); closing anyway needs a reason.
+        assert isinstance(app.screen, PromptForm)
+        assert "apology is not marked sent" in " ".join(screen_text(app).split())
+        assert store.get_incident(incident.id).resolved_at is None
+        await pilot.press(*"resent the right version instead", "enter")
+        await pilot.pause()
         assert store.get_incident(incident.id).resolved_at is not None
+        resolved = store.events(incident.id)[-1]
+        assert resolved.details["summary"] == "fixed template, no complaints"
+        assert resolved.details["reason"] == "resent the right version instead"
         table = app.screen.query_one(IncidentTable)
         assert table.row_count == 0  # only open incidents by default
         await pilot.press("o")  # show closed ones too

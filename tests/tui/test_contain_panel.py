@@ -100,7 +100,7 @@ async def test_a_breach_stays_in_contain_until_security_is_told(
         incident = store.get_incident(incident_id)
         assert incident.contained_at is not None
         assert incident.step == "contain"
-        assert "stays in Contain until Security has been escalated" in " ".join(
+        assert "Still needed to leave Contain: Security has not been told yet" in " ".join(
             screen_text(app).split()
         )
         # Escalate to security: role list first, then whom and how.

@@ -9,12 +9,11 @@ import pytest
 
 from email_crisis.core.base.clock import frozen
 from email_crisis.core.base.domain import Incident
-from email_crisis.core.own import incidents as ops
 from email_crisis.core.plan import tasks as plan
 from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 from email_crisis.tui.screens.plan_forms import OwnerForm, TaskForm, menu_choices
-from email_crisis.tui.screens.workspace import PANELS, WorkspaceScreen
+from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.incident_table import IncidentTable
 from email_crisis.tui.widgets.plan_panel import (
     TaskTable,
@@ -24,23 +23,15 @@ from email_crisis.tui.widgets.plan_panel import (
     short_gap,
 )
 from tests.conftest import FROZEN_NOW
+from tests.core import journey
 from tests.tui.conftest import AppFactory, screen_text
 
 SUGGESTED = len(plan.load_suggestions().for_kind("broken-personalization"))
 
 
 def _at_plan(store: Store, kind: str = "broken-personalization") -> Incident:
-    """An owned incident moved straight to step 4, as the demo does."""
-    incident = ops.declare(store, title=f"A {kind} incident", kind=kind, operator="x")
-    incident = ops.acknowledge(store, incident, operator="x")
-    incident = ops.set_commander(store, incident, "priya", operator="x")
-    return store.update_incident(
-        incident.id,
-        expected_version=incident.version,
-        operator="x",
-        changes={"step": "plan", "contained_at": FROZEN_NOW},
-        events=[("step_advanced", {"from": incident.step, "to": "plan"})],
-    )
+    """An owned, contained and assessed incident: the rules have it at step 4."""
+    return journey.at_plan(store, kind)
 
 
 def _task(store: Store, incident: Incident, title: str, **fields: object) -> plan.PlanTask:
@@ -201,7 +192,7 @@ async def test_g_adds_the_suggested_tasks_once(store: Store, make_app: AppFactor
         assert len(added) == SUGGESTED and {e.operator for e in added} == {"lea"}
         assert f"Added {SUGGESTED} suggested tasks" in _told(app)
         assert app.screen.query_one(TaskTable).row_count == SUGGESTED
-        assert "Before the plan can be finished" in _flat(app)
+        assert "Before the plan is complete" in _flat(app)
         await pilot.press("g")
         await pilot.pause()
         assert len(plan.list_tasks(store, incident.id)) == SUGGESTED
@@ -363,7 +354,7 @@ async def test_titles_and_names_show_literally(store: Store, make_app: AppFactor
         assert "Task 1: [b]VIP[/b] calls [red" in screen_text(app)  # the menu's title
 
 
-async def test_finish_is_refused_with_the_gaps_then_moves_to_notify(
+async def test_the_plan_moves_on_by_itself_once_every_task_is_owned_and_due(
     store: Store, make_app: AppFactory
 ) -> None:
     incident = _at_plan(store)
@@ -371,26 +362,22 @@ async def test_finish_is_refused_with_the_gaps_then_moves_to_notify(
     app = make_app(store, operator="lea")
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, app, incident.id)
-        await pilot.press("f")
+        await pilot.press("f")  # what keeps the plan open
         await pilot.pause()
         assert "Task 1 (Fix the merge fallbacks) has no named owner." in _told(app)
         assert store.get_incident(incident.id).step == "plan"
         await _choose(pilot, app, "Set the owner")
         await pilot.press(*"priya", "enter")
         await pilot.pause()
-        assert "f finishes the plan" in _flat(app)
-        await pilot.press("f")
-        await pilot.pause()
-        finished = store.get_incident(incident.id)
-        assert finished.step == "notify"
+        moved = store.get_incident(incident.id)
+        assert moved.step == "notify"  # core moved it on, in the owner's write
         step = [e for e in store.events(incident.id) if e.type == "step_advanced"][-1]
-        assert (step.details, step.operator) == ({"from": "plan", "to": "notify"}, "lea")
-        assert "Plan finished" in _told(app)
-        if "notify" in PANELS:  # finishing shows the next step's tab, which may hold an editor
-            assert str(app.screen.query_one("TabbedContent").active) == "notify"
-            app.screen.action_show_tab("plan")
-            await pilot.pause()
-        assert "The plan is finished" in _flat(app)
+        assert (step.details, step.operator) == (
+            {"from": "plan", "to": "notify", "by": "rules"},
+            "lea",
+        )
+        assert "Step 4 Plan complete: now at 5 Notify." in _told(app)
+        assert "The plan is complete" in _flat(app)
         assert "f Finish" not in screen_text(app).splitlines()[-1]
         assert plan.get_task(store, task.id).owner == "priya"
 

@@ -1,7 +1,7 @@
 """The ``email-crisis`` command: opens the console, or runs one operation for scripts.
 
-One module per command group (``incidents``, ``database``, ``esp``, ``audience``,
-``lint``, ``metrics``, ``close``, ``serve``). The root group knows each command by
+One module per command group (``incidents``, ``steps``, ``database``, ``esp``,
+``audience``, ``lint``, ``metrics``, ``close``, ``serve``). The root group knows each command by
 name and imports its module only when that command runs (or when ``--help`` lists
 them), so ``email-crisis lint`` pays for the rule checker alone and ``--version``
 for nothing.
@@ -24,6 +24,7 @@ from email_crisis.tui.cli.common import PROG, CrisisGroup, store_options
 
 COMMANDS: dict[str, str] = {
     "ack": "incidents:ack",
+    "advance": "steps:advance",
     "apology": "apology:apology",
     "audience": "audience:audience",
     "backup": "database:backup",
@@ -42,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "severity": "incidents:severity",
     "show": "incidents:show",
     "stats": "close:stats",
+    "step": "steps:step",
     "templates": "database:templates",
 }
 """Command name -> ``module:attribute`` under ``email_crisis.tui.cli``."""
@@ -107,7 +109,8 @@ def cli(ctx: click.Context, db: str | None, operator: str | None) -> None:
     if not has_terminal():
         raise CrisisError(
             "the console needs a terminal (standard input and output must be a TTY); "
-            "from scripts use the commands: list, show, new, ack, commander, severity"
+            "from scripts use the commands: list, show, step, new, ack, commander, severity, "
+            "advance"
         )
     from email_crisis.core.base.settings import resolve_db_path, resolve_operator
     from email_crisis.core.store.database import Store

@@ -1,6 +1,7 @@
-"""``email-crisis apology export``: the Notify panel's F5 for scripts and SSH sessions.
+"""``email-crisis apology``: step 5 from the shell. ``export`` is the Notify panel's F5 for
+scripts and SSH sessions; ``sent`` and ``decline`` record how step 5 ended.
 
-Writes the saved apology as ``incident-<id>-apology-v<version>.eml`` (and, when the
+``export`` writes the saved apology as ``incident-<id>-apology-v<version>.eml`` (and, when the
 incident has an affected list, the audience CSV beside it, with a per-recipient
 unsubscribe token column when the brand's one-click URL needs one) to the database's
 ``exports/`` folder or ``--out``. The same checks as the panel: the rule checker, the
@@ -10,17 +11,22 @@ one-click unsubscribe. Errors are one line, like every command.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from email_crisis.core.assess import store as assess
 from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.base.clock import format_local
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.notify import drafts as notify
 from email_crisis.core.notify import lint
 from email_crisis.core.notify.lint import LintContext, Severity
 from email_crisis.tui.cli.common import (
+    INCIDENT_ID,
+    MomentType,
+    apply_change,
     force_option,
     one_line,
     opened,
@@ -34,7 +40,7 @@ EXPORTS_FOLDER = "exports"
 
 @click.group(name="apology")
 def apology() -> None:
-    """The apology of an incident (step 5): export it for the ESP."""
+    """The apology of an incident (step 5): export it, record it sent, or decline it."""
 
 
 @apology.command("export")
@@ -143,3 +149,46 @@ def export(
         "Before sending: check that your ESP's DKIM signature covers List-Unsubscribe and "
         "List-Unsubscribe-Post (RFC 8058 §4), or receivers will not offer one-click."
     )
+
+
+@apology.command("sent")
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
+@click.option(
+    "--at",
+    "sent_at",
+    type=MomentType(),
+    help="When the ESP sent it (default: now; no offset = local).",
+)
+@click.option("--note", default="", metavar="TEXT", help="Where and how it was sent.")
+@store_options
+def apology_sent(
+    incident_id: int,
+    sent_at: datetime | None,
+    note: str,
+    db: str | None,
+    operator: str | None,
+) -> None:
+    """Record that the apology was sent (sets the time to notify)."""
+    from email_crisis.core.notify.drafts import mark_sent
+
+    after, moved = apply_change(
+        incident_id, db, operator, lambda s, i, who: mark_sent(s, i, who, sent_at, note)
+    )
+    click.echo(f"Incident {incident_id}: apology sent at {format_local(after.notified_at)}{moved}.")
+
+
+@apology.command("decline")
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
+@click.option("--reason", required=True, metavar="TEXT", help="Why no apology is sent (recorded).")
+@store_options
+def apology_decline(incident_id: int, reason: str, db: str | None, operator: str | None) -> None:
+    """Record the decision not to send an apology, with its reason (completes step 5)."""
+    from email_crisis.core.notify.decline import decline_apology
+
+    _, moved = apply_change(
+        incident_id,
+        db,
+        operator,
+        lambda s, i, who: decline_apology(s, i, reason=reason, operator=who),
+    )
+    click.echo(f"Incident {incident_id}: no apology will be sent (reason recorded){moved}.")

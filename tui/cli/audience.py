@@ -20,6 +20,7 @@ from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.text import visible
 from email_crisis.core.store.database import Store
 from email_crisis.tui.cli.common import (
+    INCIDENT_ID,
     force_option,
     one_line,
     opened,
@@ -59,7 +60,7 @@ def _import(store: Store, incident: Incident, path: str, role: str, who: str) ->
 
 
 @click.command()
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option(
     "--affected",
     required=True,

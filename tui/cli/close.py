@@ -14,12 +14,14 @@ from email_crisis.core.close.report import FORMATS, build_report, render_report,
 from email_crisis.core.close.stats import WindowStats, as_json, load_metrics
 from email_crisis.tui.cli.common import (
     INCIDENT_ID,
+    PROG,
     force_option,
     json_text,
     now,
     one_line,
     opened,
     operator_name,
+    refuse,
     store_options,
     sweep,
 )
@@ -30,14 +32,37 @@ from email_crisis.tui.cli.common import (
 @click.command()
 @click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option("--summary", metavar="TEXT", help="What happened and how it ended (for the report).")
+@click.option(
+    "--reason",
+    metavar="TEXT",
+    help="Why close it although something is still open (needed when anything is; recorded).",
+)
 @store_options
-def resolve(incident_id: int, summary: str | None, db: str | None, operator: str | None) -> None:
-    """Mark an incident resolved (it leaves the board; the report can be written)."""
+def resolve(
+    incident_id: int, summary: str | None, reason: str | None, db: str | None, operator: str | None
+) -> None:
+    """Mark an incident resolved (it leaves the board; the report can be written).
+
+    Open plan tasks, an apology not marked sent, a running breach-notification clock or
+    a deliverability signal at warning or critical level are listed, and the incident
+    is closed only with --reason (which goes into the postmortem).
+    """
+    from email_crisis.core.close.lifecycle import CloseNeedsReason
     from email_crisis.core.close.lifecycle import resolve as resolve_incident
 
     with opened(db) as store:
         incident = store.get_incident(incident_id)
-        done = resolve_incident(store, incident, operator_name(operator), summary)
+        try:
+            done = resolve_incident(
+                store, incident, operator_name(operator), summary, reason=reason
+            )
+        except CloseNeedsReason as blocked:
+            refuse(
+                f"incident {incident_id} is not ready to close:",
+                [w.text for w in blocked.warnings],
+                f"To close it anyway: {PROG} resolve {incident_id} --reason TEXT "
+                "(the reason and this list go into the postmortem).",
+            )
     click.echo(f"Incident {incident_id} resolved at {when(done.resolved_at)}.")
     click.echo(f"Write the postmortem with: email-crisis report {incident_id}")
 

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -25,13 +25,15 @@ from email_crisis.core.base.settings import resolve_db_path, resolve_operator
 from email_crisis.core.base.text import BIDI_CONTROLS, visible
 
 if TYPE_CHECKING:
+    from email_crisis.core.base.domain import Incident
     from email_crisis.core.store.database import Store
+
+    Change = Callable[[Store, Incident, str], Incident]
 
 PROG = "email-crisis"
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-INCIDENT_ID = click.IntRange(min=1)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -39,6 +41,15 @@ def fail(message: str) -> None:
     """Print ``email-crisis: message`` on stderr, as one safe line."""
     # Messages can quote a path or a value the user typed: keep them to one safe line.
     click.echo(f"{PROG}: {visible(' '.join(message.split()))}", err=True)
+
+
+def refuse(first: str, items: Sequence[str], hint: str) -> NoReturn:
+    """Fail (exit 1) with a list: ``email-crisis: first``, one ``- item`` a line, a hint."""
+    fail(first)
+    for item in items:
+        click.echo(f"  - {visible(item, single_line=True)}", err=True)
+    click.echo(visible(hint, single_line=True), err=True)
+    raise click.exceptions.Exit(EXIT_FAILURE)
 
 
 class CrisisGroup(click.Group):
@@ -128,13 +139,34 @@ def opened(db: str | None, *, create: bool = False) -> Iterator[Store]:
     Only commands that add something create a missing database, so a mistyped
     ``--db`` is reported instead of answered from a new, empty file.
     """
+    from email_crisis.core.steps import machine
     from email_crisis.core.store.database import Store
 
+    machine.install()  # a change made here moves the incident on by the step rules
     store = Store.open(db_path(db), clock=now, create=create)
     try:
         yield store
     finally:
         store.close()
+
+
+def step_words(step: str) -> str:
+    """``step 4 Plan`` for a step id."""
+    from email_crisis.core.base.domain import step_name
+
+    return f"step {step_name(step)}"
+
+
+def apply_change(
+    incident_id: int, db: str | None, operator: str | None, change: Change
+) -> tuple[Incident, str]:
+    """Load the incident, apply one core operation; the result and "; now at step N X"
+    when the step rules moved it on (else "")."""
+    with opened(db) as store:
+        before = store.get_incident(incident_id)
+        after = change(store, before, operator_name(operator))
+    moved = f"; now at {step_words(after.step)}" if after.step != before.step else ""
+    return after, moved
 
 
 def emit(lines: Sequence[str]) -> None:
@@ -178,6 +210,31 @@ def force_option(command: F) -> F:
 
 
 # -- parameter types --------------------------------------------------------------------
+
+
+class IncidentIdType(click.ParamType):
+    """An incident id: a whole number from 1. Anything else is a usage error that says so."""
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            if not text.isdigit():
+                shown = visible(str(value), single_line=True)
+                raise click.UsageError(
+                    f"no incident {shown!r}: an incident id is a number", ctx=ctx
+                )
+            number = int(text)
+        if number < 1:
+            raise click.UsageError(f"no incident '{number}': incident ids start at 1", ctx=ctx)
+        return number
+
+
+INCIDENT_ID = IncidentIdType()
+"""The type of every command's ID argument."""
 
 
 class SeverityType(click.ParamType):

@@ -16,7 +16,7 @@ import click
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.text import visible
 from email_crisis.core.contain import esp as connectors
-from email_crisis.tui.cli.common import one_line, opened, operator_name, store_options
+from email_crisis.tui.cli.common import INCIDENT_ID, one_line, opened, operator_name, store_options
 
 ESP_CHOICE = click.Choice(connectors.names(), case_sensitive=False)
 TARGET_OPTIONS = ("campaign", "batch", "single_send", "domain", "config_set")
@@ -160,7 +160,7 @@ def _confirm(planned: connectors.PlannedRequest, yes: bool) -> None:
 
 
 @esp.command("stop")
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option("--esp", "esp_name", required=True, type=ESP_CHOICE, help="Which ESP.")
 @click.option("--campaign", metavar="C", help="Campaign id (SparkPost, Mailchimp, Brevo).")
 @click.option("--batch", metavar="B", help="SendGrid batch id.")

@@ -4,20 +4,19 @@ severity."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from datetime import datetime
 
 import click
 
-from email_crisis.core.base.domain import KINDS, Incident
+from email_crisis.core.base.domain import KINDS
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.own.board import board_order
-from email_crisis.core.store.database import Store
 from email_crisis.tui.cli import output as out
 from email_crisis.tui.cli.common import (
     INCIDENT_ID,
     MomentType,
     SeverityType,
+    apply_change,
     emit,
     json_text,
     now,
@@ -114,24 +113,15 @@ def show(incident_id: int, fmt: str, db: str | None, operator: str | None) -> No
         emit(out.detail(incident, latest, len(statements), events, now=now()))
 
 
-Change = Callable[[Store, Incident, str], Incident]
-
-
-def _change(incident_id: int, db: str | None, operator: str | None, change: Change) -> str:
-    """Load, apply one core operation, and say whether the step moved on."""
-    with opened(db) as store:
-        before = store.get_incident(incident_id)
-        after = change(store, before, operator_name(operator))
-    return f"; now at step {after.step}." if after.step != before.step else "."
-
-
 @click.command()
 @click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @store_options
 def ack(incident_id: int, db: str | None, operator: str | None) -> None:
     """Acknowledge an incident (step 1, own it)."""
-    note = _change(incident_id, db, operator, lambda s, i, who: ops.acknowledge(s, i, operator=who))
-    click.echo(f"Incident {incident_id} acknowledged{note}")
+    _, moved = apply_change(
+        incident_id, db, operator, lambda s, i, who: ops.acknowledge(s, i, operator=who)
+    )
+    click.echo(f"Incident {incident_id} acknowledged{moved}.")
 
 
 @click.command()
@@ -140,10 +130,10 @@ def ack(incident_id: int, db: str | None, operator: str | None) -> None:
 @store_options
 def commander(incident_id: int, name: str, db: str | None, operator: str | None) -> None:
     """Name (or hand over to) the incident commander."""
-    note = _change(
+    _, moved = apply_change(
         incident_id, db, operator, lambda s, i, who: ops.set_commander(s, i, name, operator=who)
     )
-    click.echo(f"Incident {incident_id}: commander set to {one_line(name.strip())}{note}")
+    click.echo(f"Incident {incident_id}: commander set to {one_line(name.strip())}{moved}.")
 
 
 @click.command()
@@ -152,7 +142,7 @@ def commander(incident_id: int, name: str, db: str | None, operator: str | None)
 @store_options
 def severity(incident_id: int, sev: str, db: str | None, operator: str | None) -> None:
     """Set the severity (SEV1..SEV4, or 1..4)."""
-    note = _change(
+    _, moved = apply_change(
         incident_id, db, operator, lambda s, i, who: ops.set_severity(s, i, sev, operator=who)
     )
-    click.echo(f"Incident {incident_id}: severity set to {sev}{note}")
+    click.echo(f"Incident {incident_id}: severity set to {sev}{moved}.")

@@ -32,6 +32,7 @@ from email_crisis.core.monitor.metrics import (
 )
 from email_crisis.core.monitor.store import Point
 from email_crisis.tui.cli.common import (
+    INCIDENT_ID,
     PROG,
     MomentType,
     json_text,
@@ -63,7 +64,7 @@ def metrics() -> None:
 
 
 @metrics.command(name="import")
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.argument("file", metavar="FILE")
 @click.option(
     "--source",
@@ -150,7 +151,7 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 @metrics.command()
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option(
     "--metric",
     "metric_names",
@@ -208,7 +209,7 @@ def show(
 
 
 @metrics.command()
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option("--metric", required=True, metavar="M", help="Metric id, e.g. complaint_rate.")
 @click.option("--value", required=True, metavar="V", help="0.41 or 0.41% for rates, HIGH...")
 @click.option(
@@ -250,7 +251,7 @@ def add(
 
 
 @metrics.command()
-@click.argument("incident_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("incident_id", metavar="ID", type=INCIDENT_ID)
 @click.option(
     "--language", type=click.Choice(list(caution.LANGUAGES)), default="en", show_default=True
 )

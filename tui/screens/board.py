@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, StaleIncident
 from email_crisis.core.base.toml_file import ConfigProblem
 from email_crisis.core.close import lifecycle, report, stats
+from email_crisis.core.close.warnings import ClosingWarning
 from email_crisis.core.monitor import metrics
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.own.board import BoardFilter, FilterError, board_order, parse_filter
@@ -225,6 +227,9 @@ class BoardScreen(Screen[None]):
                     lifecycle.resolve(store, incident, who, summary=text.strip() or None)
                 else:
                     lifecycle.reopen(store, incident, who, text)
+            except lifecycle.CloseNeedsReason as blocked:
+                self.call_after_refresh(self._close_anyway, incident, text, blocked.warnings)
+                return None
             except CrisisError as error:
                 return str(error)
             self.refresh_data()
@@ -241,6 +246,28 @@ class BoardScreen(Screen[None]):
                 f"Reopen incident {incident.id}", "Why is it open again? (on the record)", submit
             )
         self.app.push_screen(form)
+
+    def _close_anyway(
+        self, incident: Incident, summary: str, warnings: Sequence[ClosingWarning]
+    ) -> None:
+        """Core listed reasons not to close: show them and ask why close anyway."""
+        from email_crisis.tui.screens.forms import PromptForm
+
+        store, who = self.app.store, self.app.operator
+
+        def submit(reason: str) -> str | None:
+            try:
+                lifecycle.resolve(
+                    store, incident, who, summary=summary.strip() or None, reason=reason
+                )
+            except CrisisError as error:
+                return str(error)
+            self.refresh_data()
+            return None
+
+        listed = "\n".join(f"- {warning.text}" for warning in warnings)
+        label = f"Not ready to close:\n{listed}\nWhy close it anyway? (goes into the postmortem)"
+        self.app.push_screen(PromptForm(f"Close incident {incident.id} anyway", label, submit))
 
     def action_report(self) -> None:
         incident = self._highlighted()

@@ -20,6 +20,7 @@ from email_crisis.core.base.clock import format_local
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.plan import tasks as plan
 from email_crisis.core.plan.tasks import PlanTask, SuggestionBook
+from email_crisis.core.steps import machine as steps
 from email_crisis.tui.console import ConsoleApp
 from email_crisis.tui.render import article, ellipsize, plain
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm, _Form
@@ -402,7 +403,11 @@ class PlanActions:
             )
 
     def finish(self) -> None:
-        """Close step 4, or list what still keeps the plan from being finished."""
+        """Move on to step 5 if the plan is complete, or list what still keeps it open.
+
+        The incident moves on by itself as soon as the plan is complete; this asks core
+        to check again (say, for a plan made before the rules existed).
+        """
         incident = self.panel.screen.incident
         if incident is None:
             return
@@ -410,13 +415,19 @@ class PlanActions:
         if gaps:
             self.panel.tell(
                 "\n".join(f"- {gap}" for gap in gaps),
-                title="The plan cannot be finished yet",
+                title="The plan is not complete yet",
                 warn=True,
             )
             return
-        error = self._write(lambda i: plan.finish_plan(self.store, i, operator=self.who))
+        if incident.step != "plan":
+            self.panel.tell(
+                f"The plan is complete. The incident is at step {incident.step}: it moves on "
+                "past the plan by itself once it gets there."
+            )
+            return
+        error = self._write(lambda i: steps.advance(self.store, i, operator=self.who))
         if error:
             self._report(error)
             return
-        self.panel.tell("Plan finished. Step 5, Notify, is next.")
+        self.panel.tell("Plan complete. Step 5, Notify, is next.")
         self.panel.screen.action_show_tab("notify")

@@ -9,9 +9,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Input, TabbedContent, TabPane, Tabs, TextArea
 
-from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.domain import Incident, step_name
 from email_crisis.core.base.errors import CrisisError, NotFound, StaleIncident
-from email_crisis.core.contain import actions as contain
 from email_crisis.core.own import incidents as ops
 from email_crisis.tui import keymap, keymap_monitor, keymap_notify, keymap_plan
 from email_crisis.tui.widgets.assess_panel import AssessPanel
@@ -113,6 +112,7 @@ class WorkspaceScreen(Screen[None]):
     def refresh_data(self) -> None:
         """Reload the incident, its statements and any new events."""
         store = self.app.store
+        before = self.incident
         try:
             self.incident = store.get_incident(self.incident_id)
             log = self.query_one(EventLog)
@@ -128,14 +128,21 @@ class WorkspaceScreen(Screen[None]):
             self._load_panel(step)
         self._show_header()
         log.append(events)
+        if before is not None and before.step != self.incident.step:
+            self._step_moved(before.step, self.incident.step)
+
+    def _step_moved(self, was: str, now: str) -> None:
+        """Say so when the incident moved on (the rules decide it in core, whoever wrote)."""
+        self.notify(f"Step {step_name(was)} complete: now at {step_name(now)}.")
 
     # -- writes ----------------------------------------------------------------------
 
     def write(self, change: Callable[[Incident], object]) -> str | None:
         """Run one change on the current incident; returns an error message or None.
 
-        Panels call this for every write, so a stale write refreshes the screen,
-        and a change that completes a step moves the incident on.
+        Panels call this for every write, so a stale write refreshes the screen. Whether
+        the change completed a step is decided by core in the same transaction; the
+        refresh shows where the incident is now (and says so when it moved on).
         """
         if self.incident is None:
             return "The incident is not loaded."
@@ -145,27 +152,9 @@ class WorkspaceScreen(Screen[None]):
             return f"{error} The screen now shows the latest state."
         except CrisisError as error:
             return str(error)
-        else:
-            self.advance_if_done()
         finally:
             self.app.refresh_screens()
         return None
-
-    def advance_if_done(self) -> None:
-        """Leave Contain as soon as the harm is stopped and the required people are told."""
-        store = self.app.store
-        incident = store.get_incident(self.incident_id)
-        if incident.step != "contain":
-            return
-        allowed, _ = contain.can_leave_contain(
-            incident, contain.list_escalations(store, incident.id)
-        )
-        if allowed:
-            try:
-                contain.leave_contain(store, incident, operator=self.app.operator)
-            except CrisisError:
-                return  # someone else moved it first; the refresh shows where it is
-            self.notify("Contained. Step 3, Assess, is next.")
 
     def action_acknowledge(self) -> None:
         operator = self.app.operator

@@ -162,7 +162,8 @@ class AssessPanel(Horizontal):
         if self._base is None or not self._changes or fresh.version != self._base.version:
             if self._changes and self._base is not None and fresh.version != self._base.version:
                 self.notify(
-                    "Someone else saved the assessment; your unsaved edits are kept on screen.",
+                    f"{fresh.updated_by} saved the assessment (version {fresh.version}) since "
+                    "you loaded it; your unsaved edits are kept on screen.",
                     severity="warning",
                 )
             self._base = fresh
@@ -249,22 +250,24 @@ class AssessPanel(Horizontal):
         store, who = self.app.store, self.app.operator
 
         def change(incident: Incident) -> object:
-            return assess.update_assessment(
+            saved = assess.update_assessment(
                 store,
                 incident,
                 changes,
                 operator=who,
                 expected_version=base.version if base else None,
             )
+            # Ours now, before the workspace refreshes: the refresh must not take this
+            # save for someone else's (the base moves to the version just written).
+            self._changes.clear()
+            self._base = saved
+            return saved
 
         error = self.screen.write(change)
         if error:
             self.notify(error, severity="error", timeout=10)
             return
-        self._changes.clear()
-        self._base = None  # the refresh refills every field from what was saved
         self.notify("Assessment saved.")
-        self.screen.refresh_data()
 
     def action_accept_severity(self) -> None:
         store, who = self.app.store, self.app.operator

@@ -14,6 +14,7 @@ from email_crisis.core.base.domain import Incident
 from email_crisis.core.contain import actions as contain
 from email_crisis.core.contain.actions import ContainAction, Escalation
 from email_crisis.core.contain.playbooks import ROLES, KindPlaybook
+from email_crisis.core.steps import machine as steps
 from email_crisis.tui import keymap
 from email_crisis.tui.render import ellipsize, plain
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
@@ -142,7 +143,10 @@ class ContainPanel(Vertical):
             actions = contain.ensure_actions(
                 store, incident, self.app.playbook(), operator=self.app.operator
             )
-        self.show(incident, actions, contain.list_escalations(store, incident.id), section)
+        # What still keeps the incident in Contain is core's call (the step rules).
+        missing = steps.status(store, incident).missing if incident.step == "contain" else ()
+        escalations = contain.list_escalations(store, incident.id)
+        self.show(incident, actions, escalations, section, missing)
 
     def show(
         self,
@@ -150,9 +154,11 @@ class ContainPanel(Vertical):
         actions: Sequence[ContainAction],
         escalations: Sequence[Escalation],
         section: KindPlaybook | None,
+        missing: Sequence[str] = (),
     ) -> None:
-        """Render the panel from fresh data."""
-        self.query_one("#contain-status", Static).update(_status(incident, escalations, section))
+        """Render the panel from fresh data (``missing``: what step 2 still needs)."""
+        status = _status(incident, escalations, section, missing)
+        self.query_one("#contain-status", Static).update(status)
         table = self.query_one(ActionTable)
         table.sync(actions)
         self._actions = {a.id: a for a in actions}
@@ -189,7 +195,10 @@ class ContainPanel(Vertical):
 
 
 def _status(
-    incident: Incident, escalations: Sequence[Escalation], section: KindPlaybook | None
+    incident: Incident,
+    escalations: Sequence[Escalation],
+    section: KindPlaybook | None,
+    missing: Sequence[str],
 ) -> Text:
     line = Text()
     if incident.contained_at:
@@ -209,9 +218,9 @@ def _status(
                 ROLES.get(rule.to, rule.to) + (" NOW" if rule.immediate else "") for rule in pending
             )
             line.append("\nStill to tell: ", style="bold").append(names, style="bold yellow")
-    allowed, reason = contain.can_leave_contain(incident, escalations)
-    if incident.step == "contain" and incident.contained_at and not allowed:
-        line.append("\n").append(reason, style="bold yellow")
+    if incident.contained_at and missing:
+        line.append("\nStill needed to leave Contain: ", style="bold yellow")
+        line.append("; ".join(missing), style="bold yellow")
     return line
 
 
@@ -260,8 +269,6 @@ class ContainActions:
         return self.panel.screen.write(change)
 
     def _refresh(self) -> None:
-        screen = self.panel.screen
-        screen.advance_if_done()
         self._app.refresh_screens()
 
     def open_menu(self, action: ContainAction) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from email_crisis.core.base.clock import format_local, humanize
 from email_crisis.core.base.domain import SEVERITIES, STEP_OWNERS, Incident
-from email_crisis.core.own.incidents import own_is_complete
+from email_crisis.core.steps import machine as steps
 from email_crisis.core.store.database import Statement
 from email_crisis.tui import keymap
 from email_crisis.tui.render import plain, severity
@@ -60,11 +60,12 @@ class OwnPanel(VerticalScroll):
 
     def load(self, incident: Incident, *, active: bool) -> None:
         """Read the statements and render the panel."""
-        self.show(incident, self.app.store.statements(incident.id))
+        owned = steps.status(self.app.store, incident, "own").complete
+        self.show(incident, self.app.store.statements(incident.id), owned=owned)
 
-    def show(self, incident: Incident, statements: list[Statement]) -> None:
+    def show(self, incident: Incident, statements: list[Statement], *, owned: bool) -> None:
         """Render the panel for ``incident`` and its statement history."""
-        if own_is_complete(incident):
+        if owned:
             intro = Text(
                 "Owned: acknowledged and a commander is named. "
                 "Keep the statement current as facts change.",

@@ -271,19 +271,19 @@ class PlanPanel(Vertical):
             return Group()
         if STEPS.index(incident.step) > STEPS.index("plan"):
             return Group(
-                Text("The plan is finished; its tasks can still be updated.", style="green")
+                Text("The plan is complete; its tasks can still be updated.", style="green")
             )
         gaps = [short_gap(gap, tasks) for gap in plan.plan_gaps(tasks)]
         if not gaps:
             if incident.step != "plan":
-                return Group(Text("The plan can be finished once the incident reaches step 4."))
+                return Group(Text("The plan is ready: the incident moves on past it at step 4."))
             return Group(
                 Text.assemble(
                     ("Ready: every open task has an owner and a due time. ", "green"),
-                    ("f finishes the plan.", "bold"),
+                    ("f moves on to step 5.", "bold"),
                 )
             )
-        lines = [Text(f"Before the plan can be finished ({len(gaps)}):", style="bold")]
+        lines = [Text(f"Before the plan is complete ({len(gaps)}):", style="bold")]
         shown = gaps if len(gaps) <= GAP_LINES else gaps[: GAP_LINES - 1]
         lines += [Text("- ").append_text(plain(gap)) for gap in shown]
         if len(shown) < len(gaps):

@@ -17,8 +17,8 @@ class StepPanel(Protocol):
     is called when the workspace opens, after every write, when another process
     changes the database, and when the tab is shown (``active`` is then true, so a
     panel may set things up on first look). Writes go through
-    ``self.screen.write(change)``, which reports stale and refused changes and
-    moves the incident on when a step is complete.
+    ``self.screen.write(change)``, which reports stale and refused changes; core moves
+    the incident on when a step is complete, and the refresh shows it.
     """
 
     def __init__(self, *, id: str | None = None) -> None: ...
@@ -33,8 +33,6 @@ class WorkspaceHost(Protocol):
     focused: Widget | None
 
     def write(self, change: Callable[[Incident], object]) -> str | None: ...
-
-    def advance_if_done(self) -> None: ...
 
     def refresh_data(self) -> None: ...
 

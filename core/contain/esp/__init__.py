@@ -211,7 +211,11 @@ def call_record(
 
 def describe_event(details: dict[str, Any]) -> str:
     """A line for the event log from ``esp_call`` details."""
-    label = CONNECTORS[details["esp"]].label if details.get("esp") in CONNECTORS else "ESP"
+    connector = CONNECTORS.get(details.get("esp", ""))
+    label = connector.label if connector else "ESP"
+    operation = str(details.get("operation", ""))
+    if connector and operation in connector.operations:
+        operation = connector.operations[operation].title
     request = f"{details.get('method', '?')} {details.get('url', '?')}"
     if details.get("also_urls"):
         request += f" (and {len(details['also_urls'])} other host(s))"
@@ -221,4 +225,4 @@ def describe_event(details: dict[str, Any]) -> str:
         verdict = f"refused (HTTP {details.get('status')}): {details.get('esp_message', '')}"
     else:
         verdict = f"failed: {details.get('esp_message', '')}"
-    return f"{label} {details.get('operation', '')}: {request} — {verdict}"
+    return f"{label}, {operation}: {request} — {verdict}"

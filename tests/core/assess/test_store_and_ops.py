@@ -343,12 +343,13 @@ def test_describe_event(store: Store, declare: Declare) -> None:
     update_assessment(store, incident, {"affected_count": "", "cost_amount": "3000"}, operator="x")
     first, second = (describe_event(e.details) for e in assessment_events(store, incident))
     assert "subscribers affected: 12,500" in first
-    assert "data exposed: email-addresses, names" in first
+    assert "data exposed: email addresses, names" in first  # words, not ids
     assert "what happened edited" in first and "Jane" not in first
     assert "send started: 2026-11-27 08:00" in first and "legal needed: yes" in first
     assert second == "updated the assessment: subscribers affected cleared; estimated cost: 3000"
-    assert "affected per place: eu-eea 9000, CA 3000, unknown 500" in first
-    assert "counts per place from: typed" in first
+    # Words, not ids (issue 11, item 8): places by name, the counts' source in words.
+    assert "affected per place: EU/EEA 9,000, California 3,000, unknown place 500" in first
+    assert "counts per place from: typed in" in first
 
 
 def test_the_public_api_is_importable_from_one_module() -> None:

@@ -147,11 +147,11 @@ def test_the_store_reads_reopens_from_the_event_log(store: Store) -> None:
     clock.moment += 15 * M
     first = ops.acknowledge(store, first, operator="sam")
     clock.moment += H
-    first = lifecycle.resolve(store, first, "sam")
+    first = lifecycle.resolve(store, first, "sam", reason="A false alarm, it seemed.")
     clock.moment += H
     first = lifecycle.reopen(store, first, "sam", "It came back an hour later.")
     clock.moment += 3 * H
-    first = lifecycle.resolve(store, first, "sam")
+    first = lifecycle.resolve(store, first, "sam", reason="Nobody was mailed after all.")
     clock.moment = NOW - 40 * D
     ops.declare(store, title="Old", kind="other", operator="sam", detected_at=clock.moment)
     clock.moment = NOW

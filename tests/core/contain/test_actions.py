@@ -12,6 +12,7 @@ from email_crisis.core.base.errors import NotFound, ValidationError
 from email_crisis.core.contain import actions as contain
 from email_crisis.core.contain.actions import STATUSES, TRANSITIONS, ContainAction, StaleAction
 from email_crisis.core.contain.playbooks import Playbook
+from email_crisis.core.contain.words import LOG_MAX
 from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 from tests.core.contain.support import declare, event_types, last_event_id
@@ -248,6 +249,7 @@ def test_assign_role_and_person(store: Store, actions: list[ContainAction]) -> N
     assert event.type == "contain_action_assigned"
     assert event.details == {
         "action": "freeze-segment",
+        "title": assigned.title,
         "role": "it",
         "person": "Priya",
         "previous_role": "marketing",
@@ -290,7 +292,11 @@ def test_notes_are_appended_with_who_and_when(store: Store, actions: list[Contai
     assert second.version == actions[1].version  # appending conflicts with nobody
     events = store.events(actions[1].incident_id)[-2:]
     assert [e.type for e in events] == ["contain_action_note"] * 2
-    assert events[0].details == {"action": "pause-campaign", "note_id": second.notes[0].id}
+    assert events[0].details == {
+        "action": "pause-campaign",
+        "title": second.title,
+        "note_id": second.notes[0].id,
+    }
     assert all("Dana" not in str(e.details) for e in events)  # free text stays out of the log
     with pytest.raises(ValidationError, match="Note is empty"):
         contain.add_note(store, second, "  ", operator="sam")
@@ -436,6 +442,7 @@ def test_a_successful_call_marks_the_action_done(
     assert executed.type == "contain_action_executed"
     assert executed.details == {
         "action": "pause-campaign",
+        "title": done.title,
         "esp": "sparkpost",
         "operation": "pause-batch",
         "ok": True,
@@ -499,7 +506,7 @@ def test_secrets_and_addresses_never_reach_the_database_or_the_log(
 
 
 def test_log_text_is_capped() -> None:
-    assert len(contain.for_log("x" * 1000)) == contain.LOG_MAX
+    assert len(contain.for_log("x" * 1000)) == LOG_MAX
     assert contain.for_log("ok") == "ok"
 
 
@@ -541,6 +548,7 @@ def test_every_change_appends_one_event_of_its_type(
         "escalated",
         "contain_action_status",
         "contained",
+        "step_advanced",  # the harm stopped: step 2 is complete for this kind
     ]
     assert {e.operator for e in store.events(incident.id, after_id=start)} == {"sam"}
 

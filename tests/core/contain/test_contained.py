@@ -33,10 +33,15 @@ def test_done_on_the_action_that_stops_the_harm_sets_contained(
     contain.set_status(store, halt, "done", operator="priya")
     fresh = store.get_incident(incident.id)
     assert fresh.contained_at == FROZEN_NOW
-    assert fresh.version == incident.version + 1
-    event = store.events(incident.id)[-1]
-    assert (event.type, event.operator) == ("contained", "priya")
-    assert event.details == {"action": "halt-send", "seconds_after_detection": 600}
+    assert fresh.version == incident.version + 2  # contained, then moved on to Assess
+    contained, moved = store.events(incident.id)[-2:]
+    assert (contained.type, contained.operator) == ("contained", "priya")
+    assert contained.details == {
+        "action": "halt-send",
+        "title": halt.title,
+        "seconds_after_detection": 600,
+    }
+    assert (moved.type, moved.operator, fresh.step) == ("step_advanced", "priya", "assess")
 
 
 def test_other_actions_do_not_contain(

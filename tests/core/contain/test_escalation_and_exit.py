@@ -1,4 +1,4 @@
-"""Escalations, and when an incident may leave the Contain step."""
+"""Escalations, and when an incident leaves the Contain step (the step rules decide)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import sqlite3
 import pytest
 
 from email_crisis.core.base.domain import Incident
-from email_crisis.core.base.errors import StaleIncident, ValidationError
+from email_crisis.core.base.errors import ValidationError
 from email_crisis.core.contain import actions as contain
 from email_crisis.core.contain.playbooks import Playbook
 from email_crisis.core.own import incidents as ops
+from email_crisis.core.steps import machine as steps
 from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
 from tests.core.contain.support import at_contain, declare, last_event_id
-from tests.core.support import incident as memory_incident
 
 
 def contain_now(store: Store, incident: Incident, playbook: Playbook) -> Incident:
@@ -107,95 +107,93 @@ def test_pending_escalations_follow_the_playbook(
     ]
 
 
-# -- leaving the step -----------------------------------------------------------------
+# -- leaving the step: the step rules decide, in the write that completes it -------------
 
 
-def test_cannot_leave_before_the_harm_is_stopped(store: Store, incident: Incident) -> None:
-    allowed, reason = contain.can_leave_contain(incident, [])
-    assert not allowed
-    assert "not marked as stopped" in reason
+def contain_words(store: Store, incident: Incident) -> list[tuple[str, bool, str]]:
+    status = steps.status(store, store.get_incident(incident.id), "contain")
+    return [(c.id, c.holds, c.text) for c in status.criteria]
 
 
-def test_contained_incident_leaves_for_assess(
+def test_it_stays_in_contain_until_the_harm_is_stopped(store: Store, incident: Incident) -> None:
+    assert contain_words(store, incident) == [
+        (
+            "harm_stopped",
+            False,
+            "the harm is not marked stopped yet: finish the action that stops it",
+        )
+    ]
+    assert store.get_incident(incident.id).step == "contain"
+
+
+def test_stopping_the_harm_moves_it_to_assess_in_the_same_write(
     store: Store, incident: Incident, playbook: Playbook
 ) -> None:
-    contained = contain_now(store, incident, playbook)
-    allowed, reason = contain.can_leave_contain(contained, [])
-    assert allowed and "ready to assess" in reason
-    moved = contain.leave_contain(store, contained, operator="priya")
-    assert moved.step == "assess"
-    event = store.events(incident.id)[-1]
-    assert (event.type, event.operator, event.details) == (
-        "step_advanced",
-        "priya",
-        {"from": "contain", "to": "assess"},
-    )
+    actions = contain.ensure_actions(store, incident, playbook, operator="sam")
+    halt = next(a for a in actions if a.stops_harm)
+    assert contain_words(store, incident)[0][:2] == ("harm_stopped", False)
+    assert "“Stop the send”" in contain_words(store, incident)[0][2]  # names the action
+    before = last_event_id(store, incident.id)
+    contain.set_status(store, halt, "done", operator="priya")
+    moved = store.get_incident(incident.id)
+    assert moved.step == "assess" and moved.contained_at == FROZEN_NOW
+    events = store.events(incident.id, after_id=before)
+    assert [(e.type, e.operator, e.at) for e in events] == [
+        ("contain_action_status", "priya", FROZEN_NOW),
+        ("contained", "priya", FROZEN_NOW),
+        ("step_advanced", "priya", FROZEN_NOW),
+    ]
+    assert events[-1].details == {"from": "contain", "to": "assess", "by": "rules"}
 
 
-def test_data_breach_stays_until_security_is_escalated_to(
+def test_data_breach_stays_until_security_is_told(
     store: Store, breach: Incident, playbook: Playbook
 ) -> None:
     contained = contain_now(store, breach, playbook)
-    allowed, reason = contain.can_leave_contain(contained, [])
-    assert not allowed
-    assert "until Security has been escalated to" in reason
-    before = last_event_id(store, breach.id)
-    with pytest.raises(ValidationError, match="until Security has been escalated to"):
-        contain.leave_contain(store, contained, operator="sam")
-    assert store.events(breach.id, after_id=before) == []
-    assert store.get_incident(breach.id).step == "contain"
-
+    assert contained.step == "contain" and contained.contained_at == FROZEN_NOW
+    assert contain_words(store, breach)[1] == (
+        "escalated",
+        False,
+        "Security has not been told yet",
+    )
     contain.escalate(store, breach, to="it", contact="#it", operator="sam")
-    assert not contain.can_leave_contain(contained, contain.list_escalations(store, breach.id))[0]
+    assert store.get_incident(breach.id).step == "contain"
     contain.escalate(store, breach, to="security", contact="Dana", operator="sam")
-    assert contain.can_leave_contain(contained, contain.list_escalations(store, breach.id))[0]
-    assert contain.leave_contain(store, contained, operator="sam").step == "assess"
+    assert store.get_incident(breach.id).step == "assess"
+    assert store.events(breach.id)[-1].details == {"from": "contain", "to": "assess", "by": "rules"}
 
 
-def test_data_breach_escalated_but_not_contained_gives_both_reasons(
+def test_data_breach_told_but_not_contained_says_what_is_left(
     store: Store, breach: Incident
 ) -> None:
-    allowed, reason = contain.can_leave_contain(breach, [])
-    assert not allowed
-    assert "not marked as stopped" in reason and "Security" in reason
+    missing = [text for _id, holds, text in contain_words(store, breach) if not holds]
+    assert len(missing) == 2 and "Security" in missing[1]
     contain.escalate(store, breach, to="security", contact="Dana", operator="sam")
-    allowed, reason = contain.can_leave_contain(breach, contain.list_escalations(store, breach.id))
-    assert not allowed and "Security" not in reason
+    words = contain_words(store, breach)
+    assert [holds for _id, holds, _text in words] == [False, True]
+    assert words[1][2] == "Security told at 2026-11-27 09:30"
+    assert store.get_incident(breach.id).step == "contain"
 
 
-def test_escalations_of_another_incident_do_not_count(store: Store, breach: Incident) -> None:
-    other = at_contain(store, "data-breach")
-    record = contain.escalate(store, other, to="security", contact="Dana", operator="sam")
-    contained = memory_incident(breach.id, kind="data-breach", step="contain")
-    contained = Incident(**{**contained.__dict__, "contained_at": FROZEN_NOW})
-    assert not contain.can_leave_contain(contained, [record])[0]
-
-
-def test_cannot_leave_from_own_or_after_contain(store: Store, playbook: Playbook) -> None:
-    own = declare(store)
-    allowed, reason = contain.can_leave_contain(own, [])
-    assert not allowed and "still at step Own it" in reason
-    with pytest.raises(ValidationError, match="name a commander first"):
-        contain.leave_contain(store, own, operator="sam")
-    later = memory_incident(5, step="assess")
-    allowed, reason = contain.can_leave_contain(later, [])
-    assert not allowed and "already left Contain (now at Assess)" in reason
-
-
-def test_contained_at_own_then_moved_to_contain_can_leave(store: Store, playbook: Playbook) -> None:
-    own = declare(store)
-    contain_now(store, own, playbook)  # halted before anyone took command
-    acknowledged = ops.acknowledge(store, store.get_incident(own.id), operator="sam")
-    commanded = ops.set_commander(store, acknowledged, "priya", operator="sam")
-    assert commanded.step == "contain" and commanded.contained_at == FROZEN_NOW
-    assert contain.leave_contain(store, commanded, operator="sam").step == "assess"
-
-
-def test_leave_with_a_stale_incident_is_refused(
-    store: Store, incident: Incident, playbook: Playbook
+def test_escalations_of_another_incident_do_not_count(
+    store: Store, breach: Incident, playbook: Playbook
 ) -> None:
-    contained = contain_now(store, incident, playbook)
-    ops.set_severity(store, contained, "SEV1", operator="marc")
-    with pytest.raises(StaleIncident, match="changed by marc"):
-        contain.leave_contain(store, contained, operator="sam")
-    assert store.get_incident(incident.id).step == "contain"
+    other = at_contain(store, "data-breach")
+    contain.escalate(store, other, to="security", contact="Dana", operator="sam")
+    assert contain_now(store, breach, playbook).step == "contain"
+
+
+def test_contained_at_own_then_owned_goes_straight_to_assess(
+    store: Store, playbook: Playbook
+) -> None:
+    own = declare(store)
+    halted = contain_now(store, own, playbook)  # halted before anyone took command
+    assert halted.step == "own" and halted.contained_at == FROZEN_NOW
+    acknowledged = ops.acknowledge(store, halted, operator="sam")
+    commanded = ops.set_commander(store, acknowledged, "priya", operator="sam")
+    assert commanded.step == "assess"
+    moves = [e.details for e in store.events(own.id) if e.type == "step_advanced"]
+    assert moves == [
+        {"from": "own", "to": "contain", "by": "rules"},
+        {"from": "contain", "to": "assess", "by": "rules"},
+    ]

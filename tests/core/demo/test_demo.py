@@ -118,3 +118,23 @@ def test_extra_adds_generated_incidents(store: Store, extra: int) -> None:
 def test_generated_is_deterministic_for_a_seed() -> None:
     assert demo.generated(10, FROZEN_NOW) == demo.generated(10, FROZEN_NOW)
     assert demo.generated(10, FROZEN_NOW, seed=1) != demo.generated(10, FROZEN_NOW, seed=2)
+
+
+def test_the_work_of_each_scene_moves_it_to_its_step_by_the_rules(populated: Store) -> None:
+    """The screenshots show these steps; only the step rules put the incidents there."""
+    where = {i.title: i.step for i in populated.list_incidents(include_resolved=True)}
+    assert [where[scene.title] for scene in demo.SCENES] == [
+        "contain",  # breach: being contained, security told, the assessment already in
+        "assess",  # contained; whether data was exposed is still being checked
+        "plan",  # two of the suggested tasks owned
+        "assess",  # suppression-list send: exposure still being checked
+        "monitor",  # planned, apology sent, deliverability watched
+        "own",
+        "own",
+        "own",
+        "monitor",  # the same path, then closed
+    ]
+    for incident in populated.list_incidents(include_resolved=True):
+        moves = [e for e in populated.events(incident.id) if e.type == "step_advanced"]
+        assert len(moves) == STEPS.index(incident.step)
+        assert all(e.details["by"] == "rules" for e in moves)

@@ -1,4 +1,8 @@
-"""Helpers for the plan tests: a moving clock and a fixed, hand-built incident history."""
+"""Helpers for the plan tests: a moving clock and a fixed incident history.
+
+The history is the work a team did, through the public functions of each step; the
+step rules move the incident on (no helper sets a step).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from datetime import datetime, timedelta
 
 from click.testing import Result
 
-from email_crisis.core.base.domain import Incident
+from email_crisis.core.assess import form as assess
 from email_crisis.core.close import lifecycle
+from email_crisis.core.contain import actions as contain
+from email_crisis.core.contain.playbooks import load_playbook
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.own.statement import draft_statement
 from email_crisis.core.plan import tasks as plan
@@ -31,25 +37,11 @@ class Moving:
         return self.moment
 
 
-def advance_step(store: Store, incident: Incident, step: str, field: str | None = None) -> Incident:
-    """Move to ``step`` through the store (as the demo does for steps with no panel)."""
-    changes: dict[str, object] = {"step": step}
-    if field:
-        changes[field] = store.clock()
-    return store.update_incident(
-        incident.id,
-        expected_version=incident.version,
-        operator=incident.commander or "sam",
-        changes=changes,
-        events=[("step_advanced", {"from": incident.step, "to": step})],
-    )
-
-
 def build_history(store: Store) -> tuple[int, int]:
     """Two incidents with a fixed history ending at FROZEN_NOW; returns (full, partial) ids.
 
-    The first went through every step this repository can record and was resolved,
-    reopened and resolved again; the second was only declared.
+    The first was owned, contained, assessed and planned (its plan never complete), then
+    resolved, reopened and resolved again; the second was only declared.
     """
     original = store.clock
     clock = Moving(FROZEN_NOW - 3 * 24 * H)
@@ -73,9 +65,15 @@ def build_history(store: Store) -> tuple[int, int]:
         body = draft_statement(incident, operator="priya", now=clock.moment)
         incident = ops.write_statement(store, incident, body, operator="priya")
         clock.moment += 25 * M
-        incident = advance_step(store, incident, "assess", "contained_at")
+        actions = contain.ensure_actions(store, incident, load_playbook(env={}), operator="priya")
+        stopper = next(action for action in actions if action.stops_harm)
+        contain.set_status(store, stopper, "done", operator="priya")  # contained: to Assess
         clock.moment += 2 * H
-        incident = advance_step(store, incident, "plan")
+        answers = {"affected_count": "52,310", "data_exposed": "none", "regions": "us, canada"}
+        incident = store.get_incident(incident.id)
+        assess.update_assessment(store, incident, answers, operator="priya")  # to Plan
+        incident = store.get_incident(incident.id)
+        assert incident.step == "plan"
         clock.moment += 10 * M
         book = plan.load_suggestions()
         tasks = plan.add_suggested(store, incident, operator="priya", book=book)
@@ -107,13 +105,16 @@ def build_history(store: Store) -> tuple[int, int]:
             store.get_incident(incident.id),
             "priya",
             summary="The 2019 list was re-imported by a sync job.\nSuppressions re-applied.",
+            reason="The remaining tasks are follow-ups with their owners.",
         )
         clock.moment += 5 * H
         incident = lifecycle.reopen(
             store, incident, "marc", "Complaints kept arriving from a second segment."
         )
         clock.moment += 3 * H
-        incident = lifecycle.resolve(store, incident, "priya")
+        incident = lifecycle.resolve(
+            store, incident, "priya", reason="Same follow-ups as before, still open."
+        )
         clock.moment = FROZEN_NOW - 30 * M
         partial = ops.declare(
             store,

@@ -13,7 +13,7 @@ from email_crisis.core.base.errors import NotFound, ValidationError
 from email_crisis.core.plan import tasks as plan
 from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
-from tests.core.plan.helpers import H, M, advance_step
+from tests.core.plan.helpers import H, M
 
 ROLES = {"marketing": "Marketing", "it": "IT", "legal": "Legal"}
 
@@ -198,7 +198,7 @@ def test_overdue_counts_skip_resolved_incidents(store: Store, declared: Incident
     from email_crisis.core.close.lifecycle import resolve
 
     _add(store, declared, due_at=FROZEN_NOW - H)
-    resolve(store, declared, "sam")
+    resolve(store, declared, "sam", reason="The task moves to the quarterly review.")
     assert plan.overdue_counts(store, FROZEN_NOW) == {}
     assert plan.overdue_count(store, declared.id, FROZEN_NOW) == 1  # still listed on its own
 
@@ -224,23 +224,19 @@ def test_parse_due_says_what_it_accepts() -> None:
         plan.parse_due("tomorrow", FROZEN_NOW)
 
 
-def test_finish_plan_needs_owners_and_due_times(store: Store, declared: Incident) -> None:
-    with pytest.raises(ValidationError, match="not plan"):
-        plan.finish_plan(store, declared, operator="sam")
-    incident = advance_step(store, declared, "plan")
-    with pytest.raises(ValidationError, match="no tasks"):
-        plan.finish_plan(store, incident, operator="sam")
-    task = _add(store, incident)
+def test_plan_gaps_name_each_task(store: Store, declared: Incident) -> None:
+    assert plan.plan_gaps([]) == [
+        "The plan has no tasks: add at least one (suggested tasks are a start)."
+    ]
+    task = _add(store, declared)
     assert plan.plan_gaps([task]) == [
         "Task 1 (Rebuild the segment) has no named owner.",
         "Task 1 (Rebuild the segment) has no due time.",
     ]
-    with pytest.raises(ValidationError, match="no named owner"):
-        plan.finish_plan(store, incident, operator="sam")
-    plan.edit_task(store, task, operator="sam", owner="lea", due_at=FROZEN_NOW + H, roles=ROLES)
-    done = plan.finish_plan(store, incident, operator="sam")
-    assert done.step == "notify"
-    assert store.events(incident.id)[-1].details == {"from": "plan", "to": "notify"}
+    task = plan.edit_task(
+        store, task, operator="sam", owner="lea", due_at=FROZEN_NOW + H, roles=ROLES
+    )
+    assert plan.plan_gaps([task]) == []
 
 
 def test_plan_events_read_as_sentences(store: Store, declared: Incident) -> None:

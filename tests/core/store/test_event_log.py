@@ -75,14 +75,15 @@ def test_each_operation_appends_its_events_with_operator_and_details(db_path: Pa
             ("acknowledged", "lea", {"seconds_after_detection": 360}),
             ("severity_changed", "lea", {"from": "SEV3", "to": "SEV1"}),
             ("commander_set", "marc", {"from": None, "to": "priya"}),
-            ("step_advanced", "marc", {"from": "own", "to": "contain"}),
+            ("step_advanced", "marc", {"from": "own", "to": "contain", "by": "rules"}),
             ("commander_set", "priya", {"from": "priya", "to": "noor"}),
             ("statement_written", "noor", {"version": 1, "characters": 12}),
             ("statement_written", "noor", {"version": 2, "characters": 13}),
         ]
         minutes = [int((e.at - FROZEN_NOW).total_seconds() // 60) for e in store.events(1)]
         assert minutes == [0, 1, 2, 3, 3, 4, 5, 6]
-        assert incident.version == 7  # one bump per operation, not per event
+        # One bump per change, not per event; the step the commander completed is a change.
+        assert incident.version == 8
         assert incident.updated_at == clock.moment
         statements = store.statements(incident.id)
         assert [(s.body, s.operator, s.at) for s in statements] == [

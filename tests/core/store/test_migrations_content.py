@@ -23,6 +23,7 @@ from email_crisis.core.assess.apology_lock import LOCKED_KINDS, override_lock
 from email_crisis.core.base.clock import frozen
 from email_crisis.core.demo.scenes import populate
 from email_crisis.core.notify import drafts as notify
+from email_crisis.core.notify.brand import load_brand
 from email_crisis.core.store.database import Store
 from email_crisis.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from email_crisis.tui import cli
@@ -31,6 +32,7 @@ from email_crisis.tui.cli import common
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.incident_table import IncidentTable
 from tests.conftest import FROZEN_NOW
+from tests.core.notify.conftest import SHOP_BRAND
 from tests.core.support import build_at_version, raw
 from tests.hostile.world import build_hostile
 
@@ -89,7 +91,13 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
             store, locked, "Legal asked for a correction notice to these.", operator="lea"
         )
         notify.export_eml(
-            store, store.get_incident(hostile), 1, folder / "exports", operator="lea", findings=[]
+            store,
+            store.get_incident(hostile),
+            1,
+            folder / "exports",
+            operator="lea",
+            findings=[],
+            brand=load_brand(SHOP_BRAND),
         )
     empty = [name for name, rows in dump(path, tables_at(SCHEMA_VERSION)).items() if not rows]
     assert empty == [], f"the source leaves tables empty: {empty}"

@@ -416,14 +416,28 @@ def test_backup_refuses_an_existing_destination(store: Store, tmp_path: Path) ->
     assert dest.read_bytes() == b"precious"
 
 
-def test_backup_into_a_folder_keeps_the_file_name(store: Store, tmp_path: Path) -> None:
+def test_backup_into_a_folder_gets_a_time_stamped_name(store: Store, tmp_path: Path) -> None:
     fill(store, 1)
     folder = tmp_path / "backups"
     folder.mkdir()
     dest = store.backup(folder)
-    assert dest == folder / store.path.name
+    assert dest == folder / "incidents-20261127-093000.db"  # the store's clock, local (UTC)
+    assert mode(dest) == 0o600
     with Store.open(dest, create=False) as copy:
         assert len(copy.list_incidents()) == 1
+
+
+def test_backups_into_a_folder_never_fail_on_a_second_run(store: Store, tmp_path: Path) -> None:
+    """A nightly job: same folder every time; here even within the same second."""
+    fill(store, 1)
+    first, second, third = (store.backup(tmp_path) for _ in range(3))
+    assert [p.name for p in (first, second, third)] == [
+        "incidents-20261127-093000.db",
+        "incidents-20261127-093000-2.db",
+        "incidents-20261127-093000-3.db",
+    ]
+    store.clock = frozen(FROZEN_NOW + timedelta(days=1))
+    assert store.backup(tmp_path).name == "incidents-20261128-093000.db"
 
 
 def test_backup_of_a_store_in_use_keeps_working(store: Store, tmp_path: Path) -> None:

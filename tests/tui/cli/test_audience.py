@@ -263,7 +263,10 @@ def test_existing_output_is_refused_before_importing(
     [
         (["audience", "1", "--out", "o.csv"], "Missing option '--affected'"),
         (["audience", "1", "--affected", "a.csv"], "Missing option '--out'"),
-        (["audience", "zero", "--affected", "a.csv", "--out", "o.csv"], "'zero' is not a valid"),
+        (
+            ["audience", "zero", "--affected", "a.csv", "--out", "o.csv"],
+            "no incident 'zero': an incident id is a number",
+        ),
     ],
 )
 def test_usage_errors_exit_2(db_path: Path, args: list[str], expected: str) -> None:

@@ -26,7 +26,19 @@ def _one_error(stderr: str) -> str:
 
 
 def test_resolve_and_reopen(invoke: Invoke, db: str) -> None:
-    result = invoke("resolve", "2", "--summary", "False alarm.", "--db", db, "--operator", "jo")
+    refused = invoke("resolve", "2", "--summary", "False alarm.", "--db", db, "--operator", "jo")
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr.splitlines() == [
+        "email-crisis: incident 2 is not ready to close:",
+        "  - the apology is not marked sent, and the guidance is to send one (or record the "
+        "decision not to)",
+        "To close it anyway: email-crisis resolve 2 --reason TEXT (the reason and this list go "
+        "into the postmortem).",
+    ]
+    result = invoke(
+        "resolve", "2", "--summary", "False alarm.", "--reason", "Nobody was mailed at all.",
+        "--db", db, "--operator", "jo",
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
         "Incident 2 resolved at 2026-11-27 09:30 UTC.",

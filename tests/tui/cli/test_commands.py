@@ -384,7 +384,7 @@ def test_own_it_from_the_command_line(invoke: Invoke, store: Store) -> None:
     assert acked.stdout == f"Incident {incident_id} acknowledged.\n"
     named = invoke("--db", db, "commander", incident_id, "priya", "--operator", "marc")
     assert named.exit_code == 0, named.stderr
-    assert "priya" in named.stdout and "now at step contain" in named.stdout
+    assert "priya" in named.stdout and "now at step 2 Contain" in named.stdout
     raised = invoke("--db", db, "severity", incident_id, "1")
     assert raised.exit_code == 0, raised.stderr
     incident = store.get_incident(int(incident_id))
@@ -411,8 +411,14 @@ def test_backup(invoke: Invoke, store: Store, tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout) == (0, f"{dest}\n")
     with Store.open(dest) as copy:
         assert [i.title for i in copy.list_incidents()] == ["Wrong offer in the newsletter"]
-    into_folder = invoke("--db", str(store.path), "backup", str(tmp_path / "copies"))
-    assert into_folder.stdout == f"{tmp_path / 'copies' / store.path.name}\n"
+    again = invoke("--db", str(store.path), "backup", str(dest))
+    assert again.exit_code == 1 and "already exists" in again.stderr  # never overwritten
+    nightly = [invoke("--db", str(store.path), "backup", str(tmp_path / "copies")) for _ in "12"]
+    assert [r.exit_code for r in nightly] == [0, 0]  # the second night works too
+    names = [Path(r.stdout.strip()).name for r in nightly]
+    assert names[0].startswith("incidents-") and names[0].endswith(".db")
+    assert len(set(names)) == 2
+    assert all((tmp_path / "copies" / name).is_file() for name in names)
 
 
 def test_templates_lists_organisation_then_shipped(

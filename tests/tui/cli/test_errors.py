@@ -42,7 +42,8 @@ from tests.tui.cli.helpers import Invoke, one_error_line
         (["demo", "--incidents", "many"], "Invalid value for '--incidents'", "email-crisis demo"),
         (["list", "--format", "xml"], "Invalid value for '--format'", "email-crisis list"),
         (["show"], "Missing argument 'ID'", "email-crisis show"),
-        (["show", "abc"], "Invalid value for 'ID'", "email-crisis show"),
+        (["show", "abc"], "no incident 'abc': an incident id is a number", "email-crisis show"),
+        (["show", "0"], "no incident '0': incident ids start at 1", "email-crisis show"),
         (["severity", "1", "SEV9"], "unknown severity", "email-crisis severity"),
     ],
 )
@@ -55,6 +56,38 @@ def test_usage_errors_are_one_line_with_exit_2(
     line = one_error_line(result.stderr)
     assert message in line
     assert line.endswith(f"(see '{command} --help')")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "{}"],
+        ["step", "{}"],
+        ["advance", "{}"],
+        ["ack", "{}"],
+        ["commander", "{}", "lea"],
+        ["severity", "{}", "1"],
+        ["resolve", "{}"],
+        ["reopen", "{}", "--reason", "came back again"],
+        ["report", "{}"],
+        ["apology", "sent", "{}"],
+        ["apology", "decline", "{}", "--reason", "they opted out"],
+        ["audience", "{}", "--affected", "a.csv", "--out", "o.csv"],
+        ["esp", "stop", "{}", "--esp", "sendgrid", "--batch", "b1"],
+        ["metrics", "import", "{}", "file.csv"],
+        ["metrics", "show", "{}"],
+        ["metrics", "review", "{}"],
+        ["metrics", "add", "{}", "--metric", "complaint_rate", "--value", "0.1"],
+    ],
+)
+@pytest.mark.parametrize("bad", ["abc", "1.5", "#3"])
+def test_every_id_argument_says_what_an_id_is(
+    invoke: Invoke, db_path: Path, args: list[str], bad: str
+) -> None:
+    result = invoke("--db", str(db_path), *[a.replace("{}", bad) for a in args])
+    assert result.exit_code == 2
+    line = one_error_line(result.stderr)
+    assert f"email-crisis: no incident '{bad}': an incident id is a number (see " in line
 
 
 def test_not_a_database_is_left_untouched(invoke: Invoke, tmp_path: Path) -> None:

@@ -136,10 +136,14 @@ def test_report_replaces_a_file_only_with_force(invoke: Invoke, db: Path, tmp_pa
 def test_backup_refuses_the_database_a_link_and_an_existing_file(
     invoke: Invoke, db: Path, tmp_path: Path
 ) -> None:
-    for target in (db, tmp_path):  # the folder holds the database: same name, same file
+    for target in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         result = invoke("--db", str(db), "backup", str(target), "--force")
         assert result.exit_code == 1
         assert "incident database" in one_error_line(result.stderr)
+    # Into the database's own folder, the copy gets a time-stamped name of its own.
+    result = invoke("--db", str(db), "backup", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert Path(result.stdout.strip()).name.startswith("incidents-")
     link = tmp_path / "copy.db"
     link.symlink_to(tmp_path / "elsewhere.db")
     result = invoke("--db", str(db), "backup", str(link), "--force")

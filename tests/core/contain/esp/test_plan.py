@@ -197,7 +197,9 @@ def test_describe_result_and_event() -> None:
     assert esp.describe_result(planned, down) == "Brevo call failed: no answer from x within 1 s."
     record = esp.call_record(planned, limited, key_source="keyring")
     assert record["target"] == {"campaign": "1234"} and record["retry_after"] == 30
-    assert esp.describe_event(record).startswith("Brevo suspend: PUT https://api.brevo.com")
+    assert esp.describe_event(record).startswith(
+        "Brevo, Suspend an email campaign: PUT https://api.brevo.com"
+    )
     assert "refused (HTTP 429)" in esp.describe_event(record)
 
 
