@@ -146,6 +146,8 @@ def build_hostile(store: Store, folder: Path) -> int:
     )
 
     # Close, reopen, close again: the summary and the reason are free text.
-    incident = lifecycle.resolve(store, store.get_incident(incident.id), who, summary=TYPED)
+    incident = lifecycle.resolve(
+        store, store.get_incident(incident.id), who, summary=TYPED, reason=f"{MARKUP} {HTML}"
+    )
     incident = lifecycle.reopen(store, incident, who, f"{MARKUP} {HTML}")
     return incident.id

@@ -103,6 +103,7 @@ def test_script_in_a_title_is_text_in_html_and_in_markdown(store: Store) -> None
         incident,
         "sam",
         summary='Fixed. <img src=x onerror="alert(1)"> ``` <svg onload=alert(2)>',
+        reason="Closed for the test; the apology decision is not part of it.",
     )
     notes = "<svg onload=alert(3)>"
     reopened = lifecycle.reopen(store, store.get_incident(incident.id), "sam", notes)

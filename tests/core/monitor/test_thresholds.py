@@ -172,6 +172,11 @@ def test_a_changed_override_file_is_read_again(tmp_path: Path) -> None:
         ("x = " + "[" * 5000 + "]" * 5000 + "\n", "line 1: arrays or tables are nested"),
         (ORG.replace("at = 0.05", "at = nan"), "line 5: nan is not a usable number"),
         (ORG.replace("at = 0.05", "at = inf"), "line 5: inf is not a usable number"),
+        (
+            "[volume]\n[[volume.bands]]\nstatus = 'warning'\nat = 1e308\nlabel = 'x'\n"
+            "source = 'y'\nreviewed = 2026-01-01\n",
+            "line 4: 'at' volume 1e+308 is not believable",
+        ),
     ],
 )
 def test_a_broken_override_file_is_named(tmp_path: Path, content: str, expected: str) -> None:

@@ -19,8 +19,10 @@ from pathlib import Path
 import pytest
 
 from email_crisis.core.base.files import PARTIAL
+from email_crisis.core.notify.brand import BRAND_ENV
 from email_crisis.core.store.database import Store
 from tests.tui.cli.helpers import Invoke, one_error_line
+from tests.tui.cli.test_apology import TOKEN_BRAND, incident_id  # noqa: F401  (a fixture)
 
 PARTIAL_OF_A_DEAD_RUN = f"audience.csv{PARTIAL}999999999.0badc0de"  # pid beyond pid_max
 
@@ -407,7 +409,9 @@ def test_an_export_killed_mid_write_leaves_a_named_partial_that_the_next_run_rem
     code = f"""
 import os, signal
 from email_crisis.core.assess.audience import build, store as audience_store
+from email_crisis.core.steps import machine
 from email_crisis.core.store.database import Store
+machine.install()
 real = audience_store.write_final
 def dies(store, incident_id, sink):
     def first_batch_then_kill(batch):
@@ -432,3 +436,26 @@ with Store.open({str(db)!r}) as store:
     )
     assert not partial.exists()
     assert len(out.read_text().splitlines()) == 25_001
+
+
+def test_apology_export_replaces_its_files_only_with_force(
+    invoke: Invoke,
+    db_path: Path,
+    incident_id: int,  # noqa: F811  (the fixture, imported above)
+    tmp_path: Path,
+) -> None:
+    brand = tmp_path / "brand.toml"
+    brand.write_text(TOKEN_BRAND)
+    out = tmp_path / "out"
+    args = ("--db", str(db_path), "apology", "export", str(incident_id), "--out", str(out))
+    env = {BRAND_ENV: str(brand)}
+    assert invoke(*args, env=env).exit_code == 0
+    eml = out / f"incident-{incident_id}-apology-v1.eml"
+    eml.write_text("an earlier export\n")
+    again = invoke(*args, env=env)
+    assert again.exit_code == 1 and "already exists" in one_error_line(again.stderr)
+    assert eml.read_text() == "an earlier export\n"
+    forced = invoke(*args, "--force", env=env)
+    assert forced.exit_code == 0, forced.stderr
+    assert "Subject:" in eml.read_text() and "an earlier export" not in eml.read_text()
+    assert stat.S_IMODE(eml.stat().st_mode) == 0o600
