@@ -11,6 +11,7 @@ from email_crisis.core.base.clock import frozen
 from email_crisis.core.base.settings import TEMPLATES_ENV
 from email_crisis.core.store.database import Store
 from tests.conftest import FROZEN_NOW
+from tests.e2e.test_terminal import tmux as tmux  # the fixture: a private tmux server
 from tests.hostile.world import build_hostile
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from email_crisis.core.base.clock import frozen
 from email_crisis.core.base.errors import ValidationError
@@ -14,19 +14,13 @@ from email_crisis.core.contain import esp
 from email_crisis.core.notify import drafts as notify
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
-from email_crisis.tui import cli
 from tests.conftest import FROZEN_NOW
 from tests.core.contain.esp.cases import CASES, planned_for
 from tests.core.contain.esp.fake_server import APIS, FakeEsp
 from tests.hostile.strings import LONG
+from tests.tui.cli.helpers import run_cli
 
-
-def run(*args: str) -> Result:
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli.cli, list(args), catch_exceptions=False)
+run = run_cli
 
 
 def _one_line(result: Result) -> str:

@@ -14,18 +14,18 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from email_crisis.core.base.clock import frozen
 from email_crisis.core.notify import drafts as notify
 from email_crisis.core.notify.brand import load_brand
 from email_crisis.core.store.database import Store
-from email_crisis.tui import cli
 from email_crisis.tui.cli import common
 from tests.conftest import FROZEN_NOW
 from tests.core.notify.conftest import SHOP_BRAND
 from tests.hostile.strings import HTML, JINJA, MARKUP, live_html, raw_controls
 from tests.hostile.world import ESP_ANSWER, FORMULA, OPERATOR
+from tests.tui.cli.helpers import run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +34,7 @@ def frozen_cli(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(db: Path, *args: str) -> Result:
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
-    except TypeError:
-        runner = CliRunner()
-    result = runner.invoke(cli.cli, ["--db", str(db), *args], catch_exceptions=False)
+    result = run_cli("--db", str(db), *args)
     assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.stderr
     return result

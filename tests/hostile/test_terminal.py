@@ -9,11 +9,8 @@ no control sequence from the data reaches the screen, markup shows as typed.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,17 +19,6 @@ from tests.e2e.tmux import Tmux, tmux_env
 from tests.hostile.strings import raw_controls
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    if shutil.which("tmux") is None:
-        if os.environ.get("CI"):
-            pytest.fail("tmux is not installed; .ci/run should install it")
-        pytest.skip("tmux is not installed")
-    driver = Tmux(tmp_path)
-    yield driver
-    driver.stop()
 
 
 def _with_escapes(tmux: Tmux) -> str:

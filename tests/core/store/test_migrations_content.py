@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from email_crisis.core.assess.apology_lock import LOCKED_KINDS, override_lock
 from email_crisis.core.base.clock import frozen
@@ -26,7 +26,6 @@ from email_crisis.core.notify import drafts as notify
 from email_crisis.core.notify.brand import load_brand
 from email_crisis.core.store.database import Store
 from email_crisis.core.store.schema import MIGRATIONS, SCHEMA_VERSION
-from email_crisis.tui import cli
 from email_crisis.tui.app import EmailCrisisApp
 from email_crisis.tui.cli import common
 from email_crisis.tui.screens.workspace import WorkspaceScreen
@@ -35,6 +34,7 @@ from tests.conftest import FROZEN_NOW
 from tests.core.notify.conftest import SHOP_BRAND
 from tests.core.support import build_at_version, raw
 from tests.hostile.world import build_hostile
+from tests.tui.cli.helpers import run_cli
 
 _CREATED = re.compile(r"CREATE TABLE (\w+)")
 Rows = dict[str, list[tuple[Any, ...]]]
@@ -125,12 +125,9 @@ def at_version(source: Path, version: int, path: Path) -> Rows:
 
 
 def run(db: Path, *args: str) -> Result:
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
-    except TypeError:
-        runner = CliRunner()
-    result = runner.invoke(cli.cli, ["--db", str(db), *args], catch_exceptions=False)
+    result = run_cli("--db", str(db), *args)
     assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
     return result
 
 
