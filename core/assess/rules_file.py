@@ -122,10 +122,11 @@ def load_file(path: Path, *, organisation: bool = False) -> dict[str, Obligation
         line, lines = entry_lines[index - 1] if index <= len(entry_lines) else (inline, {})
         ident = raw.get("id") if isinstance(raw, dict) else None
         at = f", line {lines.get('id', line)}" if line else ""
-        where = f"breach rules file {path}, entry {index}" + (
-            f" (id '{ident}'{at})" if isinstance(ident, str) and ident else
-            (f" (line {line})" if line else "")
-        )  # fmt: skip
+        if isinstance(ident, str) and ident:
+            named = f" (id '{ident}'{at})"
+        else:
+            named = f" (line {line})" if line else ""
+        where = f"breach rules file {path}, entry {index}{named}"
         if ident is not None and not isinstance(ident, str):
             at_id = lines.get("id", line)
             raise BreachRulesError(
