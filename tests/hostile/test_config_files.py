@@ -8,21 +8,18 @@ first note under the clocks names the file and the line, and typing goes on.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
-from email_crisis.core.assess import form as assess
 from email_crisis.core.assess.breach_rules import RULES_ENV
 from email_crisis.core.base.clock import frozen
-from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
 from email_crisis.tui.app import EmailCrisisApp
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from tests.conftest import FROZEN_NOW
-from tests.core.assess.test_rules_config_errors import changed
+from tests.core.assess.test_rules_config_errors import assessed_breach, changed
 from tests.tui.conftest import screen_text
 
 
@@ -36,15 +33,7 @@ async def test_a_broken_breach_rules_file_leaves_the_console_and_its_clocks_work
     org.write_text(text, encoding="utf-8")
     monkeypatch.setenv(RULES_ENV, str(org))
     store = Store.open(tmp_path / "breach.db", clock=frozen(FROZEN_NOW))
-    incident = ops.declare(
-        store,
-        title="Export link in the footer",
-        kind="data-breach",
-        operator="sam",
-        detected_at=FROZEN_NOW - timedelta(hours=2),
-    )
-    answers = {"data_exposed": "email-addresses, names", "regions": "eu-eea"}
-    assess.update_assessment(store, incident, {**answers, "affected_count": "900"}, operator="sam")
+    assessed_breach(store)
     app = EmailCrisisApp(store, operator="sam", clock=frozen(FROZEN_NOW), poll_seconds=600)
     try:
         async with app.run_test(size=(160, 60)) as pilot:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from email_crisis.core.assess import form as assess
 from email_crisis.core.assess.assessment import Assessment
 from email_crisis.core.assess.breach_rules import (
     RULES_ENV,
@@ -18,11 +19,29 @@ from email_crisis.core.assess.breach_rules import (
     rules_in_force,
 )
 from email_crisis.core.assess.clocks import RULES_PROBLEM, breach_clocks, header_clocks
+from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.toml_file import ConfigProblem
+from email_crisis.core.own import incidents as ops
+from email_crisis.core.store.database import Store
+from tests.conftest import FROZEN_NOW
 from tests.core.assess.test_rules_file import ENTRY
 
 GOOD = ENTRY.format(id="acme-dpo")
 LINES = GOOD.splitlines()
+
+
+def assessed_breach(store: Store) -> Incident:
+    """A breach of 900 EU addresses and names, assessed: GDPR's clocks run."""
+    incident = ops.declare(
+        store,
+        title="Export link in the footer",
+        kind="data-breach",
+        operator="sam",
+        detected_at=FROZEN_NOW - timedelta(hours=2),
+    )
+    answers = {"data_exposed": "email-addresses, names", "regions": "eu-eea"}
+    assess.update_assessment(store, incident, {**answers, "affected_count": "900"}, operator="sam")
+    return incident
 
 
 def changed(key: str, value: str) -> tuple[str, int]:

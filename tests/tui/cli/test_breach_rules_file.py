@@ -10,33 +10,25 @@ deep nesting, Latin-1 bytes, or a named pipe.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from email_crisis.core.assess import form as assess
 from email_crisis.core.assess.breach_rules import RULES_ENV
-from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
-from tests.conftest import FROZEN_NOW
-from tests.core.assess.test_rules_config_errors import CASES, GOOD, LINES, changed
+from tests.core.assess.test_rules_config_errors import (
+    CASES,
+    GOOD,
+    LINES,
+    assessed_breach,
+    changed,
+)
 from tests.tui.cli.helpers import Invoke
 
 
 @pytest.fixture
 def breach(store: Store) -> str:
-    """A breach of 900 EU addresses and names, assessed: GDPR's clocks run."""
-    incident = ops.declare(
-        store,
-        title="Export link in the footer",
-        kind="data-breach",
-        operator="sam",
-        detected_at=FROZEN_NOW - timedelta(hours=2),
-    )
-    answers = {"data_exposed": "email-addresses, names", "regions": "eu-eea"}
-    assess.update_assessment(store, incident, {**answers, "affected_count": "900"}, operator="sam")
-    return str(incident.id)
+    return str(assessed_breach(store).id)
 
 
 def _broken_files(folder: Path) -> list[tuple[str, Path, str]]:
