@@ -1,9 +1,10 @@
 """A broken organisation breach-rules file, in the console (issue 14).
 
-The Assess panel used to compute the clocks as the operator typed, and a file with a
-list where text belongs raised ``TypeError`` there, ending the console. Now the clocks
-run on the shipped table, the header says the organisation's rules are broken, the
-first note under the clocks names the file and the line, and typing goes on.
+Before, a broken file took every clock away (a toast at each refresh, nothing in the
+header or the panel), and one with a list where text belongs raised ``TypeError`` in
+the loader. Now the clocks run on the shipped table, the header says the organisation's
+rules are broken, the first note under the clocks names the file and the line, and the
+panel keeps recomputing as the operator types.
 """
 
 from __future__ import annotations
