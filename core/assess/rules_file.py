@@ -112,23 +112,33 @@ def load_file(path: Path, *, organisation: bool = False) -> dict[str, Obligation
             + "; write each entry as an [[obligation]] table."
         )
     entries = document.get("obligation", [])
+    inline = top_lines.get("obligation", 0)  # obligation = [...] written on one line
     if not isinstance(entries, list):
-        raise BreachRulesError(f"breach rules file {path}: 'obligation' must be [[obligation]].")
+        raise BreachRulesError(
+            f"breach rules file {path}, line {inline}: 'obligation' must be [[obligation]] tables."
+        )
     loaded: dict[str, Obligation | None] = {}
     for index, raw in enumerate(entries, start=1):
-        line, lines = entry_lines[index - 1] if index <= len(entry_lines) else (0, {})
+        line, lines = entry_lines[index - 1] if index <= len(entry_lines) else (inline, {})
         ident = raw.get("id") if isinstance(raw, dict) else None
         at = f", line {lines.get('id', line)}" if line else ""
-        where = f"breach rules file {path}, entry {index}" + (
-            f" (id '{ident}'{at})" if ident else (f" (line {line})" if line else "")
-        )
+        if isinstance(ident, str) and ident:
+            named = f" (id '{ident}'{at})"
+        else:
+            named = f" (line {line})" if line else ""
+        where = f"breach rules file {path}, entry {index}{named}"
+        if ident is not None and not isinstance(ident, str):
+            at_id = lines.get("id", line)
+            raise BreachRulesError(
+                f"{where}: id must be a string" + (f" (line {at_id})." if at_id else ".")
+            )
         if ident in loaded:
             raise BreachRulesError(f"{where}: the id '{ident}' is used twice.")
         if isinstance(raw, dict) and raw.get("disabled") is True:
             if not organisation or set(raw) != {"id", "disabled"}:
                 raise BreachRulesError(
                     f"{where}: only an organisation file can disable an entry, with just "
-                    "id and disabled = true."
+                    f"id and disabled = true (line {lines.get('disabled', line)})."
                 )
             loaded[str(ident)] = None
             continue

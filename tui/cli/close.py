@@ -15,6 +15,7 @@ from email_crisis.core.close.stats import WindowStats, as_json, load_metrics
 from email_crisis.tui.cli.common import (
     INCIDENT_ID,
     PROG,
+    fail,
     force_option,
     json_text,
     now,
@@ -110,7 +111,11 @@ def report(
         kept = database_files(store.path)
         if path is not None:
             check_output(path, force=force, protect=kept)  # before any work
-        text = render_report(build_report(store, incident_id, store.clock()), fmt)
+        built = build_report(store, incident_id, store.clock())
+        text = render_report(built, fmt)
+    if built.breach is not None and built.breach.problem:
+        # The report says it too, but a script writing it to a file would not see it.
+        fail(f"warning: {built.breach.problem} The report's clocks use the built-in table only.")
     if path is None:
         click.echo(text, nl=False)
         return

@@ -154,6 +154,23 @@ async def _reap(process: Any) -> None:
         await process.wait()
 
 
+async def close_sessions(sessions: set[asyncio.Task[Any]]) -> None:
+    """Stop the open browser sessions at shutdown, saying so.
+
+    aiohttp would otherwise wait for them to end by themselves (up to its shutdown
+    timeout, a minute); cancelling them makes each session close its socket, ask its
+    app to quit and wait for its process, so ctrl+c stops promptly.
+    """
+    if not sessions:
+        return
+    click.echo(f"Closing {len(sessions)} browser session(s): each console is asked to quit.")
+    for task in list(sessions):
+        task.cancel()
+    _, pending = await asyncio.wait(list(sessions), timeout=2 * SESSION_STOP_SECONDS + 1)
+    if pending:
+        click.echo(f"{len(pending)} browser session(s) did not stop; leaving them to aiohttp.")
+
+
 def _server_class() -> Any:
     from aiohttp import web
     from textual_serve.app_service import AppService
@@ -257,13 +274,7 @@ def _server_class() -> Any:
             return websocket
 
         async def on_shutdown(self, app: web.Application) -> None:
-            # aiohttp would otherwise wait for open browser sessions to end by
-            # themselves; cancelling them makes each session close its socket, ask
-            # its app to quit and wait for its process, so ctrl+c stops promptly.
-            for task in list(self._sessions):
-                task.cancel()
-            if self._sessions:
-                await asyncio.wait(list(self._sessions), timeout=2 * SESSION_STOP_SECONDS + 1)
+            await close_sessions(self._sessions)
 
     return BrowserServer
 
