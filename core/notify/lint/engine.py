@@ -84,6 +84,12 @@ class Linter:
             found = self._lexicons[lang] = build(lang, self.config)
         return found
 
+    def prepare(self) -> None:
+        """Compile the word lists of every language now, not on first use (before
+        worker processes are forked, so that they share them)."""
+        for lang in LANGUAGES:
+            self.lexicon(lang)
+
     def clear_cache(self) -> None:
         """Forget every paragraph (word lists stay compiled)."""
         self.prepared.clear()
