@@ -8,7 +8,6 @@ stderr, one line each, and the other files are still checked.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -32,7 +31,7 @@ from email_crisis.core.notify.lint import (
 from email_crisis.core.notify.lint.eml import Draft, UnreadableDraft, read_draft, readers
 from email_crisis.core.notify.lint.engine import Report
 from email_crisis.core.notify.lint.positions import LineIndex
-from email_crisis.tui.cli import parallel
+from email_crisis.tui.cli import lint_parallel as parallel
 
 EXIT_CLEAN = 0
 EXIT_ERRORS = 1
@@ -278,6 +277,8 @@ def _lint_file(
     tally = counts(found)
     numbers = (tally[Severity.ERROR], tally[Severity.WARNING], tally[Severity.INFO])
     if fmt == "json":
+        import json
+
         record = _record(name, found, report, draft)
         return Outcome(None, json.dumps(record, indent=2, ensure_ascii=False), numbers)
     lines = [format_finding(name, finding) for finding in found]

@@ -32,9 +32,11 @@ from pathlib import Path
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.notify.lint.model import Finding
 from email_crisis.core.notify.lint.positions import LineIndex
+from email_crisis.core.notify.lint.simple_eml import simple_message
 
 # The email package (.eml) and the HTML parser (.html bodies) are imported when a draft
-# needs them: ``email-crisis lint draft.txt`` should not pay for them.
+# needs them: ``email-crisis lint draft.txt`` should not pay for them, nor a plain .eml
+# that ``simple_eml`` reads exactly.
 
 HEADERS = (("From", "from"), ("Reply-To", "reply-to"), ("Subject", "subject"))
 PREHEADER_HEADER = "X-Preheader"
@@ -188,6 +190,22 @@ def _decode(path: Path, raw: bytes, charset: str, what: str) -> str:
 
 
 def _from_message(path: Path, raw: bytes, template: bool | None) -> Draft:
+    simple = simple_message(raw)
+    if simple is not None:  # one plain part, plain headers: read as the email package would
+        headers, data = simple
+        fields: dict[str, str | None] = {}
+        for header, name in (*HEADERS, (PREHEADER_HEADER, "preheader")):
+            value = headers.get(header.lower())
+            if value is None:
+                fields[name] = "" if name == "subject" else None
+            else:
+                fields[name] = " ".join(value.split()) if name != "subject" else value
+        fields["body"] = _decode(path, data, "utf-8", "text/plain body")
+        return Draft(path, fields, template)
+    return _parsed_message(path, raw, template)
+
+
+def _parsed_message(path: Path, raw: bytes, template: bool | None) -> Draft:
     import email
     import email.policy
     from email.message import EmailMessage

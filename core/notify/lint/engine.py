@@ -71,11 +71,15 @@ class Linter:
     """
 
     def __init__(self, config: LintConfig = DEFAULT_CONFIG, cache_size: int = 4096) -> None:
-        self.config = config
-        self._fingerprint = config.fingerprint()
+        self._config = config
         self._lexicons: dict[str, Lexicon] = {}
         self.prepared: ParagraphCache[Prepared] = ParagraphCache(cache_size)
         self.analyses: ParagraphCache[Analysis] = ParagraphCache(cache_size)
+
+    @property
+    def config(self) -> LintConfig:
+        """The config this checker was made for (fixed: its caches hold what it found)."""
+        return self._config
 
     def lexicon(self, lang: str) -> Lexicon:
         """The compiled word lists of ``lang`` (built once)."""
@@ -157,7 +161,7 @@ class Linter:
             used.add(para_lang)
             piece = field.masked[start:end]
             kind = _SCAN_KIND.get(field.name, field.name)
-            key = (self._fingerprint, kind, para_lang, template, piece)
+            key = (kind, para_lang, template, piece)  # one config per checker
             analysis = self.analyses.get(
                 key, partial(self._analyse, kind, piece, para_lang, template, tokens)
             )

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import sys
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -99,6 +98,8 @@ def _queued(queue_read: int) -> Iterator[int]:
 
 
 def _child(work: Callable[[int], T], count: int, block: int, queue: int, out: int) -> None:
+    import pickle  # here and in _collect: one file checked never needs it
+
     code = 0
     try:
         results: dict[int, T] = {}
@@ -119,6 +120,8 @@ def _child(work: Callable[[int], T], count: int, block: int, queue: int, out: in
 
 
 def _collect(pid: int, result_read: int) -> dict[int, T]:
+    import pickle
+
     chunks = []
     try:
         while chunk := os.read(result_read, 1 << 20):
