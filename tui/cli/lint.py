@@ -25,6 +25,7 @@ from email_crisis.core.notify.lint import (
     Linter,
     Severity,
     counts,
+    lexicon_cache,
     load_config,
     resolve_config_path,
 )
@@ -212,6 +213,7 @@ def lint(
         config = load_config(resolve_config_path(config_path))
     except LintConfigError as error:
         raise InputProblem(str(error)) from None
+    lexicon_cache.enable(lexicon_cache.default_folder())
     checker = Linter(config)
     paths = [str(path) for path in files]
     jobs = parallel.cpus() if jobs is None else jobs

@@ -31,6 +31,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import platformdirs
 
@@ -106,6 +107,16 @@ class LintConfig:
 
 
 DEFAULT_CONFIG = LintConfig()
+
+
+def toml() -> ModuleType:
+    """``tomllib`` (``tomli`` on Python 3.10), imported on first use: a run that reads no
+    TOML (no config file, word lists from the cache) does not pay for it."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib
 
 
 def _digest(parts: object) -> str:

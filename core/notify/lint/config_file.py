@@ -15,15 +15,11 @@ from email_crisis.core.notify.lint.config import (
     LintConfig,
     LintConfigError,
     PhraseRule,
+    toml,
 )
 from email_crisis.core.notify.lint.lexicon import LIST_NAMES
 from email_crisis.core.notify.lint.model import FIELDS, LANGUAGES, Severity
 from email_crisis.core.notify.lint.rules import RULES
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 _PHRASE_KEYS = {"phrase", "message", "suggestion", "severity", "lang", "field"}
 _TOP_KEYS = {"rules", "banned", "required", "brand", "words"}
@@ -52,6 +48,7 @@ def load_config(path: Path | None) -> LintConfig:
 def parse_config(source: str, path: Path | None = None) -> LintConfig:
     """Check the TOML text ``source``; errors name ``path`` and the line."""
     where = str(path) if path else "<config>"
+    tomllib = toml()
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:

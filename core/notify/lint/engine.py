@@ -18,7 +18,7 @@ from email_crisis.core.notify.lint.document import Analysis, Document, FieldText
 from email_crisis.core.notify.lint.jinja import looks_like_template, mask
 from email_crisis.core.notify.lint.kinds import infer
 from email_crisis.core.notify.lint.language import decided, overall, votes
-from email_crisis.core.notify.lint.lexicon import Lexicon, build
+from email_crisis.core.notify.lint.lexicon import Lexicon, compiled
 from email_crisis.core.notify.lint.model import (
     FIELDS,
     LANGUAGES,
@@ -85,7 +85,7 @@ class Linter:
         """The compiled word lists of ``lang`` (built once)."""
         found = self._lexicons.get(lang)
         if found is None:
-            found = self._lexicons[lang] = build(lang, self.config)
+            found = self._lexicons[lang] = compiled(lang, self.config)
         return found
 
     def prepare(self) -> None:
