@@ -33,6 +33,7 @@ from email_crisis.core.notify.lint.eml import Draft, UnreadableDraft, read_draft
 from email_crisis.core.notify.lint.engine import Report
 from email_crisis.core.notify.lint.positions import LineIndex
 from email_crisis.tui.cli import lint_parallel as parallel
+from email_crisis.tui.cli.common import json_text
 
 EXIT_CLEAN = 0
 EXIT_ERRORS = 1
@@ -279,10 +280,7 @@ def _lint_file(
     tally = counts(found)
     numbers = (tally[Severity.ERROR], tally[Severity.WARNING], tally[Severity.INFO])
     if fmt == "json":
-        import json
-
-        record = _record(name, found, report, draft)
-        return Outcome(None, json.dumps(record, indent=2, ensure_ascii=False), numbers)
+        return Outcome(None, json_text(_record(name, found, report, draft)), numbers)
     lines = [format_finding(name, finding) for finding in found]
     note = kind_note(name, report, draft)
     if note is not None:
@@ -291,7 +289,8 @@ def _lint_file(
 
 
 def _json_list(records: list[str]) -> str:
-    """``json.dumps(list, indent=2)`` of records already rendered with ``indent=2``."""
+    """``json_text(list)`` of records already rendered by ``json_text`` (its escapes are
+    per character, so rendering each record apart changes nothing)."""
     if not records:
         return "[]"
     return "[\n" + ",\n".join("  " + r.replace("\n", "\n  ") for r in records) + "\n]"

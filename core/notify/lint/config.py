@@ -31,18 +31,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 import platformdirs
 
-from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.toml_file import ConfigProblem
 from email_crisis.core.notify.lint.model import Severity
 
 CONFIG_ENV = "EMAIL_CRISIS_LINT_CONFIG"
 CONFIG_NAME = "lint.toml"
 
 
-class LintConfigError(CrisisError):
+class LintConfigError(ConfigProblem):
     """The lint config file is missing, unreadable or invalid."""
 
 
@@ -107,16 +106,6 @@ class LintConfig:
 
 
 DEFAULT_CONFIG = LintConfig()
-
-
-def toml() -> ModuleType:
-    """``tomllib`` (``tomli`` on Python 3.10), imported on first use: a run that reads no
-    TOML (no config file, word lists from the cache) does not pay for it."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    return tomllib
 
 
 def _digest(parts: object) -> str:

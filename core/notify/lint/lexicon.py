@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from email_crisis.core.base.errors import CrisisError
-from email_crisis.core.notify.lint.config import LintConfig, toml
+from email_crisis.core.notify.lint.config import LintConfig
 from email_crisis.core.notify.lint.lexicon_cache import cached
 from email_crisis.core.notify.lint.scope import watched
 from email_crisis.core.notify.lint.tokens import (
@@ -21,6 +21,11 @@ from email_crisis.core.notify.lint.tokens import (
     fold_word,
     tokenize,
 )
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -101,7 +106,6 @@ class LexiconError(CrisisError):
 
 
 def _read(path: Path) -> dict[str, Any]:
-    tomllib = toml()
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
