@@ -29,7 +29,7 @@ from email_crisis.core.notify.lint import (
     load_config,
     resolve_config_path,
 )
-from email_crisis.core.notify.lint.eml import Draft, UnreadableDraft, read_draft, readers
+from email_crisis.core.notify.lint.eml import Draft, UnreadableDraft, read_draft
 from email_crisis.core.notify.lint.engine import Report
 from email_crisis.core.notify.lint.positions import LineIndex
 from email_crisis.tui.cli import lint_parallel as parallel
@@ -219,9 +219,10 @@ def lint(
     paths = [str(path) for path in files]
     jobs = parallel.cpus() if jobs is None else jobs
     if jobs > 1 and len(files) > 1 and parallel.can_fork():
-        # Done once here, before the workers fork, rather than once in each of them.
+        # The word lists, once here before the workers fork rather than in each of them.
+        # The email package and the HTML reader are left to a worker whose draft needs
+        # them: most plain drafts need neither.
         checker.prepare()
-        readers()
     outcomes = parallel.run(
         partial(_lint_file, checker, paths, fmt, kind, lang, template), len(files), jobs
     )

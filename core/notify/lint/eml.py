@@ -309,10 +309,3 @@ def html_to_text(html: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     from email_crisis.core.notify.lint.html_text import html_to_text as extract
 
     return extract(html)
-
-
-def readers() -> None:
-    """Import every reader now (before worker processes fork, so each need not)."""
-    import email.policy  # noqa: F401
-
-    from email_crisis.core.notify.lint import html_text  # noqa: F401

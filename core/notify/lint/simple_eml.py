@@ -1,13 +1,14 @@
 """The commonest ``.eml`` drafts, read without the ``email`` package.
 
-A draft saved by hand or by a template tool is usually one plain text part: ASCII
-header lines, no folding, no MIME headers, addresses written ``Name <local@domain>``.
-For such a file the ``email`` package (about 20 ms to import, the largest part of
-``email-crisis lint draft.eml``) would return exactly what is read here: each header's
-value as written, and the body bytes as they are. Anything else (folded or encoded
-headers, 8-bit header bytes, MIME parts, a quoted or commented address, an unusual
-line ending) returns ``None``, and the caller parses the message with the ``email``
-package. ``tests/core/notify/lint/test_simple_eml.py`` compares both on many variants.
+A draft saved by hand or by a template tool is usually one plain text part: header
+lines in ASCII or raw UTF-8 (RFC 6532), no folding, no MIME headers, addresses written
+``Name <local@domain>``. For such a file the ``email`` package (about 20 ms to import,
+the largest part of ``email-crisis lint draft.eml``) would return exactly what is read
+here: each header's value as written, and the body bytes as they are. Anything else
+(folded or encoded headers, header bytes that are not UTF-8, control or format
+characters, MIME parts, a quoted or commented address, an unusual line ending) returns
+``None``, and the caller parses the message with the ``email`` package.
+``tests/core/notify/lint/test_simple_eml.py`` compares both on many variants.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ _ADDRESS = re.compile(
     rf"|(?P<bare>{_DOT_ATOM}@{_DOT_ATOM}))"
 )
 # A header line as the email package's parser recognises one, without folding.
-_HEADER = re.compile(r"([\x21-\x39\x3b-\x7e]+):[ \t]*([\x20-\x7e\t]*)")
+_HEADER = re.compile(r"([\x21-\x39\x3b-\x7e]+):[ \t]*(.*)")
 _MIME = ("content-", "mime-version")
 ADDRESS_HEADERS = frozenset({"from", "reply-to"})
 
@@ -51,9 +52,12 @@ def simple_message(raw: bytes) -> tuple[dict[str, str], bytes] | None:
         eol = "\n"
     else:
         return None
-    if not head or not head.isascii() or b"=?" in head:
+    if not head or b"=?" in head:
         return None
-    text = head.decode("ascii")
+    try:
+        text = head.decode("utf-8")  # RFC 6532: raw UTF-8 in header values
+    except UnicodeDecodeError:
+        return None  # the email package path names the header that is not UTF-8
     if eol == "\n" and "\r" in text:
         return None
     headers: dict[str, str] = {}
@@ -65,6 +69,8 @@ def simple_message(raw: bytes) -> tuple[dict[str, str], bytes] | None:
         if name.startswith(_MIME):
             return None
         value = found.group(2)
+        if not value.replace("\t", " ").isprintable():  # controls, odd spaces, bidi marks
+            return None
         if name in ADDRESS_HEADERS and simple_address(value) is None:
             return None
         headers.setdefault(name, value)

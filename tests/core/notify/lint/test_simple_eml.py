@@ -25,6 +25,7 @@ PIECES = [
     *("a", "Shop", "Team", "x.y", "@", "<", ">", " ", "  ", "\t", ".", "'", '"', "(", ")"),
     *(",", ";", "=?", "?=", "é", "-", "_", "+", "#", "Z9", "o'brien", "..", "@@", "\\"),
     *(":", "[", "]", "{", "}", "~", "!", "%", "\x00", "\x0b"),
+    *("déjà", "€", "😀", "漢字", "\u00a0", "\u2028", "\x85", "\u200f", "\ufeff"),
 ]
 ADDRESSES = [
     "Shop Team <team@shop.example>",
@@ -67,6 +68,8 @@ def _message(rng: random.Random) -> bytes:
         raw = raw.replace(b"\n", b"\r\n", 1)
     if rng.random() < 0.05:
         raw = raw.replace(b"\n\n", b"\n \n", 1)
+    if rng.random() < 0.05:
+        raw = raw.replace(b"\xc3\xa9", b"\xe9", 1)  # Latin-1, not UTF-8
     return raw
 
 
@@ -117,6 +120,7 @@ def test_messages_read_as_the_email_package_reads_them(tmp_path: Path) -> None:
         b"Subject: Sorry\r\nFrom: care@example.com\r\n\r\nBody\r\nline\r\n",
         b"Subject: first\nSubject: second\n\nThe first Subject counts.\n",
         b"Subject:no space\t \n\nTrailing spaces stay in a subject.",
+        "Subject: Nous sommes désolés 😀\nFrom: care@example.com\n\nCorps\n".encode(),
     ],
 )
 def test_plain_messages_are_read_without_the_email_package(raw: bytes) -> None:
@@ -128,7 +132,9 @@ def test_plain_messages_are_read_without_the_email_package(raw: bytes) -> None:
     [
         b"Subject: folded\n over two lines\n\nBody\n",  # RFC 5322 2.2.3 folding
         b"Subject: =?utf-8?q?caf=C3=A9?=\n\nBody\n",  # RFC 2047 encoded word
-        "Subject: café\n\nBody\n".encode(),  # RFC 6532 raw UTF-8
+        b"Subject: caf\xe9\n\nBody\n",  # Latin-1: refused by the email package path
+        "From: Café <care@example.com>\n\nBody\n".encode(),  # a non-ASCII address
+        "Subject: a\u202eb\n\nBody\n".encode(),  # a bidi override
         b"Content-Type: text/html\n\n<p>Body</p>\n",  # MIME
         b'From: "Shop, Inc." <care@example.com>\n\nBody\n',  # quoted display name
         b"Subject: no blank line after the headers\n",
