@@ -7,8 +7,10 @@ one-file ``email-crisis lint`` after its imports. The command line turns this ca
 named after a checksum of everything it was built from: the data files and the source
 of the modules that define the compiled objects, with the Python version. An edited word
 list, a new version or another Python misses and is rebuilt; a missing, truncated or
-unreadable entry is rebuilt; a folder that cannot be written is simply not used. The
-files are written by this user for this user, like Python's own ``__pycache__``.
+unreadable entry is rebuilt; a folder that cannot be written is simply not used. A
+pickle runs code when it is loaded, so the folder is made private (0700, files 0600),
+and an entry is read only when it and its folder belong to this user and nobody else may
+write them.
 
 Off by default, so the console and the tests build in memory as before.
 ``EMAIL_CRISIS_LINT_CACHE`` names another folder, or ``off`` to turn it off.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Mapping
@@ -60,25 +63,35 @@ def cached(name: str, sources: Iterable[Path], build: Callable[[], T]) -> T:
     folder = _folder
     if folder is None:
         return build()
-    paths = (*sources, *CODE)
     try:
-        checksum = 0
-        for path in paths:
-            checksum = zlib.crc32(path.read_bytes(), checksum)
+        crc = adler = 1
+        for path in (*sources, *CODE):
+            data = path.read_bytes()
+            crc, adler = zlib.crc32(data, crc), zlib.adler32(data, adler)
     except OSError:
         return build()  # the build reports a missing data file its own way
-    version = f"{sys.implementation.cache_tag}-{FORMAT}-{checksum:08x}"
+    version = f"{sys.implementation.cache_tag}-{FORMAT}-{crc:08x}{adler:08x}"
     entry = folder / f"{name}-{version}.pickle"
     import pickle
 
     try:
-        with entry.open("rb") as stream:
-            return pickle.load(stream)
+        if _trusted(folder) and _trusted(entry):
+            with entry.open("rb") as stream:
+                return pickle.load(stream)
     except Exception:  # missing, truncated, or from code that no longer matches
         pass
     value = build()
     _store(folder, name, entry, value)
     return value
+
+
+def _trusted(path: Path) -> bool:
+    """A pickle runs code when loaded: only files and folders of this user that nobody
+    else may write are read (not a link, not group- or world-writable)."""
+    status = path.lstat()
+    if stat.S_ISLNK(status.st_mode) or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    return not hasattr(os, "getuid") or status.st_uid == os.getuid()
 
 
 def _store(folder: Path, name: str, entry: Path, value: object) -> None:
@@ -88,8 +101,11 @@ def _store(folder: Path, name: str, entry: Path, value: object) -> None:
 
     partial = entry.with_name(f".{entry.name}.{os.getpid()}")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(partial, flags, 0o600), "wb") as stream:
+            stream.write(data)
         os.replace(partial, entry)
         for old in folder.glob(f"{name}-*.pickle"):
             if old != entry:

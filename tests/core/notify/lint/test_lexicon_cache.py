@@ -3,6 +3,7 @@ anything they came from changes, and never a reason to fail."""
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,3 +101,20 @@ def test_the_environment_names_the_folder(tmp_path: Path) -> None:
     env = {lexicon_cache.CACHE_ENV: str(tmp_path / "here")}
     assert lexicon_cache.default_folder(env) == tmp_path / "here"
     assert lexicon_cache.default_folder({}).name == "lint"
+
+
+def test_an_entry_others_may_write_is_never_loaded(folder: Path) -> None:
+    source = folder.parent / "source.txt"
+    source.write_text("x", encoding="utf-8")
+    assert lexicon_cache.cached("shared", (source,), lambda: "mine") == "mine"
+    (entry,) = folder.glob("shared-*.pickle")
+    assert entry.stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700
+    entry.write_bytes(pickle.dumps("planted"))
+    entry.chmod(0o666)  # anyone could have written it
+    assert lexicon_cache.cached("shared", (source,), lambda: "rebuilt") == "rebuilt"
+    assert lexicon_cache.cached("shared", (source,), lambda: "again") == "rebuilt"  # replaced
+    entry.unlink()
+    entry.symlink_to(folder.parent / "elsewhere.pickle")
+    (folder.parent / "elsewhere.pickle").write_bytes(pickle.dumps("planted"))
+    assert lexicon_cache.cached("shared", (source,), lambda: "not the link") == "not the link"
