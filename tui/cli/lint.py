@@ -9,7 +9,9 @@ stderr, one line each, and the other files are still checked.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -23,12 +25,14 @@ from email_crisis.core.notify.lint import (
     Linter,
     Severity,
     counts,
+    lexicon_cache,
     load_config,
     resolve_config_path,
 )
 from email_crisis.core.notify.lint.eml import Draft, UnreadableDraft, read_draft
 from email_crisis.core.notify.lint.engine import Report
 from email_crisis.core.notify.lint.positions import LineIndex
+from email_crisis.tui.cli import lint_parallel as parallel
 from email_crisis.tui.cli.common import json_text
 
 EXIT_CLEAN = 0
@@ -61,17 +65,13 @@ def format_finding(name: str, finding: Finding) -> str:
     )
 
 
-def _summary(results: Sequence[tuple[str, list[Finding]]]) -> str:
-    total = counts([f for _, found in results for f in found])
-    files = f"{len(results)} file{'s' if len(results) != 1 else ''}"
-    if not any(total.values()):
-        return f"No findings in {files}."
-    parts = [
-        f"{total[Severity.ERROR]} error(s)",
-        f"{total[Severity.WARNING]} warning(s)",
-        f"{total[Severity.INFO]} info",
-    ]
-    return f"{', '.join(parts)} in {files}."
+def _summary(found: Sequence[int], files: int) -> str:
+    """The last line: findings of each severity (``found``: error, warning, info)."""
+    noun = f"{files} file{'s' if files != 1 else ''}"
+    if not any(found):
+        return f"No findings in {noun}."
+    errors, warnings, info = found
+    return f"{errors} error(s), {warnings} warning(s), {info} info in {noun}."
 
 
 _MARK = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.INFO: "I", None: "-"}
@@ -160,6 +160,14 @@ def kind_note(name: str, report: Report, draft: Draft) -> str | None:
     help="Whether bodies are Jinja2 source (auto: .j2 files and bodies with {% %} or {# #}).",
 )
 @click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Check the files in N processes (default: one per CPU; one file is checked "
+    "in this process). The output is the same, in the order of the files.",
+)
+@click.option(
     "--rules",
     "list_rules",
     is_flag=True,
@@ -172,6 +180,7 @@ def lint(
     fmt: str,
     config_path: str | None,
     template: str,
+    jobs: int | None,
     list_rules: bool,
 ) -> int:
     """Check email drafts (.eml, or a bare body: .txt, .html, .j2) against the rules.
@@ -205,36 +214,87 @@ def lint(
         config = load_config(resolve_config_path(config_path))
     except LintConfigError as error:
         raise InputProblem(str(error)) from None
+    lexicon_cache.enable(lexicon_cache.default_folder())
     checker = Linter(config)
-    results: list[tuple[str, list[Finding]]] = []
-    records: list[dict[str, object]] = []
+    paths = [str(path) for path in files]
+    jobs = parallel.cpus() if jobs is None else jobs
+    if jobs > 1 and len(files) > 1 and parallel.can_fork():
+        # The word lists, once here before the workers fork rather than in each of them.
+        # The email package and the HTML reader are left to a worker whose draft needs
+        # them: most plain drafts need neither.
+        checker.prepare()
+    outcomes = parallel.run(
+        partial(_lint_file, checker, paths, fmt, kind, lang, template), len(files), jobs
+    )
     unreadable = False
-    for path in files:
-        try:
-            draft = read_draft(path)
-        except UnreadableDraft as error:
-            click.echo(f"email-crisis: {_line(str(error))}", err=True)
+    found = [0, 0, 0]
+    records: list[str] = []
+    for outcome in outcomes:
+        if outcome.error is not None:
+            click.echo(outcome.error, err=True)
             unreadable = True
             continue
-        report = _check(checker, draft, kind, lang, template)
-        found = draft.to_source(report.findings)
-        results.append((str(path), found))
+        for n, count in enumerate(outcome.counts):
+            found[n] += count
         if fmt == "json":
-            records.append(_record(str(path), found, report, draft))
-            continue
-        for finding in found:
-            click.echo(format_finding(str(path), finding))
-        note = kind_note(str(path), report, draft)
-        if note is not None:
-            click.echo(note)
+            records.append(outcome.output)
+        elif outcome.output:
+            click.echo(outcome.output)
     if fmt == "json":
-        click.echo(json_text(records))
-    elif results:
-        click.echo(_summary(results))
+        click.echo(_json_list(records))
+    else:
+        readable = sum(outcome.error is None for outcome in outcomes)
+        if readable:
+            click.echo(_summary(found, readable))
     if unreadable:
         return EXIT_INPUT
-    errors = any(f.severity is Severity.ERROR for _, found in results for f in found)
-    return EXIT_ERRORS if errors else EXIT_CLEAN
+    return EXIT_ERRORS if found[0] else EXIT_CLEAN
+
+
+class Outcome(NamedTuple):
+    """What checking one file printed: an error line, or its output and finding counts."""
+
+    error: str | None
+    output: str
+    """Text: the file's lines (joined); JSON: its record, rendered."""
+    counts: tuple[int, int, int] = (0, 0, 0)
+    """Findings of error, warning and info severity."""
+
+
+def _lint_file(
+    checker: Linter,
+    paths: list[str],
+    fmt: str,
+    kind: str | None,
+    lang: str,
+    template: str,
+    number: int,
+) -> Outcome:
+    """Check file ``number`` of ``paths`` (run in a worker process for many files)."""
+    name = paths[number]
+    try:
+        draft = read_draft(Path(name))
+    except UnreadableDraft as error:
+        return Outcome(f"email-crisis: {_line(str(error))}", "")
+    report = _check(checker, draft, kind, lang, template)
+    found = draft.to_source(report.findings)
+    tally = counts(found)
+    numbers = (tally[Severity.ERROR], tally[Severity.WARNING], tally[Severity.INFO])
+    if fmt == "json":
+        return Outcome(None, json_text(_record(name, found, report, draft)), numbers)
+    lines = [format_finding(name, finding) for finding in found]
+    note = kind_note(name, report, draft)
+    if note is not None:
+        lines.append(note)
+    return Outcome(None, "\n".join(lines), numbers)
+
+
+def _json_list(records: list[str]) -> str:
+    """``json_text(list)`` of records already rendered by ``json_text`` (its escapes are
+    per character, so rendering each record apart changes nothing)."""
+    if not records:
+        return "[]"
+    return "[\n" + ",\n".join("  " + r.replace("\n", "\n  ") for r in records) + "\n]"
 
 
 def _check(checker: Linter, draft: Draft, kind: str | None, lang: str, template: str) -> Report:

@@ -27,7 +27,6 @@ when it exists. Mistakes raise ``LintConfigError`` naming the file and the line.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -85,7 +84,7 @@ class LintConfig:
                 sorted((k, v.value) for k, v in self.severities.items()),
                 self.brand_markers,
             )
-            cached = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+            cached = _digest(parts)
             object.__setattr__(self, "_identity", cached)
         return cached
 
@@ -101,12 +100,18 @@ class LintConfig:
                 self.brand_terms,
                 sorted((k, sorted(v.items())) for k, v in self.words.items()),
             )
-            cached = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+            cached = _digest(parts)
             object.__setattr__(self, "_fingerprint", cached)
         return cached
 
 
 DEFAULT_CONFIG = LintConfig()
+
+
+def _digest(parts: object) -> str:
+    import hashlib  # only for a config's identity (OpenSSL takes ~3 ms to load)
+
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 def default_config_path() -> Path:

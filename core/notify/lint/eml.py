@@ -24,21 +24,20 @@ has no one-to-one mapping to the file's lines.
 
 from __future__ import annotations
 
-import email
-import email.policy
-import html as html_entities
 import re
 from dataclasses import dataclass, replace
-from email.errors import UndecodableBytesDefect
-from email.header import decode_header, make_header
-from email.message import EmailMessage
-from html.parser import HTMLParser
+from functools import lru_cache
 from pathlib import Path
 
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.files import NotRegularFile, read_regular
 from email_crisis.core.notify.lint.model import Finding
 from email_crisis.core.notify.lint.positions import LineIndex
+from email_crisis.core.notify.lint.simple_eml import simple_message
+
+# The email package (.eml) and the HTML parser (.html bodies) are imported when a draft
+# needs them: ``email-crisis lint draft.txt`` should not pay for them, nor a plain .eml
+# that ``simple_eml`` reads exactly.
 
 HEADERS = (("From", "from"), ("Reply-To", "reply-to"), ("Subject", "subject"))
 PREHEADER_HEADER = "X-Preheader"
@@ -54,13 +53,6 @@ TEXT_HEADERS_IGNORED = frozenset({"to", "cc", "date"})
 _HEADER_LINE = re.compile(r"(?P<name>[A-Za-z][A-Za-z-]*):[ \t]*(?P<value>.*)")
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 HTML_SUFFIXES = (".html", ".htm")
-_SKIP = frozenset({"script", "style", "head", "title", "template"})
-_BLOCK = frozenset(
-    (  # noqa: SIM905
-        "p div section article header footer main aside nav table tr ul ol li h1 h2 h3 h4 "
-        "h5 h6 blockquote pre hr dl dt dd center"
-    ).split()
-)
 
 
 class UnreadableDraft(CrisisError):
@@ -198,25 +190,39 @@ def _decode(path: Path, raw: bytes, charset: str, what: str) -> str:
 
 
 def _from_message(path: Path, raw: bytes, template: bool | None) -> Draft:
+    simple = simple_message(raw)
+    if simple is not None:  # one plain part, plain headers: read as the email package would
+        headers, data = simple
+        fields: dict[str, str | None] = {}
+        for header, name in (*HEADERS, (PREHEADER_HEADER, "preheader")):
+            value = headers.get(header.lower())
+            if value is None:
+                fields[name] = "" if name == "subject" else None
+            else:
+                fields[name] = " ".join(value.split()) if name != "subject" else value
+        fields["body"] = _decode(path, data, "utf-8", "text/plain body")
+        return Draft(path, fields, template)
+    return _parsed_message(path, raw, template)
+
+
+def _parsed_message(path: Path, raw: bytes, template: bool | None) -> Draft:
+    import email
+    import email.policy
+    from email.message import EmailMessage
+
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     fields: dict[str, str | None] = {}
+    # The first of each header, as ``message.get`` finds it.
     raw_headers = {key.lower(): raw for key, raw in reversed(list(message.raw_items()))}
     for header, name in (*HEADERS, (PREHEADER_HEADER, "preheader")):
-        value = message.get(header)
-        if value is None:
+        raw_value = raw_headers.get(header.lower())
+        if raw_value is None:
             fields[name] = "" if name == "subject" else None
             continue
-        raw_value = raw_headers.get(header.lower(), "")
         if not _utf8_header(raw_value):
             raise UnreadableDraft(f"{path}: the {header} header holds bytes that are not UTF-8.")
-        text = str(value)
-        if not _clean(text) or (
-            isinstance(raw_value, str)
-            and raw_value.isascii()
-            and any(isinstance(d, UndecodableBytesDefect) for d in getattr(value, "defects", ()))
-        ):
-            text = _decode_header(raw_value)
+        text = _header_text(header, raw_value)
         fields[name] = " ".join(text.split()) if name != "subject" else text
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
@@ -236,6 +242,25 @@ def _from_message(path: Path, raw: bytes, template: bool | None) -> Draft:
     return Draft(path, fields, template)
 
 
+@lru_cache(maxsize=256)
+def _header_text(header: str, raw: str) -> str:
+    """The text of a header from its raw value (what ``message.get`` parses), remembered:
+    the drafts of one campaign share their From, Reply-To and often their Subject, and
+    parsing an address header is the slowest part of reading a short ``.eml``."""
+    import email.policy
+    from email.errors import UndecodableBytesDefect
+
+    value = email.policy.default.header_fetch_parse(header, raw)
+    text = str(value)
+    if not _clean(text) or (
+        isinstance(raw, str)
+        and raw.isascii()
+        and any(isinstance(d, UndecodableBytesDefect) for d in getattr(value, "defects", ()))
+    ):
+        text = _decode_header(raw)
+    return text
+
+
 def _clean(text: str) -> bool:
     """No lone surrogates or replacement characters: the header decoded as written."""
     return not any("\udc80" <= c <= "\udcff" or c == "\ufffd" for c in text)
@@ -246,6 +271,8 @@ _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 def _decode_header(raw: object) -> str:
     """A header value from its raw text: UTF-8 bytes, then RFC 2047 encoded words."""
+    from email.header import decode_header, make_header
+
     text = str(raw)
     if not text.isascii():
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -277,76 +304,8 @@ def _html_draft(
     return Draft(path, {**fields, "body": text}, template, html, offsets)
 
 
-class _Extractor(HTMLParser):
-    """Collects the visible text of an HTML document and where each character came from."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.source = source
-        # HTMLParser counts lines at "\n" only.
-        self.starts = [0] + [n + 1 for n, c in enumerate(source) if c == "\n"]
-        self.chars: list[str] = []
-        self.offsets: list[tuple[int, int]] = []
-        self.skipping = 0
-
-    def _here(self) -> int:
-        line, column = self.getpos()
-        return self.starts[line - 1] + column
-
-    def _add(self, text: str, start: int, end: int) -> None:
-        for char in text:
-            self.chars.append(char)
-            self.offsets.append((start, end))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
-            self.skipping += 1
-        elif tag == "br":
-            here = self._here()
-            self._add("\n", here, here)
-        elif tag in _BLOCK:
-            here = self._here()
-            self._add("\n\n", here, here)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in _BLOCK:
-            here = self._here()
-            self._add("\n\n", here, here)
-
-    def handle_data(self, data: str) -> None:
-        if self.skipping:
-            return
-        start = self._here()
-        for n, char in enumerate(data):
-            self.chars.append(char)
-            self.offsets.append((start + n, start + n + 1))
-
-    def _reference(self, text: str) -> None:
-        if self.skipping:
-            return
-        start = self._here()
-        end = start + 1
-        while end < len(self.source) and end - start < 40:
-            if self.source[end] == ";":
-                end += 1
-                break
-            if not (self.source[end].isalnum() or self.source[end] == "#"):
-                break
-            end += 1
-        self._add(html_entities.unescape(self.source[start:end]) or text, start, end)
-
-    def handle_entityref(self, name: str) -> None:
-        self._reference(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self._reference(f"&#{name};")
-
-
 def html_to_text(html: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The visible text of ``html`` and, per character, its (start, end) in the source."""
-    parser = _Extractor(html)
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.chars), tuple(parser.offsets)
+    from email_crisis.core.notify.lint.html_text import html_to_text as extract
+
+    return extract(html)

@@ -18,7 +18,7 @@ from email_crisis.core.notify.lint.document import Analysis, Document, FieldText
 from email_crisis.core.notify.lint.jinja import looks_like_template, mask
 from email_crisis.core.notify.lint.kinds import infer
 from email_crisis.core.notify.lint.language import decided, overall, votes
-from email_crisis.core.notify.lint.lexicon import Lexicon, build
+from email_crisis.core.notify.lint.lexicon import Lexicon, compiled
 from email_crisis.core.notify.lint.model import (
     FIELDS,
     LANGUAGES,
@@ -71,18 +71,28 @@ class Linter:
     """
 
     def __init__(self, config: LintConfig = DEFAULT_CONFIG, cache_size: int = 4096) -> None:
-        self.config = config
-        self._fingerprint = config.fingerprint()
+        self._config = config
         self._lexicons: dict[str, Lexicon] = {}
         self.prepared: ParagraphCache[Prepared] = ParagraphCache(cache_size)
         self.analyses: ParagraphCache[Analysis] = ParagraphCache(cache_size)
+
+    @property
+    def config(self) -> LintConfig:
+        """The config this checker was made for (fixed: its caches hold what it found)."""
+        return self._config
 
     def lexicon(self, lang: str) -> Lexicon:
         """The compiled word lists of ``lang`` (built once)."""
         found = self._lexicons.get(lang)
         if found is None:
-            found = self._lexicons[lang] = build(lang, self.config)
+            found = self._lexicons[lang] = compiled(lang, self.config)
         return found
+
+    def prepare(self) -> None:
+        """Compile the word lists of every language now, not on first use (before
+        worker processes are forked, so that they share them)."""
+        for lang in LANGUAGES:
+            self.lexicon(lang)
 
     def clear_cache(self) -> None:
         """Forget every paragraph (word lists stay compiled)."""
@@ -151,7 +161,7 @@ class Linter:
             used.add(para_lang)
             piece = field.masked[start:end]
             kind = _SCAN_KIND.get(field.name, field.name)
-            key = (self._fingerprint, kind, para_lang, template, piece)
+            key = (kind, para_lang, template, piece)  # one config per checker
             analysis = self.analyses.get(
                 key, partial(self._analyse, kind, piece, para_lang, template, tokens)
             )

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.notify.lint.config import LintConfig
+from email_crisis.core.notify.lint.lexicon_cache import cached
 from email_crisis.core.notify.lint.scope import watched
 from email_crisis.core.notify.lint.tokens import (
     ANY,
@@ -120,6 +121,10 @@ def load_common() -> dict[str, Any]:
     """data/common.toml: the language-detection words of each language, and the lists
     every language shares."""
     path = DATA_DIR / "common.toml"
+    return cached("common", (path,), partial(_load_common, path))
+
+
+def _load_common(path: Path) -> dict[str, Any]:
     data = _read(path)
     if "detect" not in data or any(name not in data.get("lists", {}) for name in COMMON_LISTS):
         raise LexiconError(f"word list {path} lacks [detect] or a shared list")
@@ -286,6 +291,15 @@ def _pattern(sources: list[str], path: str) -> re.Pattern[str] | None:
         return re.compile("|".join(f"(?:{s})" for s in sources), re.I)
     except re.error as error:
         raise LexiconError(f"pattern {path} is not a valid regular expression: {error}") from None
+
+
+def compiled(lang: str, config: LintConfig) -> Lexicon:
+    """``build(lang, config)``, kept between runs of the command line (``lexicon_cache``)
+    when the config adds nothing to the lists."""
+    if config.words or config.banned or config.required or config.brand_terms:
+        return build(lang, config)
+    sources = (DATA_DIR / f"{lang}.toml", DATA_DIR / "common.toml", DATA_DIR / f"lemmas.{lang}.txt")
+    return cached(f"lexicon-{lang}", sources, partial(build, lang, config))
 
 
 def build(lang: str, config: LintConfig) -> Lexicon:

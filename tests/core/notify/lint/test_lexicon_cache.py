@@ -1,0 +1,120 @@
+"""Compiled word lists kept between command-line runs: same findings, rebuilt whenever
+anything they came from changes, and never a reason to fail."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from email_crisis.core.notify.lint import LintContext, Linter, lexicon, lexicon_cache
+from email_crisis.core.notify.lint.config import LintConfig, PhraseRule
+from tests.core.notify.lint.examples import EXAMPLES
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Iterator[Path]:
+    where = tmp_path / "cache"
+    lexicon_cache.enable(where)
+    yield where
+    lexicon_cache.enable(None)
+
+
+def _findings(checker: Linter) -> list[object]:
+    found = []
+    for example in EXAMPLES:
+        context = LintContext(kind="data-breach", language="auto")
+        found.append(checker.check(example.parsed()[0], context))
+    return found
+
+
+def test_off_by_default_nothing_is_written(tmp_path: Path) -> None:
+    assert lexicon_cache.cached("x", (), lambda: 1) == 1
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_cached_lexicon_finds_what_a_fresh_one_finds(folder: Path) -> None:
+    written = Linter()
+    written.prepare()  # builds both languages and writes them
+    names = {p.name.split("-cpython")[0] for p in folder.iterdir()}
+    assert {"lexicon-en", "lexicon-fr"} <= names  # and "common" unless already loaded
+    read = Linter()
+    read.prepare()
+    assert read.lexicon("en") is not written.lexicon("en")  # read back, not shared
+    lexicon_cache.enable(None)
+    assert _findings(read) == _findings(Linter())
+
+
+def test_a_corrupt_entry_is_rebuilt_and_replaced(folder: Path) -> None:
+    calls = []
+
+    def build() -> dict[str, int]:
+        calls.append(1)
+        return {"value": len(calls)}
+
+    source = folder.parent / "source.txt"
+    source.write_text("one", encoding="utf-8")
+    assert lexicon_cache.cached("thing", (source,), build) == {"value": 1}
+    assert lexicon_cache.cached("thing", (source,), build) == {"value": 1}  # from disk
+    (entry,) = folder.glob("thing-*.pickle")
+    entry.write_bytes(b"\x80\x05truncated")
+    assert lexicon_cache.cached("thing", (source,), build) == {"value": 2}
+    assert lexicon_cache.cached("thing", (source,), build) == {"value": 2}
+    assert len(calls) == 2
+
+
+def test_an_edited_source_misses_and_the_old_entry_goes(folder: Path) -> None:
+    source = folder.parent / "words.toml"
+    source.write_text("a = 1", encoding="utf-8")
+    assert lexicon_cache.cached("words", (source,), lambda: "first") == "first"
+    source.write_text("a = 2", encoding="utf-8")
+    assert lexicon_cache.cached("words", (source,), lambda: "second") == "second"
+    assert len(list(folder.glob("words-*.pickle"))) == 1
+    assert lexicon_cache.cached("words", (source,), lambda: "third") == "second"
+
+
+def test_a_folder_that_cannot_be_written_is_not_used(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    lexicon_cache.enable(blocker / "cache")
+    try:
+        assert lexicon_cache.cached("x", (), lambda: "built") == "built"
+        assert lexicon_cache.cached("x", (), lambda: "again") == "again"
+    finally:
+        lexicon_cache.enable(None)
+
+
+def test_config_additions_are_never_cached(folder: Path) -> None:
+    config = LintConfig(banned=(PhraseRule("synergy", "no jargon"),))
+    lexicon.compiled("en", config)
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "0", "no", "false"])
+def test_the_environment_turns_it_off(value: str) -> None:
+    assert lexicon_cache.default_folder({lexicon_cache.CACHE_ENV: value}) is None
+
+
+def test_the_environment_names_the_folder(tmp_path: Path) -> None:
+    env = {lexicon_cache.CACHE_ENV: str(tmp_path / "here")}
+    assert lexicon_cache.default_folder(env) == tmp_path / "here"
+    assert lexicon_cache.default_folder({}).name == "lint"
+
+
+def test_an_entry_others_may_write_is_never_loaded(folder: Path) -> None:
+    source = folder.parent / "source.txt"
+    source.write_text("x", encoding="utf-8")
+    assert lexicon_cache.cached("shared", (source,), lambda: "mine") == "mine"
+    (entry,) = folder.glob("shared-*.pickle")
+    assert entry.stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700
+    entry.write_bytes(pickle.dumps("planted"))
+    entry.chmod(0o666)  # anyone could have written it
+    assert lexicon_cache.cached("shared", (source,), lambda: "rebuilt") == "rebuilt"
+    assert lexicon_cache.cached("shared", (source,), lambda: "again") == "rebuilt"  # replaced
+    entry.unlink()
+    entry.symlink_to(folder.parent / "elsewhere.pickle")
+    (folder.parent / "elsewhere.pickle").write_bytes(pickle.dumps("planted"))
+    assert lexicon_cache.cached("shared", (source,), lambda: "not the link") == "not the link"
