@@ -30,7 +30,8 @@ token_column=None)``
     ``token_column`` adds a column of that name holding a random, unguessable token per
     recipient (the one-click unsubscribe URL of RFC 8058 is made from it by the ESP).
     Refused for a ``suppression-list-send`` incident unless an override exists or
-    ``override_reason`` is given (then recorded first). Returns ``ExportResult``.
+    ``override_reason`` is given (then recorded first). Returns ``ExportResult``
+    (its ``counts``: the audience figures of the snapshot the file was written from).
 ``describe_import(stats) -> str`` / ``AudienceCounts.lines()`` / ``place_lines()``:
     the shared wording.
 
@@ -49,7 +50,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from email_crisis.core.assess.apology_lock import LOCKED_KINDS, REASON_MIN, gate, override_lock
@@ -167,6 +168,9 @@ class ExportResult:
     path: Path
     addresses: int
     overridden: bool
+    # The audience's figures as the file was written (audience_counts would read them
+    # again and count the final audience a second time).
+    counts: AudienceCounts | None = field(default=None, compare=False)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -321,7 +325,10 @@ def audience_lists(store: Store, incident_id: int) -> list[AudienceList]:
 
 def audience_counts(store: Store, incident_id: int) -> AudienceCounts:
     """Affected, invalid, duplicates, removed as suppressed, final."""
-    found, final = store_audience.final_size(store, incident_id)
+    return _counts(*store_audience.final_size(store, incident_id))
+
+
+def _counts(found: list[AudienceList], final: int) -> AudienceCounts:
     affected = next((x for x in found if x.role == "affected"), None)
     suppression = tuple(x for x in found if x.role == "suppressed")
     if affected is None:
@@ -396,8 +403,9 @@ def export_audience(
     check_export(store, incident, out, override_reason=override_reason)
     if override_reason is not None:
         override_lock(store, incident, override_reason, operator=operator)
+    found: list[AudienceList] = []
     try:
-        count = _write_file(store, incident, out, token_column)
+        count = _write_file(store, incident, out, token_column, found.extend)
     except OSError as error:
         raise CrisisError(
             f"cannot write {out}: {error.strerror or error}; nothing was exported."
@@ -417,10 +425,16 @@ def export_audience(
     except BaseException:
         out.unlink(missing_ok=True)  # no export without its record
         raise
-    return ExportResult(out, count, override_reason is not None)
+    return ExportResult(out, count, override_reason is not None, _counts(found, count))
 
 
-def _write_file(store: Store, incident: Incident, out: Path, token_column: str | None) -> int:
+def _write_file(
+    store: Store,
+    incident: Incident,
+    out: Path,
+    token_column: str | None,
+    seen: Callable[[list[AudienceList]], None],
+) -> int:
     """Write the audience beside ``out``, then give it that name; returns how many."""
     fd, temporary = tempfile.mkstemp(prefix=".email-crisis-", suffix=".csv.tmp", dir=out.parent)
 
@@ -433,7 +447,10 @@ def _write_file(store: Store, incident: Incident, out: Path, token_column: str |
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(f"email,{token_column}\n" if token_column else "email\n")
             count = store_audience.write_final(
-                store, incident.id, lambda batch: handle.write("\n".join(rows(batch)) + "\n")
+                store,
+                incident.id,
+                lambda batch: handle.write("\n".join(rows(batch)) + "\n"),
+                seen=seen,
             )
             handle.flush()
             os.fsync(handle.fileno())

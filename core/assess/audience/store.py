@@ -32,7 +32,11 @@ _LIST_COLUMNS = (
 # sorted order: appending to a B-tree is much faster than inserting at random places,
 # and stays fast when the index outgrows the page cache (so no pragma is changed:
 # the default cache measured as fast as a 96 MB one, at a third of the memory).
-_STAGE = "INSERT INTO temp.audience_staging (address, place) VALUES (?, ?)"
+# A batch goes to SQLite as one JSON array per place, unpacked by json_each: one
+# statement per place and batch instead of one per row (about 3x faster than
+# executemany). Addresses hold no quote, backslash or control character
+# (ADDRESS_PATTERN), so the array is the addresses between quotes.
+_STAGE = "INSERT INTO temp.audience_staging (address, place) SELECT value, ? FROM json_each(?)"
 _MERGE = (
     "INSERT OR IGNORE INTO audience_addresses (list_id, address) "
     "SELECT ?, address FROM temp.audience_staging ORDER BY address"
@@ -100,14 +104,20 @@ class ListWriter:
 
     def add(self, addresses: Sequence[str]) -> None:
         """Stage a batch of addresses (duplicates are dropped when the list is merged)."""
-        self._conn.executemany(_STAGE, ((address, None) for address in addresses))
-        self.staged += len(addresses)
+        self._stage(None, addresses)
 
     def add_placed(self, batch: tuple[Sequence[str], Sequence[str | None]]) -> None:
         """Stage addresses with where each person lives (``None``: not known); the
         list then keeps how many people live in each place."""
         addresses, places = batch
-        self._conn.executemany(_STAGE, zip(addresses, places, strict=True))
+        by_place: dict[str | None, list[str]] = {}
+        for address, place in zip(addresses, places, strict=True):
+            by_place.setdefault(place, []).append(address)
+        for place, those in by_place.items():
+            self._stage(place, those)
+
+    def _stage(self, place: str | None, addresses: Sequence[str]) -> None:
+        self._conn.execute(_STAGE, (place, json.dumps(list(addresses), ensure_ascii=False)))
         self.staged += len(addresses)
 
     def restart(self) -> None:
@@ -345,14 +355,23 @@ def final_size(store: Store, incident_id: int) -> tuple[list[AudienceList], int]
     return found, count
 
 
-def write_final(store: Store, incident_id: int, sink: Callable[[list[str]], None]) -> int | None:
+def write_final(
+    store: Store,
+    incident_id: int,
+    sink: Callable[[list[str]], None],
+    *,
+    seen: Callable[[list[AudienceList]], None] = lambda found: None,
+) -> int | None:
     """Hand the final audience to ``sink`` in sorted batches; returns how many.
 
     ``None`` (and nothing handed over) when the incident has no affected list.
+    ``seen`` gets the lists the audience was made from (the same snapshot).
     """
     total = 0
     with _snapshot(store):
-        affected = next((x for x in _lists(store, incident_id) if x.role == "affected"), None)
+        found = _lists(store, incident_id)
+        seen(found)
+        affected = next((x for x in found if x.role == "affected"), None)
         if affected is None:
             return None
         cursor = store._conn.execute(
