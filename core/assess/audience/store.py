@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,17 +38,21 @@ _LIST_COLUMNS = (
 # executemany). Addresses hold no quote, backslash or control character
 # (ADDRESS_PATTERN), so the array is the addresses between quotes.
 _STAGE = "INSERT INTO temp.audience_staging (address, place) SELECT value, ? FROM json_each(?)"
+# The staged addresses are sorted once, into an index built after they are all in
+# (faster than keeping it up to date row by row): the merge reads it in order, and the
+# duplicates are found by reading it again, instead of sorting them twice.
+_ORDER = "CREATE INDEX temp.audience_staging_order ON audience_staging (address)"
 _MERGE = (
     "INSERT OR IGNORE INTO audience_addresses (list_id, address) "
     "SELECT ?, address FROM temp.audience_staging ORDER BY address"
 )
 CHECK_EVERY = 100_000  # SQLite VM steps between two cancel checks while merging
-# People per place, each address once. Without duplicates a plain count is exact and
-# needs no sort; with them, an address counts once, in one of the places it was given.
-_PLACES = "SELECT place, count(*) FROM temp.audience_staging GROUP BY place"
-_PLACES_DISTINCT = (
-    "SELECT place, count(*) FROM (SELECT address, max(place) AS place "
-    "FROM temp.audience_staging GROUP BY address) GROUP BY place"
+# People per place, each address once: the staged rows are counted per place as they
+# are staged, which is exact without duplicates; an address given more than once
+# counts once, in the greatest of the places it was given (as max() in SQL).
+_DUPLICATES = (
+    "SELECT address, place FROM temp.audience_staging WHERE address IN "
+    "(SELECT address FROM temp.audience_staging GROUP BY address HAVING count(*) > 1)"
 )
 UNKNOWN_PLACE = "unknown"
 # Affected minus every suppression list of the incident: one probe of the
@@ -101,6 +106,7 @@ class ListWriter:
     def __init__(self, store: Store) -> None:
         self._conn = store._conn
         self.staged = 0
+        self.places: Counter[str | None] = Counter()  # rows staged per place
 
     def add(self, addresses: Sequence[str]) -> None:
         """Stage a batch of addresses (duplicates are dropped when the list is merged)."""
@@ -119,23 +125,39 @@ class ListWriter:
     def _stage(self, place: str | None, addresses: Sequence[str]) -> None:
         self._conn.execute(_STAGE, (place, json.dumps(list(addresses), ensure_ascii=False)))
         self.staged += len(addresses)
+        self.places[place] += len(addresses)
 
     def restart(self) -> None:
         """Forget every address added so far (the file is being read again)."""
         self._conn.execute("DELETE FROM temp.audience_staging")
         self.staged = 0
+        self.places.clear()
 
 
 def _merge(store: Store, list_id: int, check: Callable[[], None]) -> int:
     """Move the staged addresses under ``list_id``; returns how many were distinct."""
+    _cancellable(store, check, lambda: store._conn.execute(_ORDER))
     return _cancellable(store, check, lambda: store._conn.execute(_MERGE, (list_id,)).rowcount)
 
 
-def _places(store: Store, check: Callable[[], None], duplicates: bool) -> dict[str, int]:
-    """People per place among the staged addresses (``unknown`` for those not placed)."""
-    query = _PLACES_DISTINCT if duplicates else _PLACES
-    rows = _cancellable(store, check, lambda: store._conn.execute(query).fetchall())
-    return {place or UNKNOWN_PLACE: count for place, count in rows}
+def _places(
+    store: Store, check: Callable[[], None], staged: Counter[str | None], duplicates: bool
+) -> dict[str, int]:
+    """People per place among the staged addresses (``unknown`` for those not placed),
+    from the rows ``staged`` per place; ``duplicates``: some address was staged twice."""
+    counts = Counter(staged)
+    if duplicates:
+        rows = _cancellable(store, check, lambda: store._conn.execute(_DUPLICATES).fetchall())
+        given: dict[str, list[str]] = {}
+        for address, place in rows:
+            counts[place] -= 1
+            if place is not None:
+                given.setdefault(address, []).append(place)
+        counts.update(
+            max(given[address]) if address in given else None
+            for address in dict.fromkeys(address for address, _ in rows)
+        )
+    return {place or UNKNOWN_PLACE: count for place, count in counts.items() if count > 0}
 
 
 def _cancellable(store: Store, check: Callable[[], None], work: Callable[[], _T]) -> _T:
@@ -202,17 +224,18 @@ def _staging(store: Store) -> Iterator[None]:
         store._conn.execute("DROP TABLE IF EXISTS temp.audience_staging")
 
 
-def _stage(store: Store, fill: Callable[[ListWriter], ListStats]) -> ListStats:
+def _stage(store: Store, fill: Callable[[ListWriter], ListStats]) -> tuple[ListStats, ListWriter]:
     # A transaction only so the batches are not committed one by one; it writes
     # nothing but the temporary table.
     store._conn.execute("BEGIN")
+    writer = ListWriter(store)
     try:
-        stats = fill(ListWriter(store))
+        stats = fill(writer)
     except BaseException:
         store._conn.execute("ROLLBACK")
         raise
     store._conn.execute("COMMIT")
-    return stats
+    return stats, writer
 
 
 def store_list(
@@ -236,8 +259,8 @@ def store_list(
     with store._read():
         _require_incident(store, incident_id)
     with store._lock, _staging(store):
-        stats = _stage(store, fill)
-        return _commit_list(store, incident_id, role, file_name, operator, stats, check)
+        stats, writer = _stage(store, fill)
+        return _commit_list(store, incident_id, role, file_name, operator, stats, writer, check)
 
 
 def _commit_list(
@@ -247,6 +270,7 @@ def _commit_list(
     file_name: str,
     operator: str,
     stats: ListStats,
+    writer: ListWriter,
     check: Callable[[], None],
 ) -> tuple[AudienceList, AudienceList | None]:
     now = to_iso(store.clock())
@@ -272,7 +296,7 @@ def _commit_list(
         }
         list_details = dict(stats.details)
         if stats.places_source:
-            list_details["places"] = _places(store, check, counts["duplicates"] > 0)
+            list_details["places"] = _places(store, check, writer.places, counts["duplicates"] > 0)
             list_details["places_source"] = stats.places_source
         store._conn.execute(
             "UPDATE audience_lists SET encoding = ?, delimiter = ?, rows = ?, addresses = ?, "

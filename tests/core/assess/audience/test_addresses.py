@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from email_crisis.core.assess.audience.sniff import normalise
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.store.database import Store
 from tests.core.assess.audience.conftest import WriteFile
-from tests.core.assess.audience.support import csv_lines
+from tests.core.assess.audience.support import csv_lines, read_all
 
 
 @pytest.mark.parametrize(
@@ -85,3 +87,80 @@ def test_unicode_and_punycode_forms_of_one_address_are_subtracted_as_one(
         "ana@example.com",
         "jose@xn--exmple-cua.com",  # the ASCII form every mail server accepts
     ]
+
+
+# Awkward cells for the reader's two ways (plain ASCII rows in bulk, the rest one by one).
+AWKWARD = [
+    "ANA@EXAMPLE.COM",
+    "  ana@example.com",
+    "ana@example.com\t",
+    "Ana Lee <Ana@Example.com>",
+    "<ana@example.com>",
+    "ZOË@exemple.fr",
+    "zoe\u0308@exemple.fr",
+    "Zoë@Exämple.fr",
+    "zoë@XN--EXMPLE-CUA.FR",
+    "ΣΑΣ@example.gr",  # capital sigma: lower() depends on the letters around it
+    "İ@example.com",  # lower() gives two code points
+    "ﬀ@example.com",
+    "me@Ｄｏｍａｉｎ.com",
+    "ana\u00a0@example.com",  # a no-break space: not an address
+    "ana@example.com\u2028",
+    "ana\x85@example.com",
+    "a" * 64 + "@example.com",
+    "a" * 65 + "@example.com",
+    "a@" + ".".join(["d" * 60] * 4) + ".com",  # the shape of an address, but 249+ long
+    "a" * 9 + "@" + ".".join(["d" * 60] * 4) + ".com",  # 259 characters
+    "ana@example.c",
+    "ana@@example.com",
+    "",
+    " ",
+    "not an address",
+    "ana@example.com,bo@example.com",
+    'say "hi"@example.com',
+]
+
+
+def test_the_bulk_way_and_the_rule_give_the_same_addresses(write: WriteFile) -> None:
+    """Every cell read as ``normalise`` (the one rule) reads it, in file order, whether
+    it sits among thousands of plain rows (read in bulk) or not; invalid rows are
+    reported at the line they start on."""
+    buffer = io.StringIO(newline="")
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(["name", "email", "note"])
+    cells: list[str] = []
+    for n in range(1_600):
+        if n % 3 == 0:
+            cell = AWKWARD[(n // 3) % len(AWKWARD)]
+        elif n == 1_201:
+            cell = "ana@exam\nple.com"  # a quoted cell over two lines: its chunk row by row
+        else:
+            cell = f"User.{n}@{['Example.com', 'mail.example.org', 'ex.fr'][n % 3]}"
+        cells.append(cell)
+        if n % 97 == 5:
+            buffer.write("\n")  # a blank line
+        if n % 89 == 7:
+            out.writerow([f"short {n}"])  # a row without the email column
+            cells.append("")
+        out.writerow([f"Person {n}", cell, "a note,\nover two lines" if n % 50 == 1 else "x"])
+    path = write("mixed.csv", buffer.getvalue())
+    reader, addresses = read_all(path)
+    expected = [key for key in map(normalise, cells) if key is not None]
+    assert addresses == expected
+    assert len(expected) > 1_000 and any(not key.isascii() for key in expected)
+    # Line numbers of the first invalid rows, counted as csv counts them.
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = csv.reader(handle)
+        next(rows)
+        invalid: list[int] = []
+        previous = rows.line_num
+        for row in rows:
+            start, previous = previous + 1, rows.line_num
+            if (
+                any(cell.strip() for cell in row)
+                and normalise(row[1] if len(row) > 1 else "") is None
+            ):
+                invalid.append(start)
+    assert reader.stats.invalid == len(invalid)
+    assert reader.stats.invalid_lines == invalid[:5]
+    assert reader.stats.rows == reader.stats.valid + reader.stats.invalid == len(cells)
