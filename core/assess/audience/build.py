@@ -228,6 +228,7 @@ def import_list(
                 for batch in batches:
                     check()
                     add(batch)
+                    del batch  # staged: not kept while the next batch is read
                     report(reader.bytes_read, reader.size)
 
         reader = read_file(path, handle, restart=writer.restart)

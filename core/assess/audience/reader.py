@@ -18,11 +18,12 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
-from itertools import islice, repeat
-from operator import attrgetter, itemgetter
+from itertools import chain, islice, repeat
+from operator import add, attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
+from email_crisis.core.assess.audience.plain import BLOCK_CHARACTERS, PlainLines
 from email_crisis.core.assess.audience.sniff import (
     BATCH_ROWS,
     ENCODING_LABELS,
@@ -110,23 +111,39 @@ class AudienceReader:
         text._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]  # fewer, larger reads
         for _ in range(self.layout.skip_lines):
             text.readline()
-        reader = csv.reader(
-            text, delimiter=self.layout.delimiter, strict=True, skipinitialspace=True
-        )
-        # Each row with the line it ends on, read from the reader right after the row.
-        numbered = zip(reader, map(attrgetter("line_num"), repeat(reader)), strict=False)
+        reader = self._csv(text)
+        base = 0  # lines read before ``reader`` started (its line_num counts from there)
+        numbered = _numbered(reader, base)
         rule = _RowRule(self.layout, self.stats, places)
         out = _Output(self.layout, places)
+        # Once the header is behind, plain blocks are read without csv (core.assess.
+        # audience.plain); not when the rows' own cells say where people live.
+        plain = None if rule.places_from_cells else PlainLines(self.layout)
         previous = 0  # the line the last row taken ended on
         taken: list[tuple[list[str], int]] = []
         try:
             while True:
-                taken.extend(islice(numbered, CHUNK_ROWS))
-                if not taken:
-                    break
-                rule.take(*zip(*taken, strict=True), previous, out)
-                previous = taken[-1][1]
-                taken.clear()  # before the next chunk is read: one chunk in memory
+                if plain is not None and not rule.skip:
+                    block = text.read(BLOCK_CHARACTERS)
+                    if not block:
+                        break
+                    block += "" if block.endswith("\n") else text.readline()
+                    if PlainLines.fits(block):
+                        block += "" if block.endswith("\n") else "\n"  # the file's last line
+                        rule.take_plain(block, previous, out, plain)
+                        previous += block.count("\n")
+                        block = ""  # not kept while the batch is staged
+                    else:  # csv reads this block and the rest of the file
+                        plain, base = None, previous
+                        reader = self._csv(chain(io.StringIO(block, newline=""), text))
+                        numbered = _numbered(reader, base)
+                else:
+                    taken.extend(islice(numbered, CHUNK_ROWS))
+                    if not taken:
+                        break
+                    rule.take(*zip(*taken, strict=True), previous, out)
+                    previous = taken[-1][1]
+                    taken.clear()  # before the next chunk is read: one chunk in memory
                 while len(out.addresses) >= size:
                     yield out.take(size, self.stats)
         except UnicodeDecodeError:
@@ -138,7 +155,7 @@ class AudienceReader:
             previous = taken[-1][1] if taken else previous
             offset = self.layout.skip_lines
             raise self._csv_problem(
-                error, previous + 1 + offset, reader.line_num + offset
+                error, previous + 1 + offset, base + reader.line_num + offset
             ) from None
         finally:
             text.detach()
@@ -157,6 +174,11 @@ class AudienceReader:
                 f"{self.layout.column_label} (lines {lines}{more}).",
             )
 
+    def _csv(self, lines: Iterable[str]) -> Any:
+        return csv.reader(
+            lines, delimiter=self.layout.delimiter, strict=True, skipinitialspace=True
+        )
+
     def _csv_problem(self, error: csv.Error, start: int, end: int) -> MalformedCsv:
         text = str(error)
         if "NUL" in text:
@@ -170,6 +192,12 @@ class AudienceReader:
         else:
             text = f"broken CSV quoting: {text}"
         return MalformedCsv(self.path, start, text + ".")
+
+
+def _numbered(reader: Any, base: int) -> Iterator[tuple[list[str], int]]:
+    """Each row with the line it ends on (read from the reader right after the row)."""
+    ends = map(add, map(attrgetter("line_num"), repeat(reader)), repeat(base))
+    return zip(reader, ends, strict=False)
 
 
 class _Output:
@@ -213,6 +241,8 @@ class _RowRule:
         self.offset = layout.skip_lines
         self._cell = itemgetter(layout.column)
         self._places = _column_places(layout) if places and layout.has_places else None
+        self.places_from_cells = self._places is not None
+        self._delimiter = layout.delimiter
 
     def take(
         self, rows: Sequence[list[str]], ends: Sequence[int], previous: int, out: _Output
@@ -232,6 +262,31 @@ class _RowRule:
                 if out.places is not None and places is not None:
                     out.places += places[first:stop]
             at = stop
+
+    def take_plain(self, block: str, previous: int, out: _Output, plain: PlainLines) -> None:
+        """Add the valid addresses of the lines of ``block`` (each ended by a line break;
+        the first is line ``previous + 1``; no quotes, see ``PlainLines``) to ``out``."""
+        count = block.count("\n")
+        at = position = 0
+        while at < count:
+            end, cells = plain.run(block, position)
+            stop = at + len(cells)
+            keys = "\n".join(cells).lower().split("\n") if cells else []
+            if keys and max(map(len, keys)) <= MAX_ADDRESS:
+                out.addresses += keys
+                self.stats.rows += stop - at
+            elif keys:  # an address longer than the rule allows in there; one by one
+                for n, line in enumerate(block[position : end - 1].split("\n")):
+                    self._one_line(line + "\n", previous + 1 + at + n, out)
+            if stop < count:
+                following = block.index("\n", end) + 1
+                self._one_line(block[end:following], previous + 1 + stop, out)
+                end = following
+            at, position = stop + 1, end
+
+    def _one_line(self, line: str, number: int, out: _Output) -> None:
+        reader = csv.reader([line], delimiter=self._delimiter, strict=True, skipinitialspace=True)
+        self.one(next(reader, []), number, out, None)
 
     def _runs(self, rows: Sequence[list[str]]) -> tuple[list[str], list[tuple[int, int]]]:
         """The rows' lower-cased address cells, and the runs of rows (``first``, ``stop``)

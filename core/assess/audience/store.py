@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import compress, repeat
+from operator import eq
 from typing import Any, TypeVar
 
 from email_crisis.core.base.clock import from_iso, to_iso
@@ -46,6 +48,7 @@ _MERGE = (
     "INSERT OR IGNORE INTO audience_addresses (list_id, address) "
     "SELECT ?, address FROM temp.audience_staging ORDER BY address"
 )
+FEW_PLACES = 8  # up to this many places in a batch, it is split by one C pass per place
 CHECK_EVERY = 100_000  # SQLite VM steps between two cancel checks while merging
 # People per place, each address once: the staged rows are counted per place as they
 # are staged, which is exact without duplicates; an address given more than once
@@ -116,6 +119,16 @@ class ListWriter:
         """Stage addresses with where each person lives (``None``: not known); the
         list then keeps how many people live in each place."""
         addresses, places = batch
+        if len(addresses) != len(places):
+            raise ValueError("one place per address")
+        distinct = set(places)
+        if len(distinct) == 1:
+            self._stage(places[0], addresses)
+            return
+        if len(distinct) <= FEW_PLACES:  # a pass in C per place
+            for place in distinct:
+                self._stage(place, list(compress(addresses, map(eq, places, repeat(place)))))
+            return
         by_place: dict[str | None, list[str]] = {}
         for address, place in zip(addresses, places, strict=True):
             by_place.setdefault(place, []).append(address)
@@ -123,7 +136,8 @@ class ListWriter:
             self._stage(place, those)
 
     def _stage(self, place: str | None, addresses: Sequence[str]) -> None:
-        self._conn.execute(_STAGE, (place, json.dumps(list(addresses), ensure_ascii=False)))
+        listed = addresses if isinstance(addresses, list) else list(addresses)
+        self._conn.execute(_STAGE, (place, json.dumps(listed, ensure_ascii=False)))
         self.staged += len(addresses)
         self.places[place] += len(addresses)
 
@@ -157,7 +171,9 @@ def _places(
             max(given[address]) if address in given else None
             for address in dict.fromkeys(address for address, _ in rows)
         )
-    return {place or UNKNOWN_PLACE: count for place, count in counts.items() if count > 0}
+    # In the order GROUP BY place gave them: not placed first, then by name.
+    ordered = sorted(counts.items(), key=lambda item: (item[0] is not None, item[0] or ""))
+    return {place or UNKNOWN_PLACE: count for place, count in ordered if count > 0}
 
 
 def _cancellable(store: Store, check: Callable[[], None], work: Callable[[], _T]) -> _T:
