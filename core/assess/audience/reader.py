@@ -266,23 +266,23 @@ class _RowRule:
     def take_plain(self, block: str, previous: int, out: _Output, plain: PlainLines) -> None:
         """Add the valid addresses of the lines of ``block`` (each ended by a line break;
         the first is line ``previous + 1``; no quotes, see ``PlainLines``) to ``out``."""
-        count = block.count("\n")
-        at = position = 0
+        cells = plain.cells(block)
+        keys = "\n".join(cells).lower().split("\n")
+        lines: list[str] | None = None  # the block's lines, once one is needed
+        count, at = len(cells), 0
         while at < count:
-            end, cells = plain.run(block, position)
-            stop = at + len(cells)
-            keys = "\n".join(cells).lower().split("\n") if cells else []
-            if keys and max(map(len, keys)) <= MAX_ADDRESS:
-                out.addresses += keys
+            try:
+                stop = cells.index("", at)
+            except ValueError:
+                stop = count
+            if stop > at and max(map(len, keys[at:stop])) <= MAX_ADDRESS:
+                out.addresses += keys[at:stop]
                 self.stats.rows += stop - at
-            elif keys:  # an address longer than the rule allows in there; one by one
-                for n, line in enumerate(block[position : end - 1].split("\n")):
-                    self._one_line(line + "\n", previous + 1 + at + n, out)
-            if stop < count:
-                following = block.index("\n", end) + 1
-                self._one_line(block[end:following], previous + 1 + stop, out)
-                end = following
-            at, position = stop + 1, end
+                at = stop
+            for n in range(at, stop + 1 if stop < count else stop):  # one by one
+                lines = block.split("\n") if lines is None else lines
+                self._one_line(lines[n] + "\n", previous + 1 + n, out)
+            at = stop + 1
 
     def _one_line(self, line: str, number: int, out: _Output) -> None:
         reader = csv.reader([line], delimiter=self._delimiter, strict=True, skipinitialspace=True)

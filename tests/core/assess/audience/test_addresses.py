@@ -11,7 +11,7 @@ import pytest
 from email_crisis.core.assess.audience import build as audience
 from email_crisis.core.assess.audience.plain import BLOCK_CHARACTERS
 from email_crisis.core.assess.audience.reader import AudienceReader
-from email_crisis.core.assess.audience.sniff import normalise
+from email_crisis.core.assess.audience.sniff import MalformedCsv, normalise
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.store.database import Store
 from tests.core.assess.audience.conftest import WriteFile
@@ -231,3 +231,18 @@ def test_invalid_rows_far_into_a_file_without_quotes_are_reported_at_their_line(
     reader, addresses = read_all(path)
     assert reader.stats.invalid == 4
     _as_the_rule_reads_it(path, reader, addresses, column=0, delimiter=",")
+
+
+@pytest.mark.parametrize("where", ["note", "email"])
+def test_a_field_too_long_for_csv_is_refused_at_its_line_in_a_file_without_quotes(
+    write: WriteFile, where: str
+) -> None:
+    """csv refuses a field over csv.field_size_limit(); far into an unquoted file (read
+    without csv), the same error at the same line."""
+    lines = ["email,note"] + [f"u.{n}@example.com,x" for n in range(2_000)]
+    huge = "y" * (csv.field_size_limit() + 1)
+    lines[1_500] = f"u.1500@example.com,{huge}" if where == "note" else f"{huge},x"
+    lines += [f"v.{n}@example.com,x" for n in range(1_000)]
+    path = write("long.csv", "\n".join(lines) + "\n")
+    with pytest.raises(MalformedCsv, match=r"long\.csv, line 1,501: a field runs on for too long"):
+        read_all(path)
