@@ -130,7 +130,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Build the database, time the writes, print the table."""
     args = parse_args(argv)
-    from email_crisis.tui.app import POLL_SECONDS
+    from email_crisis.tui.console import POLL_SECONDS
 
     header("email-crisis refresh benchmark: another process commits -> row on the board")
     with tempfile.TemporaryDirectory(prefix="ec-bench-") as tmp:

@@ -23,12 +23,17 @@ only the fields every entry has always had are required; ``verified`` may be lef
 us), and the older names ``source`` (for ``citation``) and ``starts`` (for
 ``waits_for``) are still read, so files written for earlier versions keep working.
 Any other unknown field is an error that names the file and the line.
+
+A broken organisation file (``BreachRulesError``, a ``ConfigProblem``) is never half
+used: ``rules_in_force`` then gives the shipped table and the error, which the clocks,
+the console and the report show, so the clocks keep running during an incident.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,12 +49,13 @@ __all__ = [
     "SHIPPED_RULES",
     "BreachRulesError",
     "Obligation",
+    "RulesInForce",
     "Window",
     "add_business_days",
-    "current_rules",
     "load_file",
     "load_rules",
     "org_rules_path",
+    "rules_in_force",
 ]
 
 RULES_ENV = "EMAIL_CRISIS_BREACH_RULES"
@@ -89,14 +95,36 @@ def _stamp(path: Path | None) -> tuple[str, int, int] | None:
     return (str(path), info.st_mtime_ns, info.st_size)
 
 
+@dataclass(frozen=True)
+class RulesInForce:
+    """The rules the clocks use, and why the organisation's file was left out (if it was).
+
+    ``problem`` is the organisation file's error (file, entry, line, what is wrong);
+    ``rules`` is then the shipped table alone, so the clocks keep running.
+    """
+
+    rules: tuple[Obligation, ...]
+    problem: str = ""
+
+
 @lru_cache(maxsize=4)
-def _cached(
-    shipped: tuple[str, int, int] | None, org: tuple[str, int, int] | None
-) -> tuple[Obligation, ...]:
-    # Keyed on path, mtime and size: an edited file is read again, an unchanged one never.
-    return load_rules(Path(shipped[0]) if shipped else SHIPPED_RULES, Path(org[0]) if org else None)
+def _cached(shipped: tuple[str, int, int] | None, org: tuple[str, int, int] | None) -> RulesInForce:
+    # Keyed on path, mtime and size: an edited file is read again, an unchanged one never
+    # (a broken one neither: its error is kept with it).
+    shipped_path = Path(shipped[0]) if shipped else SHIPPED_RULES
+    org_path = Path(org[0]) if org else None
+    try:
+        return RulesInForce(load_rules(shipped_path, org_path))
+    except BreachRulesError as error:
+        if org_path is None:
+            raise  # the shipped table itself: a packaging fault, not the organisation's
+        return RulesInForce(load_rules(shipped_path), str(error))
 
 
-def current_rules(env: Mapping[str, str] = os.environ) -> tuple[Obligation, ...]:
-    """The rules in force, re-read only when a file changes (cheap to call per keystroke)."""
+def rules_in_force(env: Mapping[str, str] = os.environ) -> RulesInForce:
+    """The rules in force, re-read only when a file changes (cheap to call per keystroke).
+
+    A broken organisation file does not stop the clocks: they follow the shipped table,
+    and ``problem`` says what is wrong with the file, for the screens and the report.
+    """
     return _cached(_stamp(SHIPPED_RULES), _stamp(org_rules_path(env)))

@@ -29,7 +29,7 @@ from email_crisis.core.assess.applicability import (
     verdict,
 )
 from email_crisis.core.assess.assessment import Assessment, data_labels
-from email_crisis.core.assess.breach_rules import current_rules
+from email_crisis.core.assess.breach_rules import rules_in_force
 from email_crisis.core.assess.obligations import EVENTS, Obligation
 from email_crisis.core.assess.places import US_STATES
 from email_crisis.core.base.clock import format_local
@@ -44,6 +44,11 @@ NOT_IN_FORCE = "not-in-force"
 DUE_SOON_WITHIN = timedelta(hours=24)
 NOW_TEXT = "now, without undue delay"
 EVENT_SHORT = {"assessed": "assessment", "individuals-notified": "notice to people"}
+FALLBACK_NOTE = (
+    "Until it is fixed, these clocks follow the built-in table only, without your "
+    "organisation's changes."
+)
+RULES_PROBLEM = "problem"  # a header entry's status: the organisation's rules are not used
 
 
 def span(delta: timedelta) -> str:
@@ -151,11 +156,16 @@ class BreachClock:
 
 @dataclass(frozen=True)
 class BreachClocks:
-    """The clocks that apply, why, and what the operator should check next."""
+    """The clocks that apply, why, and what the operator should check next.
+
+    ``problem``: the organisation's rules file could not be used (its error); the clocks
+    then follow the shipped table, and the first note says so.
+    """
 
     clocks: tuple[BreachClock, ...]
     reason: str
     notes: tuple[str, ...] = ()
+    problem: str = ""
 
 
 def _status(remaining: timedelta) -> str:
@@ -242,7 +252,11 @@ def breach_clocks(
         return BreachClocks(
             (), "No personal data was exposed, so no breach-notification clock runs."
         )
-    table = {o.id: o for o in (current_rules() if rules is None else rules)}
+    problem = ""
+    if rules is None:
+        in_force = rules_in_force()
+        rules, problem = in_force.rules, in_force.problem
+    table = {o.id: o for o in rules}
     applying: list[Obligation] = []
     caveats: dict[str, str] = {}
     hidden: dict[str, list[str]] = {DATA_HIDDEN: [], BELOW_THRESHOLD: []}
@@ -264,7 +278,9 @@ def breach_clocks(
         key=lambda c: (_ORDER[c.status], c.deadline or now, order[c.obligation.id]),
     )
     notes = _notes(a, list(table.values()), hidden)
-    return BreachClocks(tuple(clocks), _reason(a, clocks), tuple(notes))
+    if problem:
+        notes.insert(0, f"{problem} {FALLBACK_NOTE}")
+    return BreachClocks(tuple(clocks), _reason(a, clocks), tuple(notes), problem)
 
 
 def _reason(a: Assessment, clocks: Sequence[BreachClock]) -> str:
@@ -359,7 +375,11 @@ def header_clocks(result: BreachClocks, limit: int = 3) -> tuple[HeaderClock, ..
             text = f"{clock.obligation.label} {span(clock.remaining)}"
         dated.append((clock.deadline, HeaderClock(text, clock.status, clock.deadline)))
     dated.sort(key=lambda item: item[0])
-    shown = [item for _, item in dated[: max(limit - 1, 1) if waiting else limit]]
+    if result.problem:  # said first, in the header too: these may not be the right clocks
+        limit -= 1
+    shown = [item for _, item in dated[: max(limit - 1, 1) if waiting else max(limit, 1)]]
+    if result.problem:
+        shown.insert(0, HeaderClock("org breach rules broken", RULES_PROBLEM, None))
     for event, names in waiting.items():
         shown.append(HeaderClock(f"{', '.join(names)}: waiting for {event}", WAITING, None))
     return tuple(shown)

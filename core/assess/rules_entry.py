@@ -23,7 +23,7 @@ from email_crisis.core.assess.obligations import (
     Window,
 )
 from email_crisis.core.assess.places import PROVINCES, REGIONS, US_STATES
-from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.toml_file import ConfigProblem
 
 REQUIRED = (
     "id",
@@ -75,9 +75,13 @@ _TEXT = (
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 LABEL_MAX = 24
 CRA_SUFFIX = "-credit-agencies"
+# The longest window a law gives is counted in weeks; a year is plenty, and a bound
+# keeps a typo (amount = 1e9) from overflowing a date or spinning the business-day count.
+WINDOW_MAX = {"hours": 366 * 24, "calendar-days": 366, "business-days": 262, "none": 0}
+PEOPLE_MAX = 10**10  # more than anyone's audience: a threshold above it is a typo
 
 
-class BreachRulesError(CrisisError):
+class BreachRulesError(ConfigProblem):
     """A breach-rules file cannot be used; the message names the file and the entry."""
 
 
@@ -102,7 +106,9 @@ class _Entry:
             raise self.fail(f"{key} is empty.", key)
         return value
 
-    def choice(self, key: str, allowed: tuple[str, ...] | list[str], default: str) -> str:
+    def choice(
+        self, key: str, allowed: tuple[str, ...] | list[str] | dict[str, str], default: str
+    ) -> str:
         value = self.text(key, default) if key in self.raw else default
         if value not in allowed:
             raise self.fail(f"unknown {key} '{value}'; use one of {', '.join(allowed)}.", key)
@@ -122,8 +128,10 @@ class _Entry:
         return value
 
     def count(self, value: Any, key: str) -> int | None:
-        if value is not None and (type(value) is not int or value < 1):
-            raise self.fail(f"{key} must be a whole number of people, 1 or more.", key)
+        if value is not None and (type(value) is not int or not 1 <= value <= PEOPLE_MAX):
+            raise self.fail(
+                f"{key} must be a whole number of people, from 1 to {PEOPLE_MAX:,}.", key
+            )
         return value
 
     def words(
@@ -132,7 +140,11 @@ class _Entry:
         if value is None:
             return None
         allowed = set(vocabulary) - {"none"}
-        if not isinstance(value, list) or not value or not set(value) <= allowed:
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(item, str) and item in allowed for item in value)
+        ):
             raise self.fail(f"{key} must list {what}, from: {', '.join(sorted(allowed))}.", key)
         return frozenset(value)
 
@@ -167,9 +179,9 @@ def _window(entry: _Entry) -> Window:
     if not isinstance(raw, dict) or "kind" not in raw:
         raise entry.fail('window must be a table like { kind = "hours", amount = 72 }.', "window")
     kind, amount = raw["kind"], raw.get("amount", 0)
-    if kind not in WINDOW_KINDS:
+    if not isinstance(kind, str) or kind not in WINDOW_KINDS:
         raise entry.fail(
-            f"unknown window kind '{kind}'; use one of {', '.join(WINDOW_KINDS)}.", "window"
+            f"unknown window kind {kind!r}; use one of {', '.join(WINDOW_KINDS)}.", "window"
         )
     if set(raw) - {"kind", "amount"}:
         raise entry.fail("window takes only kind and amount.", "window")
@@ -179,18 +191,24 @@ def _window(entry: _Entry) -> Window:
         raise entry.fail(
             "window amount must be positive, and absent (or 0) only for kind 'none'.", "window"
         )
+    if amount > WINDOW_MAX[kind]:
+        raise entry.fail(
+            f"window amount {amount:,} is more than a year ({WINDOW_MAX[kind]} {kind}); "
+            "no notification law gives that long.",
+            "window",
+        )
     return Window(kind, amount)
 
 
 def _place(entry: _Entry) -> tuple[str | None, str | None]:
     raw = entry.raw
-    if raw["region"] not in REGIONS:
-        raise entry.fail(
-            f"unknown region '{raw['region']}'; use one of {', '.join(REGIONS)}.", "region"
-        )
-    state, province = raw.get("us_state"), raw.get("ca_province")
+    entry.choice("region", REGIONS, "")
+    state = entry.text("us_state") if "us_state" in raw else None
+    province = entry.text("ca_province") if "ca_province" in raw else None
     if state is not None and (raw["region"] != "us" or state not in US_STATES):
-        raise entry.fail(f"us_state '{state}' needs region 'us' and a two-letter state code.")
+        raise entry.fail(
+            f"us_state '{state}' needs region 'us' and a two-letter state code.", "us_state"
+        )
     if province is not None and (raw["region"] != "canada" or province not in PROVINCES):
         raise entry.fail(
             f"ca_province '{province}' needs region 'canada' and one of {', '.join(PROVINCES)}.",
@@ -209,7 +227,7 @@ def _events(entry: _Entry) -> tuple[str | None, str | None]:
                 "waits_for",
             )
     ends = entry.raw.get("ends_earlier_at")
-    if ends is not None and ends not in EVENTS:
+    if ends is not None and (not isinstance(ends, str) or ends not in EVENTS):
         raise entry.fail(
             f"unknown ends_earlier_at '{ends}'; use one of {', '.join(EVENTS)}.",
             "ends_earlier_at",
@@ -247,10 +265,14 @@ def _obligation(entry: _Entry, origin: str, line: int) -> Obligation:
         if key in raw:
             entry.text(key)
     if not _ID.fullmatch(entry.text("id")):
-        raise entry.fail("id must be lower-case words joined by hyphens, like eu-gdpr-authority.")
+        raise entry.fail(
+            "id must be lower-case words joined by hyphens, like eu-gdpr-authority.", "id"
+        )
     state, province = _place(entry)
     if len(raw["label"]) > LABEL_MAX:
-        raise entry.fail(f"label is longer than {LABEL_MAX} characters (it goes in the header).")
+        raise entry.fail(
+            f"label is longer than {LABEL_MAX} characters (it goes in the header).", "label"
+        )
     if not re.match(r"https?://", raw["url"]):
         raise entry.fail("url must start with https:// (or http://).", "url")
     reviewed = entry.day("last_reviewed", "2026-11-20")
@@ -259,7 +281,9 @@ def _obligation(entry: _Entry, origin: str, line: int) -> Obligation:
     causes, data = _any_size(entry)
     multiplier = raw.get("small_agent_multiplier", 1)
     if type(multiplier) is not int or not 1 <= multiplier <= 10:
-        raise entry.fail("small_agent_multiplier must be a whole number from 1 to 10.")
+        raise entry.fail(
+            "small_agent_multiplier must be a whole number from 1 to 10.", "small_agent_multiplier"
+        )
     verified = entry.choice("verified", list(VERIFIED), "") if "verified" in raw else ""
     return Obligation(
         id=raw["id"],

@@ -51,13 +51,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
 from email_crisis.core.assess.obligations import Obligation
 from email_crisis.core.assess.rules_entry import BreachRulesError, check_entry
+from email_crisis.core.base.toml_file import read_toml
 
 _KEY = re.compile(r"\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
 _TABLE = re.compile(r"\s*\[\[?\s*([A-Za-z0-9_.\"-]+)\s*\]")
@@ -90,18 +86,10 @@ def _layout(text: str) -> tuple[dict[str, int], list[tuple[int, dict[str, int]]]
 
 
 def _parse(path: Path) -> tuple[dict[str, Any], str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BreachRulesError(f"breach rules file {path} does not exist.") from None
-    except UnicodeDecodeError:
-        raise BreachRulesError(f"breach rules file {path} is not UTF-8 text.") from None
-    except OSError as error:
-        raise BreachRulesError(f"cannot read breach rules file {path}: {error.strerror}.") from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as error:
-        raise BreachRulesError(f"breach rules file {path} is not valid TOML: {error}.") from None
+    if not path.exists():
+        raise BreachRulesError(f"breach rules file {path} does not exist.")
+    # The shared reader: regular files only, UTF-8, no nan/inf, no runaway nesting.
+    return read_toml(path, where=f"breach rules file {path}", error=BreachRulesError)
 
 
 # -- a whole file ---------------------------------------------------------------------------
@@ -124,23 +112,33 @@ def load_file(path: Path, *, organisation: bool = False) -> dict[str, Obligation
             + "; write each entry as an [[obligation]] table."
         )
     entries = document.get("obligation", [])
+    inline = top_lines.get("obligation", 0)  # obligation = [...] written on one line
     if not isinstance(entries, list):
-        raise BreachRulesError(f"breach rules file {path}: 'obligation' must be [[obligation]].")
+        raise BreachRulesError(
+            f"breach rules file {path}, line {inline}: 'obligation' must be [[obligation]] tables."
+        )
     loaded: dict[str, Obligation | None] = {}
     for index, raw in enumerate(entries, start=1):
-        line, lines = entry_lines[index - 1] if index <= len(entry_lines) else (0, {})
+        line, lines = entry_lines[index - 1] if index <= len(entry_lines) else (inline, {})
         ident = raw.get("id") if isinstance(raw, dict) else None
         at = f", line {lines.get('id', line)}" if line else ""
-        where = f"breach rules file {path}, entry {index}" + (
-            f" (id '{ident}'{at})" if ident else (f" (line {line})" if line else "")
-        )
+        if isinstance(ident, str) and ident:
+            named = f" (id '{ident}'{at})"
+        else:
+            named = f" (line {line})" if line else ""
+        where = f"breach rules file {path}, entry {index}{named}"
+        if ident is not None and not isinstance(ident, str):
+            at_id = lines.get("id", line)
+            raise BreachRulesError(
+                f"{where}: id must be a string" + (f" (line {at_id})." if at_id else ".")
+            )
         if ident in loaded:
             raise BreachRulesError(f"{where}: the id '{ident}' is used twice.")
         if isinstance(raw, dict) and raw.get("disabled") is True:
             if not organisation or set(raw) != {"id", "disabled"}:
                 raise BreachRulesError(
                     f"{where}: only an organisation file can disable an entry, with just "
-                    "id and disabled = true."
+                    f"id and disabled = true (line {lines.get('disabled', line)})."
                 )
             loaded[str(ident)] = None
             continue

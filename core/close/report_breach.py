@@ -40,7 +40,8 @@ class BreachSection:
     notice: str
     reason: str
     clocks: list[ClockLine] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the problem below comes first here
+    problem: str = ""  # the organisation's rules file was not used: why
 
 
 def _line(clock: BreachClock) -> ClockLine:
@@ -71,4 +72,5 @@ def breach_section(store: Store, incident: Incident, now: datetime) -> BreachSec
         reason=visible(result.reason, single_line=True),
         clocks=[_line(clock) for clock in result.clocks],
         notes=[visible(note, single_line=True) for note in result.notes],
+        problem=visible(result.problem, single_line=True),
     )

@@ -70,12 +70,14 @@ def _apology(store: Store, incident: Incident) -> list[ClosingWarning]:
 
 def _clocks(store: Store, incident: Incident, now: datetime) -> list[ClosingWarning]:
     assessment = load_assessment(store, incident)
-    try:
-        clocks = breach_clocks(assessment, now, notified_at=incident.notified_at).clocks
-    except CrisisError as error:  # the organisation's rules file is broken
-        return [ClosingWarning("breach-clock", f"the breach-notification clocks: {error}")]
-    running = [c for c in clocks if c.status in (RUNNING, DUE_SOON, OVERDUE)]
-    return [
+    result = breach_clocks(assessment, now, notified_at=incident.notified_at)
+    found = []
+    if result.problem:  # the organisation's rules file is broken: the shipped table is used
+        found.append(
+            ClosingWarning("breach-clock", f"the breach-notification clocks: {result.problem}")
+        )
+    running = [c for c in result.clocks if c.status in (RUNNING, DUE_SOON, OVERDUE)]
+    return found + [
         ClosingWarning(
             "breach-clock",
             f"breach-notification clock {c.obligation.label} ({c.audience}): due {c.due_text}",

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, StaleIncident
+from email_crisis.core.base.toml_file import ConfigProblem
 from email_crisis.core.close import lifecycle, report, stats
 from email_crisis.core.close.warnings import ClosingWarning
 from email_crisis.core.monitor import metrics
@@ -99,13 +100,26 @@ class BoardScreen(Screen[None]):
         store, now = self.app.store, self.app.now()
         try:
             self._incidents = store.list_incidents(include_resolved=self._show_closed)
-            self._flags = board_flags(plan.overdue_counts(store, now), metrics.badges(store))
+            overdue = plan.overdue_counts(store, now)
+            try:
+                badges = metrics.badges(store)
+            except ConfigProblem as problem:  # a broken thresholds file: the rest still shows
+                badges = {}
+                self._config_problem(str(problem))
+            self._flags = board_flags(overdue, badges)
         except CrisisError as error:
             self.notify(str(error), title="Cannot read the database", severity="error")
             return
         self._show()
         if self.query_one("#board-stats").display:
             self._show_stats()
+
+    def _config_problem(self, message: str) -> None:
+        """Say once (not on every refresh) that a configuration file is unusable."""
+        if message != getattr(self, "_config_shown", None):
+            self._config_shown = message
+            title = "Configuration problem: no deliverability flags"
+            self.notify(message, title=title, severity="error", timeout=15)
 
     def _show(self) -> None:
         shown = board_order(i for i in self._incidents if self._filter.matches(i))

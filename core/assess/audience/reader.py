@@ -49,6 +49,7 @@ from email_crisis.core.base.addresses import (
     ASCII_ADDRESS_LINES,
     MAX_ADDRESS,
 )
+from email_crisis.core.base.files import NotRegularFile, open_regular
 
 CHUNK_ROWS = 500  # rows held at once, every cell: a wide export stays small in memory
 
@@ -63,7 +64,7 @@ class AudienceReader:
         self.encoding = encoding
         self.utf8_error = utf8_error  # (line, byte) where UTF-8 failed, if it did
         self.stats = ReadStats()
-        self._raw = path.open("rb")
+        self._raw = open_regular(path)
         try:
             self.size = path.stat().st_size
             head = self._raw.read(SAMPLE_BYTES)
@@ -382,10 +383,10 @@ def read_file(
     if path.is_dir():
         raise UnreadableFile(path, None, "this is a folder; give the path of a CSV file.")
     try:
-        with path.open("rb") as raw:
+        with open_regular(path) as raw:  # a FIFO or a device is refused, not waited on
             head = raw.read(8)
-    except FileNotFoundError:
-        raise UnreadableFile(path, None, "there is no such file.") from None
+    except NotRegularFile as error:
+        raise UnreadableFile(path, None, error.problem) from None
     except OSError as error:
         raise UnreadableFile(path, None, f"cannot read it ({error.strerror or error}).") from None
     utf8_error: tuple[int, int] | None = None

@@ -248,7 +248,8 @@ def _stage(store: Store, fill: Callable[[ListWriter], ListStats]) -> tuple[ListS
     try:
         stats = fill(writer)
     except BaseException:
-        store._conn.execute("ROLLBACK")
+        if store._conn.in_transaction:  # SQLite ends it itself on some errors (disk full)
+            store._conn.execute("ROLLBACK")
         raise
     store._conn.execute("COMMIT")
     return stats, writer
@@ -274,7 +275,8 @@ def store_list(
     """
     with store._read():
         _require_incident(store, incident_id)
-    with store._lock, _staging(store):
+    # ``_read`` turns SQLite's errors (a full temporary folder) into one-line ones.
+    with store._read(), _staging(store):
         stats, writer = _stage(store, fill)
         return _commit_list(store, incident_id, role, file_name, operator, stats, writer, check)
 

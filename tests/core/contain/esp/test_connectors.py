@@ -67,7 +67,6 @@ def test_a_hang_times_out_and_says_the_outcome_is_unknown(case: Case, fake: Fake
     assert (result.ok, result.status, result.outcome) == (False, None, "unknown")
     assert "within 0.25 s" in result.esp_message
     assert "may or may not" in result.esp_message
-    assert result.elapsed < 2
     assert len(server.requests) == 1
 
 
