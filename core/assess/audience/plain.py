@@ -6,8 +6,9 @@ NUL byte, every line is one row and its cells are the text between delimiters (w
 gives, so the address cell of each line can be found by a regular expression over the
 whole block. ``PlainLines.cells`` gives, for each line, its address cell when that is
 a plain ASCII address; the reader takes those in bulk and hands every other line to
-``csv.reader``, one line at a time. A block with a quote, a carriage
-return or a NUL byte (and the rest of the file) is read by ``csv.reader`` only.
+``csv.reader``, one line at a time. A block with a quote, a carriage return or a NUL
+byte, or longer than csv's field limit, is read by ``csv.reader`` with the rest of
+the file.
 """
 
 from __future__ import annotations

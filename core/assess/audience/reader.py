@@ -326,7 +326,7 @@ class _RowRule:
             return
         stats.rows += 1
         address = value.lower()
-        # The fast path of core.base.addresses.address_key, as in _bulk.
+        # The fast path of core.base.addresses.address_key (as _runs takes it in bulk).
         if address.isascii() and "<" not in address and len(address) <= MAX_ADDRESS:
             address = address if ADDRESS_PATTERN.fullmatch(address) else None
         else:
