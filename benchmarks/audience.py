@@ -152,6 +152,14 @@ def run(
     argv: list[str], folder: Path, env: dict[str, str] | None = None
 ) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB (``os.wait4``) and stdout of one process."""
+    elapsed, peak_mb, _, output = run_with_cpu(argv, folder, env)
+    return elapsed, peak_mb, output
+
+
+def run_with_cpu(
+    argv: list[str], folder: Path, env: dict[str, str] | None = None
+) -> tuple[float, float, float, str]:
+    """``run``, and the CPU seconds (user + system) the process used."""
     out_path, err_path = folder / "child.out", folder / "child.err"
     with out_path.open("w") as out, err_path.open("w") as err:
         start = time.perf_counter()
@@ -163,7 +171,7 @@ def run(
     if code != 0:
         raise SystemExit(f"{argv[0]} failed ({code}):\n{err_path.read_text()}")
     peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    return elapsed, peak_mb, out_path.read_text()
+    return elapsed, peak_mb, usage.ru_utime + usage.ru_stime, out_path.read_text()
 
 
 def load() -> str:

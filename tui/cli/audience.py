@@ -120,7 +120,7 @@ def audience(
         result = core.export_audience(
             store, incident, out_file, operator=who, override_reason=override_reason, force=force
         )
-        counts = core.audience_counts(store, incident_id)
+        counts = result.counts or core.audience_counts(store, incident_id)
     for summary in summaries:
         click.echo(visible(summary, single_line=True))
     if len(counts.suppression_lists) > len(suppressed):

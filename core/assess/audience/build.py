@@ -34,7 +34,8 @@ token_column=None, force=False)``
     ``token_column`` adds a column of that name holding a random, unguessable token per
     recipient (the one-click unsubscribe URL of RFC 8058 is made from it by the ESP).
     Refused for a ``suppression-list-send`` incident unless an override exists or
-    ``override_reason`` is given (then recorded first). Returns ``ExportResult``.
+    ``override_reason`` is given (then recorded first). Returns ``ExportResult``
+    (its ``counts``: the audience figures of the snapshot the file was written from).
 ``describe_import(stats) -> str`` / ``AudienceCounts.lines()`` / ``place_lines()``:
     the shared wording.
 
@@ -48,11 +49,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -72,7 +74,7 @@ from email_crisis.core.base.errors import CrisisError, ValidationError
 from email_crisis.core.base.files import OutputExists as OutputExists
 from email_crisis.core.base.files import OutputRefused, check_output, private_output
 from email_crisis.core.base.files import database_files as _database_files
-from email_crisis.core.base.text import csv_cell, is_formula_like
+from email_crisis.core.base.text import FORMULA_STARTS, csv_cell, is_formula_like
 from email_crisis.core.store.database import Store
 
 ROLES = ("affected", "suppressed")
@@ -172,6 +174,9 @@ class ExportResult:
     addresses: int
     overridden: bool
     as_text: int = 0  # addresses a spreadsheet would run, written with a leading '
+    # The audience's figures as the file was written (audience_counts would read them
+    # again and count the final audience a second time).
+    counts: AudienceCounts | None = field(default=None, compare=False)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -229,6 +234,7 @@ def import_list(
                 for batch in batches:
                     check()
                     add(batch)
+                    del batch  # staged: not kept while the next batch is read
                     report(reader.bytes_read, reader.size)
 
         reader = read_file(path, handle, restart=writer.restart)
@@ -326,7 +332,10 @@ def audience_lists(store: Store, incident_id: int) -> list[AudienceList]:
 
 def audience_counts(store: Store, incident_id: int) -> AudienceCounts:
     """Affected, invalid, duplicates, removed as suppressed, final."""
-    found, final = store_audience.final_size(store, incident_id)
+    return _counts(*store_audience.final_size(store, incident_id))
+
+
+def _counts(found: list[AudienceList], final: int) -> AudienceCounts:
     affected = next((x for x in found if x.role == "affected"), None)
     suppression = tuple(x for x in found if x.role == "suppressed")
     if affected is None:
@@ -400,7 +409,8 @@ def export_audience(
     check_export(store, incident, out, override_reason=override_reason, force=force)
     if override_reason is not None:
         override_lock(store, incident, override_reason, operator=operator)
-    count, as_text = _write_file(store, incident, out, token_column, force=force)
+    found: list[AudienceList] = []
+    count, as_text = _write_file(store, incident, out, token_column, force=force, seen=found.extend)
     details = {"file": out.name, "addresses": count, "override": override_reason is not None}
     if token_column:
         details["token_column"] = token_column
@@ -413,7 +423,13 @@ def export_audience(
     except BaseException:
         out.unlink(missing_ok=True)  # no export without its record
         raise
-    return ExportResult(out, count, override_reason is not None, as_text)
+    return ExportResult(out, count, override_reason is not None, as_text, _counts(found, count))
+
+
+# A line that csv_cell would change: a formula start, or a comma, quote or return in it.
+_CHANGED_BY_CSV_CELL = re.compile(
+    "^[" + re.escape("".join(FORMULA_STARTS)) + ']|[,"\r]', re.MULTILINE
+)
 
 
 def _token() -> str:
@@ -426,20 +442,33 @@ def _token() -> str:
 
 
 def _write_file(
-    store: Store, incident: Incident, out: Path, token_column: str | None, *, force: bool
+    store: Store,
+    incident: Incident,
+    out: Path,
+    token_column: str | None,
+    *,
+    force: bool,
+    seen: Callable[[list[AudienceList]], None],
 ) -> tuple[int, int]:
     """Write the audience (partial file first); returns how many, and how many as text."""
     as_text = 0
 
     def write(handle: IO[str], batch: list[str]) -> None:
         nonlocal as_text
+        text = "\n".join(batch)
+        plain = not token_column and text.count("\n") == len(batch) - 1
+        if plain and not _CHANGED_BY_CSV_CELL.search(text):  # every cell as it is, at once
+            handle.write(text + "\n")
+            return
         as_text += sum(1 for address in batch if is_formula_like(address))
         end = (lambda: f",{_token()}\n") if token_column else (lambda: "\n")
         handle.write("".join(csv_cell(address) + end() for address in batch))
 
     with private_output(out, force=force, protect=_database_files(store.path)) as handle:
         handle.write(f"email,{csv_cell(token_column)}\n" if token_column else "email\n")
-        count = store_audience.write_final(store, incident.id, lambda b: write(handle, b))
+        count = store_audience.write_final(
+            store, incident.id, lambda b: write(handle, b), seen=seen
+        )
         if count is None:
             raise NoAudience(f"incident {incident.id} has no affected list any more.")
     return count, as_text

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import compress, repeat
+from operator import eq
 from typing import Any, TypeVar
 
 from email_crisis.core.base.clock import from_iso, to_iso
@@ -32,18 +35,27 @@ _LIST_COLUMNS = (
 # sorted order: appending to a B-tree is much faster than inserting at random places,
 # and stays fast when the index outgrows the page cache (so no pragma is changed:
 # the default cache measured as fast as a 96 MB one, at a third of the memory).
-_STAGE = "INSERT INTO temp.audience_staging (address, place) VALUES (?, ?)"
+# A batch goes to SQLite as one JSON array per place, unpacked by json_each: one
+# statement per place and batch instead of one per row (about 3x faster than
+# executemany). Addresses hold no quote, backslash or control character
+# (ADDRESS_PATTERN), so the array is the addresses between quotes.
+_STAGE = "INSERT INTO temp.audience_staging (address, place) SELECT value, ? FROM json_each(?)"
+# The staged addresses are sorted once, into an index built after they are all in
+# (faster than keeping it up to date row by row): the merge reads it in order, and the
+# duplicates are found by reading it again, instead of sorting them twice.
+_ORDER = "CREATE INDEX temp.audience_staging_order ON audience_staging (address)"
 _MERGE = (
     "INSERT OR IGNORE INTO audience_addresses (list_id, address) "
     "SELECT ?, address FROM temp.audience_staging ORDER BY address"
 )
+FEW_PLACES = 8  # up to this many places in a batch, it is split by one C pass per place
 CHECK_EVERY = 100_000  # SQLite VM steps between two cancel checks while merging
-# People per place, each address once. Without duplicates a plain count is exact and
-# needs no sort; with them, an address counts once, in one of the places it was given.
-_PLACES = "SELECT place, count(*) FROM temp.audience_staging GROUP BY place"
-_PLACES_DISTINCT = (
-    "SELECT place, count(*) FROM (SELECT address, max(place) AS place "
-    "FROM temp.audience_staging GROUP BY address) GROUP BY place"
+# People per place, each address once: the staged rows are counted per place as they
+# are staged, which is exact without duplicates; an address given more than once
+# counts once, in the greatest of the places it was given (as max() in SQL).
+_DUPLICATES = (
+    "SELECT address, place FROM temp.audience_staging WHERE address IN "
+    "(SELECT address FROM temp.audience_staging GROUP BY address HAVING count(*) > 1)"
 )
 UNKNOWN_PLACE = "unknown"
 # Affected minus every suppression list of the incident: one probe of the
@@ -97,35 +109,71 @@ class ListWriter:
     def __init__(self, store: Store) -> None:
         self._conn = store._conn
         self.staged = 0
+        self.places: Counter[str | None] = Counter()  # rows staged per place
 
     def add(self, addresses: Sequence[str]) -> None:
         """Stage a batch of addresses (duplicates are dropped when the list is merged)."""
-        self._conn.executemany(_STAGE, ((address, None) for address in addresses))
-        self.staged += len(addresses)
+        self._stage(None, addresses)
 
     def add_placed(self, batch: tuple[Sequence[str], Sequence[str | None]]) -> None:
         """Stage addresses with where each person lives (``None``: not known); the
         list then keeps how many people live in each place."""
         addresses, places = batch
-        self._conn.executemany(_STAGE, zip(addresses, places, strict=True))
+        if len(addresses) != len(places):
+            raise ValueError("one place per address")
+        distinct = set(places)
+        if len(distinct) == 1:
+            self._stage(places[0], addresses)
+            return
+        if len(distinct) <= FEW_PLACES:  # a pass in C per place
+            for place in distinct:
+                self._stage(place, list(compress(addresses, map(eq, places, repeat(place)))))
+            return
+        by_place: dict[str | None, list[str]] = {}
+        for address, place in zip(addresses, places, strict=True):
+            by_place.setdefault(place, []).append(address)
+        for place, those in by_place.items():
+            self._stage(place, those)
+
+    def _stage(self, place: str | None, addresses: Sequence[str]) -> None:
+        listed = addresses if isinstance(addresses, list) else list(addresses)
+        self._conn.execute(_STAGE, (place, json.dumps(listed, ensure_ascii=False)))
         self.staged += len(addresses)
+        self.places[place] += len(addresses)
 
     def restart(self) -> None:
         """Forget every address added so far (the file is being read again)."""
         self._conn.execute("DELETE FROM temp.audience_staging")
         self.staged = 0
+        self.places.clear()
 
 
 def _merge(store: Store, list_id: int, check: Callable[[], None]) -> int:
     """Move the staged addresses under ``list_id``; returns how many were distinct."""
+    _cancellable(store, check, lambda: store._conn.execute(_ORDER))
     return _cancellable(store, check, lambda: store._conn.execute(_MERGE, (list_id,)).rowcount)
 
 
-def _places(store: Store, check: Callable[[], None], duplicates: bool) -> dict[str, int]:
-    """People per place among the staged addresses (``unknown`` for those not placed)."""
-    query = _PLACES_DISTINCT if duplicates else _PLACES
-    rows = _cancellable(store, check, lambda: store._conn.execute(query).fetchall())
-    return {place or UNKNOWN_PLACE: count for place, count in rows}
+def _places(
+    store: Store, check: Callable[[], None], staged: Counter[str | None], duplicates: bool
+) -> dict[str, int]:
+    """People per place among the staged addresses (``unknown`` for those not placed),
+    from the rows ``staged`` per place; ``duplicates``: some address was staged twice."""
+    counts = Counter(staged)
+    if duplicates:
+        rows = _cancellable(store, check, lambda: store._conn.execute(_DUPLICATES).fetchall())
+        given: dict[str, list[str]] = {}
+        for address, place in rows:
+            counts[place] -= 1
+            if place is not None:
+                given.setdefault(address, []).append(place)
+        counts.update(
+            max(given[address]) if address in given else None
+            for address in dict.fromkeys(address for address, _ in rows)
+        )
+    # In the order GROUP BY place gave them: not placed first, then by name.
+    ordered = sorted(counts.items(), key=lambda item: (item[0] is not None, item[0] or ""))
+    return {place or UNKNOWN_PLACE: count for place, count in ordered if count > 0}
 
 
 def _cancellable(store: Store, check: Callable[[], None], work: Callable[[], _T]) -> _T:
@@ -192,18 +240,19 @@ def _staging(store: Store) -> Iterator[None]:
         store._conn.execute("DROP TABLE IF EXISTS temp.audience_staging")
 
 
-def _stage(store: Store, fill: Callable[[ListWriter], ListStats]) -> ListStats:
+def _stage(store: Store, fill: Callable[[ListWriter], ListStats]) -> tuple[ListStats, ListWriter]:
     # A transaction only so the batches are not committed one by one; it writes
     # nothing but the temporary table.
     store._conn.execute("BEGIN")
+    writer = ListWriter(store)
     try:
-        stats = fill(ListWriter(store))
+        stats = fill(writer)
     except BaseException:
         if store._conn.in_transaction:  # SQLite ends it itself on some errors (disk full)
             store._conn.execute("ROLLBACK")
         raise
     store._conn.execute("COMMIT")
-    return stats
+    return stats, writer
 
 
 def store_list(
@@ -228,8 +277,8 @@ def store_list(
         _require_incident(store, incident_id)
     # ``_read`` turns SQLite's errors (a full temporary folder) into one-line ones.
     with store._read(), _staging(store):
-        stats = _stage(store, fill)
-        return _commit_list(store, incident_id, role, file_name, operator, stats, check)
+        stats, writer = _stage(store, fill)
+        return _commit_list(store, incident_id, role, file_name, operator, stats, writer, check)
 
 
 def _commit_list(
@@ -239,6 +288,7 @@ def _commit_list(
     file_name: str,
     operator: str,
     stats: ListStats,
+    writer: ListWriter,
     check: Callable[[], None],
 ) -> tuple[AudienceList, AudienceList | None]:
     now = to_iso(store.clock())
@@ -264,7 +314,7 @@ def _commit_list(
         }
         list_details = dict(stats.details)
         if stats.places_source:
-            list_details["places"] = _places(store, check, counts["duplicates"] > 0)
+            list_details["places"] = _places(store, check, writer.places, counts["duplicates"] > 0)
             list_details["places_source"] = stats.places_source
         store._conn.execute(
             "UPDATE audience_lists SET encoding = ?, delimiter = ?, rows = ?, addresses = ?, "
@@ -347,14 +397,23 @@ def final_size(store: Store, incident_id: int) -> tuple[list[AudienceList], int]
     return found, count
 
 
-def write_final(store: Store, incident_id: int, sink: Callable[[list[str]], None]) -> int | None:
+def write_final(
+    store: Store,
+    incident_id: int,
+    sink: Callable[[list[str]], None],
+    *,
+    seen: Callable[[list[AudienceList]], None] = lambda found: None,
+) -> int | None:
     """Hand the final audience to ``sink`` in sorted batches; returns how many.
 
     ``None`` (and nothing handed over) when the incident has no affected list.
+    ``seen`` gets the lists the audience was made from (the same snapshot).
     """
     total = 0
     with _snapshot(store):
-        affected = next((x for x in _lists(store, incident_id) if x.role == "affected"), None)
+        found = _lists(store, incident_id)
+        seen(found)
+        affected = next((x for x in found if x.role == "affected"), None)
         if affected is None:
             return None
         cursor = store._conn.execute(

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from email_crisis.core.base.addresses import (
     ADDRESS_PATTERN,
+    ASCII_ADDRESS_LINES,
     AddressError,
     address_key,
     domain_of,
@@ -89,3 +90,62 @@ def test_an_ascii_key_is_its_lower_cased_self(value: str) -> None:
     """ASCII input keeps exactly the key it had before the rule existed."""
     assert ADDRESS_PATTERN.fullmatch(value.lower())
     assert address_key(value) == value.lower() == parse_address(value).key
+
+
+def _bulk_accepts(value: str) -> bool:
+    return ASCII_ADDRESS_LINES.fullmatch(value + "\n") is not None
+
+
+def _rule_accepts_as_ascii(value: str) -> bool:
+    return value.isascii() and ADDRESS_PATTERN.fullmatch(value) is not None
+
+
+SHAPES = (
+    "a{c}b@example.com",
+    "{c}@example.com",
+    "ab@exa{c}mple.com",
+    "ab@{c}.com",
+    "ab@example.c{c}m",
+    "ab@example.{c}{c}",
+    "ab@ex{c}{c}ample.com",
+)
+
+
+def test_the_bulk_pattern_accepts_the_ascii_addresses_of_the_rule_and_no_other() -> None:
+    """ASCII_ADDRESS_LINES (the audience import's bulk check) against ADDRESS_PATTERN:
+    every character up to U+00FF and a few beyond, in every part of an address."""
+    characters = [chr(n) for n in range(0x100)] + ["é", "ß", "ı", "İ", "Σ", "\u2028", "ｅ", "😀"]
+    for shape in SHAPES:
+        for c in characters:
+            value = shape.format(c=c)
+            if "\n" not in value:
+                assert _bulk_accepts(value) == _rule_accepts_as_ascii(value), repr(value)
+    for value in ("a" * 64 + "@example.com", "a@" + "b" * 63 + ".com", "a@b." + "c" * 63):
+        assert _bulk_accepts(value) and _rule_accepts_as_ascii(value)
+    for value in ("a" * 65 + "@example.com", "a@b." + "c" * 64, "a@b.c", "a@example"):
+        assert not _bulk_accepts(value) and not _rule_accepts_as_ascii(value)
+
+
+NEAR_ADDRESS = st.text(
+    alphabet=st.sampled_from(list("aZ09.@-_+'\"<>()[]\\,;: \t\x00\x7f\x1féÉ!#~")) | st.characters(),
+    max_size=30,
+)
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@given(NEAR_ADDRESS, NEAR_ADDRESS, NEAR_ADDRESS)
+def test_the_bulk_pattern_agrees_with_the_rule_on_random_text(
+    local: str, domain: str, tld: str
+) -> None:
+    for value in (f"{local}@{domain}.{tld}", f"{local}@{domain}", local):
+        if "\n" not in value:
+            assert _bulk_accepts(value) == _rule_accepts_as_ascii(value), repr(value)
+
+
+def test_the_bulk_pattern_stops_at_the_first_line_that_is_not_an_address() -> None:
+    lines = ["ana@example.com", "bo.lee+x@mail.example.co.uk", "Cy@Example.com", "zoë@ex.fr"]
+    lines += ["dee@example.com"]
+    text = "\n".join(lines) + "\n"
+    end = ASCII_ADDRESS_LINES.match(text).end()  # type: ignore[union-attr]
+    assert text[:end].splitlines() == lines[:3]
+    assert ASCII_ADDRESS_LINES.match(text, end + len("zoë@ex.fr\n")).end() == len(text)  # type: ignore[union-attr]

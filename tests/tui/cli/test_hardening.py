@@ -413,11 +413,11 @@ from email_crisis.core.steps import machine
 from email_crisis.core.store.database import Store
 machine.install()
 real = audience_store.write_final
-def dies(store, incident_id, sink):
+def dies(store, incident_id, sink, **options):
     def first_batch_then_kill(batch):
         sink(batch)
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(store, incident_id, first_batch_then_kill)
+    return real(store, incident_id, first_batch_then_kill, **options)
 build.store_audience.write_final = dies
 with Store.open({str(db)!r}) as store:
     incident = store.get_incident(1)

@@ -38,6 +38,9 @@ def test_export_writes_affected_minus_suppressed(
     _import(store, incident, write)
     result = audience.export_audience(store, incident, tmp_path / "out.csv", operator="ana")
     assert result == audience.ExportResult(tmp_path / "out.csv", 2, False)
+    # The figures of the snapshot the file was written from, as a fresh count gives them.
+    assert result.counts == audience.audience_counts(store, incident.id)
+    assert result.counts is not None and result.counts.final == 2
     assert (tmp_path / "out.csv").read_text() == "email\nana@example.com\ncy@example.com\n"
     assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == 0o600
     event = store.events(incident.id)[-1]

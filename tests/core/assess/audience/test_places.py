@@ -150,3 +150,30 @@ def test_the_imported_places_go_into_the_assessment(
     kept = assess.record_affected_list(store, incident, small, operator="ana")
     assert kept.startswith("The assessment was not updated with the list's count:")
     assert "add up to 8, more than the 1 people affected" in kept
+
+
+def test_an_address_given_several_times_counts_once_in_one_place(
+    store: Store, incident: Incident, write: WriteFile
+) -> None:
+    # Each address counts once, in the greatest of the places it was given (as SQL's
+    # max() picks it); "unknown" only when no row of it says where the person lives.
+    rows = [
+        "ana@example.com,FR,",  # eu-eea, unknown, US-TX: eu-eea (lower case sorts last)
+        "ANA@example.com,,",
+        "Ana@Example.com,US,TX",
+        "bo@example.com,,",  # never placed: unknown, once
+        "bo@example.com,,",
+        "cy@example.com,JP,",  # japan then uk: uk
+        "cy@example.com,GB,",
+        "cy@example.com,JP,",
+        "dee@example.com,JP,",  # once
+    ]
+    stats = audience.import_list(
+        store,
+        incident,
+        write("sent.csv", csv_lines("Email,Country,State", *rows)),
+        role="affected",
+        operator="ana",
+    )
+    assert (stats.addresses, stats.duplicates) == (4, 5)
+    assert dict(stats.places) == {"eu-eea": 1, "unknown": 1, "uk": 1, "japan": 1}
