@@ -19,6 +19,7 @@ from email_crisis.core.assess.assessment import FieldError, datetime_parser
 from email_crisis.core.base.clock import local
 from email_crisis.core.monitor.metric_ids import METRICS, metric_label
 from email_crisis.tui.screens.forms import _Form
+from email_crisis.tui.widgets.fields import TextField
 
 PointSubmit = Callable[[str, datetime, str, str], "str | None"]
 """(metric id, time in UTC, value as typed, note) -> an error message, or None when saved."""
@@ -60,11 +61,13 @@ class PointForm(_Form):
                 compact=True,
             )
             yield Label("When it was measured (local time; add +00:00 for another zone)")
-            yield Input(value=local(self._now).strftime("%Y-%m-%d %H:%M"), id="at", compact=True)
+            yield TextField(
+                value=local(self._now).strftime("%Y-%m-%d %H:%M"), id="at", compact=True
+            )
             yield Label("Value")
-            yield Input(placeholder=value_hint(self._metric), id="value", compact=True)
+            yield TextField(placeholder=value_hint(self._metric), id="value", compact=True)
             yield Label("Where the figure comes from (optional)")
-            yield Input(id="note", placeholder="e.g. seed test, ESP dashboard", compact=True)
+            yield TextField(id="note", placeholder="e.g. seed test, ESP dashboard", compact=True)
             yield Static(classes="form-error")
 
     def on_mount(self) -> None:

@@ -84,9 +84,10 @@ def locked_text(reason: str) -> Text:
     out = Text("No apology is to be sent for this incident.\n\n", style="bold red")
     out.append_text(plain(reason, single_line=False))
     out.append(
-        "\n\nThere is nothing to write, preview or export here. If these people must "
-        "get a message anyway, go to step 3, Assess (key 3), and press F4 to lift the "
-        "lock with a written reason; the reason is recorded in the log."
+        "\n\nThere is nothing to write, preview or export here: press d to record the "
+        "decision not to send one (with its reason), which completes step 5. If these "
+        "people must get a message anyway, go to step 3, Assess (key 3), and press o (F4) "
+        "to lift the lock with a written reason; the reason is recorded in the log."
     )
     return out
 
@@ -388,40 +389,6 @@ def _export(
     )
     panel.check_now()
     return None
-
-
-# -- mark sent ---------------------------------------------------------------------
-
-
-def mark_sent(panel: NotifyHost) -> None:
-    """F9: after a confirmation, record that the apology went out (sets notified_at)."""
-    incident = panel.incident
-    if incident is None:
-        return
-    if incident.notified_at is not None:
-        panel.notify(f"Already marked sent at {format_local(incident.notified_at)}.")
-        return
-    store, who = panel.app.store, panel.app.operator
-
-    def chosen(choice: object) -> None:
-        if choice != "yes":
-            return
-        error = panel.screen.write(lambda i: notify.mark_sent(store, i, who))
-        if error:
-            panel.notify(error, severity="error", timeout=10)
-        else:
-            panel.notify("Recorded: the apology was sent.")
-
-    panel.app.push_screen(
-        ChoiceMenu(
-            "Has the apology been sent?",
-            [
-                ("yes", "Yes: the ESP has sent it; record the time now"),
-                ("no", "No, not yet (exporting is not sending)"),
-            ],
-        ),
-        chosen,
-    )
 
 
 # -- template and language -----------------------------------------------------------

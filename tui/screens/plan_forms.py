@@ -24,6 +24,7 @@ from email_crisis.core.steps import machine as steps
 from email_crisis.tui.console import ConsoleApp
 from email_crisis.tui.render import article, ellipsize, plain
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm, _Form
+from email_crisis.tui.widgets.fields import TextField
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
 DUE_HINT = "Due: 4h, 90m, 2d or 2026-11-28 14:00 (local time); empty for none"
@@ -74,7 +75,7 @@ class TaskForm(_Form):
             form.border_title = "Add a task to the plan"
             form.border_subtitle = "F2 to save · escape to cancel"
             yield Label("What has to be done?")
-            yield Input(
+            yield TextField(
                 id="title", placeholder="e.g. Add a fallback to every merge field", compact=True
             )
             yield Label("Kind")
@@ -88,9 +89,9 @@ class TaskForm(_Form):
             yield Label("Owner role")
             yield _role_select(self._roles, None)
             yield Label("Person who owns it (name or handle; needed to finish the plan)")
-            yield Input(id="person", placeholder="e.g. priya (empty: nobody yet)", compact=True)
+            yield TextField(id="person", placeholder="e.g. priya (empty: nobody yet)", compact=True)
             yield Label(DUE_HINT)
-            yield Input(id="due", placeholder="e.g. 4h (empty: no due time)", compact=True)
+            yield TextField(id="due", placeholder="e.g. 4h (empty: no due time)", compact=True)
             yield Static(classes="form-error")
 
     def on_mount(self) -> None:
@@ -147,7 +148,7 @@ class OwnerForm(_Form):
             yield Label("Owner role")
             yield _role_select(self._roles, self._role)
             yield Label("Person who owns it (name or handle; empty for nobody yet)")
-            yield Input(value=self._person, id="person", placeholder="e.g. priya", compact=True)
+            yield TextField(value=self._person, id="person", placeholder="e.g. priya", compact=True)
             yield Static(classes="form-error")
 
     def on_mount(self) -> None:

@@ -204,6 +204,7 @@ class PlanPanel(Vertical):
     """The plan: tasks, owners, due times, and what keeps it from being finished."""
 
     BINDINGS = keymap_plan.PLAN_PANEL
+    HELP_GROUP = "4 Plan"
     DEFAULT_CSS = """
     PlanPanel { padding: 0 1; }
     PlanPanel #plan-owners { height: auto; color: $text-muted; }
@@ -353,6 +354,33 @@ class PlanPanel(Vertical):
 
     def action_finish(self) -> None:
         self._actions().finish()
+
+    def action_pick_owner(self) -> None:
+        """The owner picker for the highlighted task (``m``: me; the role is kept)."""
+        from email_crisis.tui.screens.owner_picker import OwnerPicker
+
+        task = self.highlighted()
+        if task is None:
+            self.tell("No task yet: g adds the suggested ones, + your own.")
+            return
+        store, who = self.app.store, self.app.operator
+
+        def submit(person: str) -> str | None:
+            return self.screen.write(
+                lambda _i: plan.edit_task(store, task, owner=person, operator=who)
+            )
+
+        self.app.push_screen(
+            OwnerPicker(
+                plain(f"Task {task.position}: {ellipsize(task.title, 50)}"),
+                f"Owner now: {task.owner or 'nobody named'} ({role_word(task.owner_role)}). "
+                "Who does it?",
+                self.screen.people(),
+                who,
+                submit,
+                current=task.owner,
+            )
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "finish":
