@@ -399,7 +399,7 @@ async def test_a_stale_edit_is_reported_and_nothing_is_overwritten(
             assert isinstance(app.screen, OwnerForm)  # the form stays, with the message
             assert "was changed by someone else" in _flat(app)
             assert plan.get_task(store, task.id).owner == "noor"
-            await pilot.press("escape")
+            await pilot.press("escape", "escape")  # typed text: escape asks once
             await pilot.pause()
             assert "Mkt/noor" in screen_text(app)  # the refusal refreshed the table
             plan.set_status(other, task, "done", operator="noor")

@@ -64,10 +64,13 @@ def jump(panel: FixHost, finding: Finding) -> None:
 
 
 def _where(panel: FixHost) -> Widget | None:
-    """The field the fix key looks at: the focused one, else the one under the cursor."""
+    """The field the fix key looks at: the one being edited, or in command mode the one
+    under the cursor; none from the findings list (its highlighted finding counts)."""
     focused = panel.screen.focused
     if isinstance(focused, (NotifyEditor, Input)):
         return focused
+    if isinstance(focused, FindingsTable):
+        return None
     return panel.cursor_field()
 
 

@@ -179,13 +179,9 @@ class ContainPanel(Vertical):
         if action is None:
             detail.update("")
             return
+        # What this action is and what happened to it first; the playbook's advice last
+        # (it is the same for every incident, and the pane is short at 80x24).
         lines: list[Text] = [action_heading(action)]
-        if action.stops_harm:
-            lines.append(
-                Text("* Doing this stops the harm: the incident counts as contained.", style="bold")
-            )
-        if action.guidance:
-            lines.append(plain(action.guidance, single_line=False))
         if action.reason:
             label = "Error" if action.status == "failed" else "Reason"
             lines.append(Text(f"{label}: ", style="bold").append_text(plain(action.reason)))
@@ -197,6 +193,12 @@ class ContainPanel(Vertical):
                     f"{format_local(note.at, with_date=False)} {note.operator}: ", style="dim"
                 ).append_text(plain(note.body))
             )
+        if action.stops_harm:
+            lines.append(
+                Text("* Doing this stops the harm: the incident counts as contained.", style="bold")
+            )
+        if action.guidance:
+            lines.append(plain(action.guidance, single_line=False))
         detail.update(Text("\n").join(lines))
 
 
