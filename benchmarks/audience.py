@@ -148,12 +148,14 @@ def generate(folder: Path, affected: int, suppressed: int, seed: int) -> dict[st
     return {"invalid": invalid, "blank": blank, "duplicates": duplicates}
 
 
-def run(argv: list[str], folder: Path) -> tuple[float, float, str]:
+def run(
+    argv: list[str], folder: Path, env: dict[str, str] | None = None
+) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB (``os.wait4``) and stdout of one process."""
     out_path, err_path = folder / "child.out", folder / "child.err"
     with out_path.open("w") as out, err_path.open("w") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=err, cwd=folder)
+        process = subprocess.Popen(argv, stdout=out, stderr=err, cwd=folder, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)

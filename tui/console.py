@@ -10,10 +10,12 @@ from functools import partial
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.filter import Monochrome, NoColor
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from email_crisis.core.base.clock import Clock, utc_now
 from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.text import visible
 from email_crisis.core.contain.playbooks import Playbook, load_playbook
 from email_crisis.core.steps import machine
 from email_crisis.core.store.database import Store
@@ -69,9 +71,33 @@ class ConsoleApp(App[None]):
         """The app's idea of now (frozen in tests and screenshots)."""
         return self.clock()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast that shows its text literally, whoever calls it.
+
+        Toasts quote ESP answers, file names, CSV headers and error messages: outside
+        text. Every ``notify`` of a screen or widget ends here, so markup is off (a
+        ``[/]`` in an ESP error no longer crashes the console, ``[@click=app.quit]`` is
+        no link) and control characters and bidi overrides are made visible.
+        """
+        super().notify(
+            visible(str(message)),
+            title=visible(str(title), single_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def on_mount(self) -> None:
         self.set_class(self.no_color, "-no-color")
-        self.sub_title = str(self.store.path)
+        self.sub_title = visible(str(self.store.path), single_line=True)
         self._seen_version = self.store.data_version()
         # PRAGMA data_version only changes when another connection commits, so this
         # poll is a cheap read, not a busy loop.

@@ -51,13 +51,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
 from email_crisis.core.assess.obligations import Obligation
 from email_crisis.core.assess.rules_entry import BreachRulesError, check_entry
+from email_crisis.core.base.toml_file import read_toml
 
 _KEY = re.compile(r"\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
 _TABLE = re.compile(r"\s*\[\[?\s*([A-Za-z0-9_.\"-]+)\s*\]")
@@ -90,18 +86,10 @@ def _layout(text: str) -> tuple[dict[str, int], list[tuple[int, dict[str, int]]]
 
 
 def _parse(path: Path) -> tuple[dict[str, Any], str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BreachRulesError(f"breach rules file {path} does not exist.") from None
-    except UnicodeDecodeError:
-        raise BreachRulesError(f"breach rules file {path} is not UTF-8 text.") from None
-    except OSError as error:
-        raise BreachRulesError(f"cannot read breach rules file {path}: {error.strerror}.") from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as error:
-        raise BreachRulesError(f"breach rules file {path} is not valid TOML: {error}.") from None
+    if not path.exists():
+        raise BreachRulesError(f"breach rules file {path} does not exist.")
+    # The shared reader: regular files only, UTF-8, no nan/inf, no runaway nesting.
+    return read_toml(path, where=f"breach rules file {path}", error=BreachRulesError)
 
 
 # -- a whole file ---------------------------------------------------------------------------

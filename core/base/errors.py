@@ -40,6 +40,10 @@ class DatabaseLocked(StoreError):
     """Another process held the write lock for longer than the busy timeout."""
 
 
+class DiskFull(StoreError):
+    """The database's disk, or the temporary folder SQLite works in, is full."""
+
+
 class DatabaseReadOnly(StoreError):
     """The file or its folder cannot be written."""
 

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import platformdirs
 
+from email_crisis.core.base.errors import ValidationError
+from email_crisis.core.base.text import clean_line
+
 APP_NAME = "email-crisis"
 DB_ENV = "EMAIL_CRISIS_DB"
 OPERATOR_ENV = "EMAIL_CRISIS_OPERATOR"
 TEMPLATES_ENV = "EMAIL_CRISIS_TEMPLATES"
+OPERATOR_MAX = 80
 
 
 def default_db_path() -> Path:
@@ -26,13 +30,25 @@ def resolve_db_path(option: str | None, env: Mapping[str, str] = os.environ) -> 
     return Path(chosen).expanduser() if chosen else default_db_path()
 
 
+def check_operator(name: str) -> str:
+    """The operator's name cleaned up, or ``ValidationError`` saying what is wrong.
+
+    The name is written into every event and shown on every screen: it must be one
+    line of plain text (no terminal escape codes, no bidi overrides).
+    """
+    try:
+        return clean_line(name, field="the operator name", max_length=OPERATOR_MAX)
+    except ValueError as error:
+        raise ValidationError(f"{error} (from --operator or ${OPERATOR_ENV})") from None
+
+
 def resolve_operator(option: str | None, env: Mapping[str, str] = os.environ) -> str:
-    """``--operator`` wins, then ``EMAIL_CRISIS_OPERATOR``, then the login name."""
+    """``--operator`` wins, then ``EMAIL_CRISIS_OPERATOR``, then the login name (checked)."""
     for candidate in (option, env.get(OPERATOR_ENV)):
         if candidate and candidate.strip():
-            return candidate.strip()
+            return check_operator(candidate)
     try:
-        return getpass.getuser()
+        return check_operator(getpass.getuser())
     except (KeyError, OSError):  # no passwd entry for this uid (some containers)
         return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "operator"
 

@@ -1,4 +1,9 @@
-"""Jinja2 templates: the ones shipped with the package, overridable by the organisation."""
+"""Jinja2 templates: the ones shipped with the package, overridable by the organisation.
+
+Every template, ours or the organisation's, renders in the bounded sandbox
+(``base.sandbox``): a template file can no more reach Python's internals, or freeze the
+program, than an apology draft typed in the console can.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,12 @@ from typing import Any
 import jinja2
 
 from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.sandbox import BoundedSandbox, markdown_options
 from email_crisis.core.base.settings import org_templates_dir
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")
+DOCUMENT_MAX_CHARS = 20_000_000  # a postmortem of a very long incident stays well under
+DOCUMENT_MAX_SECONDS = 10.0
 
 
 class TemplateProblem(CrisisError):
@@ -48,19 +56,27 @@ def _template_line(name: str) -> str:
     return f", line {line}" if line is not None else ""
 
 
-def environment(org_dir: Path | None = None) -> jinja2.Environment:
-    """A strict environment: the organisation's folder first, then the shipped one."""
+def environment(org_dir: Path | None = None, *, markdown: bool = False) -> jinja2.Environment:
+    """A strict, sandboxed environment: the organisation's folder first, then the shipped one.
+
+    ``markdown`` is for templates that write Markdown documents: every printed value has
+    ``&``, ``<`` and ``>`` turned into entities, so HTML in a title or a note shows as
+    text wherever the Markdown is rendered.
+    """
     folders = [str(shipped_templates_dir())]
     org = org_dir if org_dir is not None else org_templates_dir()
     if org.is_dir():
         folders.insert(0, str(org))
-    return jinja2.Environment(
+    return BoundedSandbox(
         loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=_escapes_html,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        max_chars=DOCUMENT_MAX_CHARS,
+        max_seconds=DOCUMENT_MAX_SECONDS,
+        **(markdown_options() if markdown else {}),
     )
 
 

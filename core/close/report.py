@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from email_crisis.core.assess import apology_lock
 from email_crisis.core.assess.decisions import apology_decision
@@ -27,7 +28,7 @@ from email_crisis.core.assess.form import FIELDS, field_words
 from email_crisis.core.assess.store import load_assessment
 from email_crisis.core.base.clock import humanize, local
 from email_crisis.core.base.domain import KINDS, SEVERITIES, STEP_LABELS, Event, Incident
-from email_crisis.core.base.templates import render
+from email_crisis.core.base.templates import environment, render
 from email_crisis.core.base.text import visible
 from email_crisis.core.close.events_text import describe
 from email_crisis.core.close.report_breach import BreachSection, breach_section
@@ -435,12 +436,22 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+def _fenced(text: str) -> Markup:
+    """``text`` as a Markdown code block: shown exactly as typed, never as HTML."""
+    fence = _fence(text)
+    return Markup(f"{fence}text\n{text}\n{fence}")
+
+
 def render_report(report: Report, fmt: str = "md", env: jinja2.Environment | None = None) -> str:
-    """Render with the organisation's template if it has one, else the shipped one."""
+    """Render with the organisation's template if it has one, else the shipped one.
+
+    Markdown is rendered with HTML escaped in every value (``environment(markdown=True)``);
+    multi-line text goes in code blocks (``fenced``), where nothing is interpreted.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}")
-    context: dict[str, Any] = {"report": report, "fence": _fence}
-    return render(FORMATS[fmt], context, env)
+    context: dict[str, Any] = {"report": report, "fence": _fence, "fenced": _fenced}
+    return render(FORMATS[fmt], context, env or environment(markdown=fmt == "md"))
 
 
 def write_reports(store: Store, incident_id: int, now: datetime, folder: Path) -> list[Path]:
@@ -448,7 +459,7 @@ def write_reports(store: Store, incident_id: int, now: datetime, folder: Path) -
 
     Files are mode 0600 and never overwrite an earlier report.
     """
-    from email_crisis.core.base.files import write_private
+    from email_crisis.core.base.files import database_files, write_private
 
     report = build_report(store, incident_id, now)
     stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
@@ -456,8 +467,8 @@ def write_reports(store: Store, incident_id: int, now: datetime, folder: Path) -
         write_private(
             folder / f"incident-{incident_id}-postmortem-{stamp}.{fmt}",
             render_report(report, fmt),
-            exclusive=True,
             make_folder=True,
+            protect=database_files(store.path),
         )
         for fmt in ("md", "html")
     ]

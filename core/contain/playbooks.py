@@ -57,14 +57,9 @@ from typing import Any
 import platformdirs
 
 from email_crisis.core.base.domain import KINDS, STEPS
-from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.settings import APP_NAME
 from email_crisis.core.base.text import clean_block, clean_line
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+from email_crisis.core.base.toml_file import ConfigProblem, parse_toml, read_text
 
 PLAYBOOK_ENV = "EMAIL_CRISIS_PLAYBOOK"
 BUILT_IN = "built-in playbook"
@@ -88,7 +83,7 @@ _ESCALATION_KEYS = {"to", "immediate", "takes_command", "note"}
 _KIND_KEYS = {"extend", "actions", "escalations"}
 
 
-class PlaybookError(CrisisError):
+class PlaybookError(ConfigProblem):
     """A playbook file that cannot be used; the message names the file and line."""
 
 
@@ -342,23 +337,11 @@ def _type(value: Any) -> str:
 
 # -- reading files -------------------------------------------------------------------
 
-_TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
-
 
 def _parse(text: str, source: str) -> tuple[dict[str, tuple[bool, KindPlaybook]], dict, _Checker]:
     """Parse and validate one file's text; kinds map to (extend, section)."""
     checker = _Checker(text, source)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        where = _TOML_WHERE.search(message)
-        problem = _TOML_WHERE.sub("", message)
-        if where and where.group(1):
-            location = f"line {where.group(1)}, column {where.group(2)}"
-        else:
-            location = f"line {max(len(text.splitlines()), 1)}"
-        raise PlaybookError(f"{source}, {location}: not valid TOML: {problem}.") from None
+    data = parse_toml(text, where=source, error=PlaybookError)
     kinds: dict[str, tuple[bool, KindPlaybook]] = {}
     steps: dict[str, tuple[str, ...]] = {}
     for key, value in data.items():
@@ -378,14 +361,7 @@ def _parse(text: str, source: str) -> tuple[dict[str, tuple[bool, KindPlaybook]]
 
 
 def _read(path: Path, source: str) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise PlaybookError(f"{source}: not UTF-8 text.") from None
-    except IsADirectoryError:
-        raise PlaybookError(f"{source} is a folder; give the path of a TOML file.") from None
-    except OSError as error:
-        raise PlaybookError(f"cannot read {source}: {error.strerror}.") from None
+    return read_text(path, where=source, error=PlaybookError)
 
 
 def built_in_text() -> str:

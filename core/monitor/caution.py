@@ -22,16 +22,12 @@ from statistics import fmean
 from typing import Any
 
 from email_crisis.core.base.domain import Incident
+from email_crisis.core.base.toml_file import read_toml
 from email_crisis.core.monitor.metric_ids import METRICS, format_value
 from email_crisis.core.monitor.metrics import points
 from email_crisis.core.monitor.store import Point
 from email_crisis.core.monitor.thresholds import STATUSES, Band, Thresholds, load
 from email_crisis.core.store.database import Store
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 LANGUAGES = ("en", "fr")
 _STEADY = {"rate": 0.01, "count": 0.5, "level": 0.0}  # absolute change that is no change
@@ -42,7 +38,7 @@ _SENTENCES = {"up": "rose", "down": "fell", "steady": "steady", "new": "new", "g
 def wording() -> dict[str, Any]:
     """The parsed ``caution.toml`` (settings and the text of each language)."""
     path = Path(__file__).resolve().parent / "data" / "caution.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    return read_toml(path)[0]
 
 
 def _text(language: str) -> dict[str, Any]:

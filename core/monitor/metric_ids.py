@@ -82,6 +82,9 @@ WINDOWS: dict[str, timedelta | None] = {
 }
 ESP_SOURCES = frozenset({"sparkpost", "sendgrid", "mailgun", "ses"})
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks drift; an hour ahead is a wrong zone
+MAX_COUNT = 10**12
+"""The largest count a point may hold: a trillion messages or hits in one period is
+more than any sender has, so anything above is a broken export (1e308, 5,000 digits)."""
 NOTE_MAX = 200
 _DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
 
@@ -103,12 +106,19 @@ def parse_metric(text: str) -> str:
 def check_value(metric: str, value: float) -> float:
     """``value`` if it is possible for ``metric``, else ``ValueError`` saying why."""
     info = METRICS[metric]
-    if not math.isfinite(value):
+    if math.isnan(value):
         raise ValueError(f"{metric} {value} is not a number.")
+    if math.isinf(value):
+        raise ValueError(f"{metric} value is too large to be real (is the export broken?).")
     if info.kind == "rate" and not 0 <= value <= 100:
         raise ValueError(f"{metric} {value:g}% is impossible: a rate is between 0% and 100%.")
     if info.kind == "count" and (value < 0 or value != int(value)):
         raise ValueError(f"{metric} {value:g} is impossible: a count is a whole number, 0 or more.")
+    if info.kind == "count" and value > MAX_COUNT:
+        raise ValueError(
+            f"{metric} {value:.3g} is not believable: a count is at most {MAX_COUNT:,} "
+            "(is the export broken?)."
+        )
     if info.kind == "level" and value not in range(len(info.levels)):
         raise ValueError(f"{metric} {value:g} is not one of {', '.join(info.levels)}.")
     return float(value)

@@ -9,27 +9,23 @@ status is ``ok`` and ``Judgement.band`` is None, so callers can say "no threshol
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.toml_file import ConfigProblem, read_toml, table_line
 from email_crisis.core.monitor.metric_ids import METRICS, parse_value
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 ENV = "EMAIL_CRISIS_THRESHOLDS"
 STATUSES: tuple[str, ...] = ("ok", "warning", "critical")
 """Statuses from best to worst."""
+BAND_KEYS = ("status", "at", "label", "label_fr", "source", "reviewed")
+_REQUIRED = ("status", "at", "label", "source", "reviewed")
 
 
-class ThresholdsProblem(CrisisError):
+class ThresholdsProblem(ConfigProblem):
     """A thresholds file that cannot be used; the message names the file and the metric."""
 
 
@@ -104,18 +100,24 @@ def _reviewed(raw: object, where: str) -> date:
         raise ThresholdsProblem(f"{where}: 'reviewed' must be a date like 2026-11-27.") from None
 
 
-def _band(metric: str, raw: object, where: str) -> Band:
+def _band(metric: str, raw: object, where: str, at_key: Callable[[str], str]) -> Band:
     if not isinstance(raw, dict):
         raise ThresholdsProblem(f"{where}: each band is a table ([[{metric}.bands]]).")
-    missing = [key for key in ("status", "at", "label", "source", "reviewed") if key not in raw]
+    unknown = [key for key in raw if key not in BAND_KEYS]
+    if unknown:  # a misspelt key (lable_fr, colour) would otherwise be silently ignored
+        raise ThresholdsProblem(
+            f"{at_key(unknown[0])}: unknown key {unknown[0]!r} in a band of [{metric}]; "
+            f"a band has {', '.join(BAND_KEYS)}."
+        )
+    missing = [key for key in _REQUIRED if key not in raw]
     if missing:
         raise ThresholdsProblem(f"{where}: missing {', '.join(missing)}.")
     if raw["status"] not in STATUSES[1:]:
-        raise ThresholdsProblem(f"{where}: status must be 'warning' or 'critical'.")
+        raise ThresholdsProblem(f"{at_key('status')}: status must be 'warning' or 'critical'.")
     try:
         at = parse_value(metric, raw["at"])
     except ValueError as error:
-        raise ThresholdsProblem(f"{where}: 'at' {error}") from None
+        raise ThresholdsProblem(f"{at_key('at')}: 'at' {error}") from None
     sources = raw["source"] if isinstance(raw["source"], list) else [raw["source"]]
     if not sources or not all(isinstance(s, str) and s.strip() for s in sources):
         raise ThresholdsProblem(f"{where}: 'source' must name where the number comes from.")
@@ -128,34 +130,43 @@ def _band(metric: str, raw: object, where: str) -> Band:
         label=raw["label"].strip(),
         label_fr=str(raw.get("label_fr", "")).strip(),
         sources=tuple(s.strip() for s in sources),
-        reviewed=_reviewed(raw["reviewed"], where),
+        reviewed=_reviewed(raw["reviewed"], at_key("reviewed")),
     )
 
 
 def parse_file(path: Path) -> dict[str, tuple[Band, ...]]:
-    """Bands per metric from one TOML file; ``ThresholdsProblem`` names what is wrong."""
-    try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ThresholdsProblem(
-            f"{path}: no such thresholds file (check {ENV} or unset it)."
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ThresholdsProblem(f"{path}: cannot be read ({error}).") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ThresholdsProblem(f"{path}: not valid TOML ({error}).") from None
+    """Bands per metric from one TOML file; ``ThresholdsProblem`` names file, line and fault."""
+    if not path.exists() and not path.is_symlink():
+        raise ThresholdsProblem(f"{path}: no such thresholds file (check {ENV} or unset it).")
+    data, text = read_toml(path, error=ThresholdsProblem)
     result: dict[str, tuple[Band, ...]] = {}
     for metric, table in data.items():
         if metric not in METRICS:
+            line = table_line(text, metric) or table_line(text, f"{metric}.bands")
+            at = f", line {line}" if line else ""
             raise ThresholdsProblem(
-                f"{path}: unknown metric [{metric}]; metrics are: {', '.join(METRICS)}."
+                f"{path}{at}: unknown metric [{metric}]; metrics are: {', '.join(METRICS)}."
+            )
+        if isinstance(table, dict) and set(table) - {"bands"}:
+            extra = sorted(set(table) - {"bands"})[0]
+            line = table_line(text, metric, key=extra)
+            raise ThresholdsProblem(
+                f"{path}, line {line}: unknown key {extra!r} in [{metric}]; "
+                f"write bands as [[{metric}.bands]]."
             )
         raw_bands = table.get("bands", []) if isinstance(table, dict) else None
         if not isinstance(raw_bands, list):
             raise ThresholdsProblem(f"{path}: [{metric}] needs a list of [[{metric}.bands]].")
-        bands = [
-            _band(metric, raw, f"{path}: [{metric}] band {n}") for n, raw in enumerate(raw_bands, 1)
-        ]
+        bands = []
+        for n, raw in enumerate(raw_bands):
+            line = table_line(text, f"{metric}.bands", n)
+            where = f"{path}, line {line}" if line else f"{path}: [{metric}] band {n + 1}"
+
+            def at_key(key: str, n: int = n, where: str = where, metric: str = metric) -> str:
+                found = table_line(text, f"{metric}.bands", n, key=key)
+                return f"{path}, line {found}" if found else where
+
+            bands.append(_band(metric, raw, where, at_key))
         lower = METRICS[metric].worse == "lower"
         bands.sort(key=lambda b: (STATUSES.index(b.status), -b.at if lower else b.at))
         result[metric] = tuple(bands)

@@ -20,13 +20,8 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from email_crisis.core.base.addresses import AddressError, parse_address
-from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.settings import APP_NAME
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+from email_crisis.core.base.toml_file import ConfigProblem, read_toml, table_line
 
 BRAND_ENV = "EMAIL_CRISIS_BRAND"
 DEFAULTS_PATH = Path(__file__).resolve().parent / "data" / "brand.toml"
@@ -60,7 +55,7 @@ EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
 EXAMPLE_STREET = "1 Example Street"
 
 
-class BrandError(CrisisError):
+class BrandError(ConfigProblem):
     """The brand settings file is unreadable or holds an invalid value (file and key named)."""
 
 
@@ -163,33 +158,35 @@ def user_brand_path() -> Path:
     return platformdirs.user_config_path(APP_NAME) / "brand.toml"
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise BrandError(f"brand settings file {path} does not exist.") from None
-    except OSError as error:
-        raise BrandError(f"cannot read brand settings {path}: {error.strerror}.") from None
-    except tomllib.TOMLDecodeError as error:
-        # The decoder's message carries "(at line N, column M)".
-        raise BrandError(f"brand settings {path}: not valid TOML: {error}.") from None
+def _read(path: Path) -> tuple[dict[str, Any], str]:
+    return read_toml(path, where=f"brand settings {path}", error=BrandError)
 
 
-def _merge(base: dict[str, Any], extra: Mapping[str, Any], path: Path) -> None:
+def _at(path: Path, text: str, table: str | None, key: str) -> str:
+    """``brand settings FILE, line N`` for ``key`` (in ``[table]``), as far as it is found."""
+    line = table_line(text, table, key=key) if table else None
+    if line is None:
+        line = table_line(text, key) if table is None else None
+    if line is None:
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        line = next((n for n, t in enumerate(text.splitlines(), 1) if pattern.match(t)), None)
+    return f"brand settings {path}" + (f", line {line}" if line else "")
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any], path: Path, text: str = "") -> None:
     """Overlay ``extra`` on ``base`` key by key, refusing unknown keys (typos)."""
     for key, value in extra.items():
         if key in _TOP:
             base[key] = value
         elif key in _TABLES:
             if not isinstance(value, Mapping):
-                raise BrandError(f"brand settings {path}: [{key}] must be a table.")
+                raise BrandError(f"{_at(path, text, None, key)}: [{key}] must be a table.")
             allowed = _TABLES[key]
             table = base.setdefault(key, {})
             for sub, sub_value in value.items():
                 if allowed is not None and sub not in allowed:
                     raise BrandError(
-                        f"brand settings {path}: unknown key {sub!r} in [{key}] "
+                        f"{_at(path, text, key, sub)}: unknown key {sub!r} in [{key}] "
                         f"(known: {', '.join(allowed)})."
                     )
                 if key == "esp" and sub == "merge_tags":
@@ -202,7 +199,7 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any], path: Path) -> None:
                     table[sub] = sub_value
         else:
             known = ", ".join((*_TOP, *(f"[{t}]" for t in _TABLES)))
-            raise BrandError(f"brand settings {path}: unknown key {key!r} (known: {known}).")
+            raise BrandError(f"{_at(path, text, None, key)}: unknown key {key!r} (known: {known}).")
 
 
 def _text(data: Mapping[str, Any], key: str, where: str, *, multiline: bool = False) -> str:
@@ -315,13 +312,14 @@ def load_brand(path: Path | None = None, *, env: Mapping[str, str] = os.environ)
     Raises ``BrandError`` naming the file and the key at fault.
     """
     data: dict[str, Any] = {}
-    _merge(data, _read(DEFAULTS_PATH), DEFAULTS_PATH)
+    _merge(data, _read(DEFAULTS_PATH)[0], DEFAULTS_PATH)
     sources = [str(DEFAULTS_PATH)]
     chosen = path or (Path(env[BRAND_ENV]).expanduser() if env.get(BRAND_ENV) else None)
     if chosen is None and user_brand_path().is_file():
         chosen = user_brand_path()
     if chosen is not None:
-        _merge(data, _read(chosen), chosen)
+        found, text = _read(chosen)
+        _merge(data, found, chosen, text)
         sources.append(str(chosen))
     try:
         return _build(data, tuple(sources))

@@ -33,7 +33,6 @@ a draft that uses merge fields is refused with a message saying so.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -49,8 +48,9 @@ from email_crisis.core.assess.apology_lock import REASON_MIN, NotifyGate
 from email_crisis.core.base.clock import format_local, local, to_iso
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, ValidationError
+from email_crisis.core.base.files import OutputExists, database_files, write_private
 from email_crisis.core.base.templates import LANGUAGES, TemplateProblem
-from email_crisis.core.base.text import clean_block
+from email_crisis.core.base.text import clean_block, has_unsafe
 from email_crisis.core.notify.brand import Brand, BrandError, load_brand
 from email_crisis.core.notify.export import (
     RenderedEmail,
@@ -120,7 +120,6 @@ LINT_FIELDS: dict[str, str] = {
 """Draft field -> the field name the rule checker uses in its findings."""
 
 _LIMITS = {"from_address": 320, "reply_to": 320, "subject": 300, "preheader": 300, "body": 50_000}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HEADER = re.compile(r"(Subject|Preheader):[ \t]*(.*)")
 
 
@@ -176,10 +175,10 @@ def clean_fields(fields: Mapping[str, str]) -> dict[str, str]:
             text = text.strip()
             if "\n" in text:
                 raise ValidationError(f"{label} must be a single line.")
-        if _CONTROL.search(text.replace("\t", " ")):
+        if has_unsafe(text):
             raise ValidationError(
-                f"{label} contains control characters (such as terminal escape codes); "
-                "type or paste it as plain text."
+                f"{label} contains control characters (such as terminal escape codes or "
+                "bidi overrides); type or paste it as plain text."
             )
         if len(text) > _LIMITS.get(name, 64):
             raise ValidationError(
@@ -397,30 +396,6 @@ def _audience(path: Path | None) -> tuple[str | None, int | None]:
     return Path(path).name, len(rows)
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write a new file with mode 0600; an existing file is never overwritten."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(
-            path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600
-        )
-    except FileExistsError:
-        raise ExportRefused(
-            f"{path} already exists and was left as it is; move it away or save a new version."
-        ) from None
-    except OSError as error:
-        raise ExportRefused(f"cannot create {path}: {error.strerror}.") from None
-    try:
-        os.fchmod(fd, 0o600)  # a umask such as 0o277 must not leave it unreadable
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-
-
 def export_eml(
     store: Store,
     incident: Incident,
@@ -433,8 +408,12 @@ def export_eml(
     audience_csv: Path | None = None,
     brand: Brand | None = None,
     org_dir: Path | None = None,
+    force: bool = False,
 ) -> ExportResult:
     """Write ``<out_dir>/incident-<id>-apology-v<version>.eml`` (mode 0600) and record it.
+
+    The file is written through ``base.files`` (never over the database or through a
+    link); an existing one is replaced only with ``force``.
 
     Refuses (``NotifyLocked`` / ``ExportRefused``, nothing written) when the apology lock
     is closed, when ``findings`` hold errors and no ``override_reason`` is given, when
@@ -470,7 +449,18 @@ def export_eml(
         raise ExportRefused(str(error)) from None
     message = build_message(chosen, rendered, brand, now=store.clock())
     path = Path(out_dir).expanduser() / f"incident-{incident.id}-apology-v{draft_version}.eml"
-    _write_private(path, message.as_bytes())
+    try:
+        write_private(
+            path,
+            message.as_bytes(),
+            force=force,
+            make_folder=True,
+            protect=database_files(store.path),
+        )
+    except OutputExists:
+        raise ExportRefused(
+            f"{path} already exists and was left as it is; move it away or save a new version."
+        ) from None
     try:
         record = record_export(
             store,

@@ -22,19 +22,18 @@ from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from email_crisis.core.base.addresses import AddressError, parse_address
+from email_crisis.core.base.sandbox import BoundedSandbox
 from email_crisis.core.base.settings import org_templates_dir
 from email_crisis.core.base.templates import shipped_templates_dir
-from email_crisis.core.base.text import visible
+from email_crisis.core.base.text import has_unsafe, visible
 from email_crisis.core.notify.brand import Brand, BrandError
 from email_crisis.core.notify.lint.tags import protect_quoted
 from email_crisis.core.notify.store import Draft
 
 TEMPLATE_FOLDER = "apology"
 _TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _UNDEFINED = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 # Local parts (accents, case and separators removed) that mean "do not answer".
@@ -89,21 +88,7 @@ class RenderedEmail:
         return not self.problems
 
 
-class _Sandbox(SandboxedEnvironment):
-    """The Jinja2 sandbox, also refusing arithmetic that would eat all memory."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError("the power in this expression is too large.")
-        if operator == "*" and isinstance(left, (str, list, tuple)) != isinstance(
-            right, (str, list, tuple)
-        ):
-            count = right if isinstance(left, (str, list, tuple)) else left
-            if isinstance(count, int) and count > 1000:
-                raise SecurityError("this expression repeats text too many times.")
-        return super().call_binop(context, operator, left, right)
+_Sandbox = BoundedSandbox  # bounded in size, numbers and time: see base.sandbox
 
 
 class _Missing(str):
@@ -231,7 +216,7 @@ def _render_field(
 
 
 def _clean(text: str, field: str, problems: list[RenderProblem], *, single_line: bool) -> str:
-    if _CONTROL.search(text.replace("\t", " ")) or (single_line and "\n" in text.strip()):
+    if has_unsafe(text) or (single_line and "\n" in text.strip()):
         problems.append(
             RenderProblem(
                 field,
@@ -393,7 +378,7 @@ def address_problem(value: str, label: str) -> str | None:
     """Why ``value`` cannot be used as the ``label`` address, or ``None`` when it can."""
     if not value.strip():
         return f"{label} is empty: give a real mailbox that people can reply to."
-    if "\n" in value or "\r" in value or _CONTROL.search(value):
+    if "\n" in value or "\r" in value or has_unsafe(value):
         return f"{label} must be one line of plain text."
     pairs = getaddresses([value])
     if len(pairs) != 1:

@@ -17,8 +17,9 @@ from typing import Any
 
 from email_crisis.core.base.clock import format_local, from_iso, to_iso
 from email_crisis.core.base.domain import KINDS, Event, Incident
-from email_crisis.core.base.errors import CrisisError, ValidationError
+from email_crisis.core.base.errors import ValidationError
 from email_crisis.core.base.text import clean_block, clean_line
+from email_crisis.core.base.toml_file import ConfigProblem, parse_toml, read_text
 from email_crisis.core.plan.store import (
     NewTask,
     PlanTask,
@@ -34,12 +35,6 @@ from email_crisis.core.plan.store import get_task as get_task
 from email_crisis.core.plan.store import overdue_count as overdue_count
 from email_crisis.core.plan.store import overdue_counts as overdue_counts
 from email_crisis.core.store.database import Store
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
 
 TASK_KINDS: dict[str, str] = {
     "subscriber-action": "Subscriber action",
@@ -60,9 +55,10 @@ NOTE_MAX = 2000
 DROP_REASON_MIN = 10
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SUGGESTION_KEYS = {"id", "title", "kind", "role", "due_hours"}
+MAX_DUE_HOURS = 24 * 366  # a suggested task is due within a year of its creation
 
 
-class PlanDataError(CrisisError):
+class PlanDataError(ConfigProblem):
     """The suggestions file cannot be used; the message names the file and line."""
 
 
@@ -129,6 +125,8 @@ def _suggestion(raw: Any, roles: Mapping[str, str], where: str) -> Suggestion:
     hours = raw["due_hours"]
     if isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0:
         raise PlanDataError(f"{where}: due_hours must be a positive number of hours.")
+    if not hours <= MAX_DUE_HOURS:  # also false for nan
+        raise PlanDataError(f"{where}: due_hours must be at most {MAX_DUE_HOURS} (a year).")
     try:
         title = clean_line(str(raw["title"]), field="title", max_length=TITLE_MAX)
     except ValueError as error:
@@ -142,14 +140,8 @@ def load_suggestions(
     """Read the suggestions: ``path``, else ``$EMAIL_CRISIS_PLAN_SUGGESTIONS``, else ours."""
     chosen = path or (Path(env[SUGGESTIONS_ENV]).expanduser() if env.get(SUGGESTIONS_ENV) else None)
     file = chosen or shipped_suggestions_path()
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PlanDataError(f"cannot read plan suggestions {file}: {error.strerror}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise PlanDataError(f"{file}: {error}") from None
+    text = read_text(file, where=f"plan suggestions {file}", error=PlanDataError)
+    data = parse_toml(text, where=f"plan suggestions {file}", error=PlanDataError)
     roles = data.get("roles")
     if (
         not isinstance(roles, dict)

@@ -36,12 +36,14 @@ from email_crisis.core.base.errors import (
     DatabaseLocked,
     DatabaseReadOnly,
     DatabaseTooNew,
+    DiskFull,
     ForeignDatabase,
     NotADatabase,
     NotFound,
     StaleIncident,
     StoreError,
 )
+from email_crisis.core.base.files import check_output, database_files, partial_for, publish
 from email_crisis.core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000
@@ -121,6 +123,12 @@ def translate(error: sqlite3.Error, path: Path) -> StoreError:
         return DatabaseLocked(
             f"{path} is locked by another process (waited {BUSY_TIMEOUT_MS / 1000:g} s); "
             "nothing was written. Try again in a moment."
+        )
+    if "disk is full" in text:
+        return DiskFull(
+            f"{path}: the disk is full (the database's disk, or the temporary folder SQLite "
+            "works in for large imports: $SQLITE_TMPDIR, else $TMPDIR or /tmp); nothing was "
+            "written. Free some space and try again."
         )
     if "readonly" in text or "read-only" in text:
         return DatabaseReadOnly(f"{path} cannot be written (read-only file or folder).")
@@ -554,31 +562,53 @@ class Store:
             return dest
         raise StoreError(f"{folder} already holds 999 backups from this second.")
 
-    def backup(self, destination: Path | str) -> Path:
+    def backup(self, destination: Path | str, *, force: bool = False) -> Path:
         """Write a consistent copy with SQLite's online backup API (mode 0600).
 
         Into a folder, the copy gets a time-stamped name (``incidents-20261127-093000.db``,
         then ``-2``, ``-3``... within the same second), so a nightly job never fails on
-        its second night; an existing file path is refused, never overwritten.
+        its second night. A file path that exists is replaced only with ``force``; the
+        database itself, its working files and symbolic links never are. The copy is
+        written under a partial name and renamed once complete.
         """
         dest = Path(destination).expanduser()
-        if dest.is_dir():
-            dest = self._stamped(dest)
+        kept = database_files(self.path)
+        reserved = dest.is_dir() and not dest.is_symlink()
+        if reserved:
+            dest = self._stamped(dest)  # an empty file holds the name until the copy is done
         else:
+            if not dest.parent.exists():
+                try:
+                    dest.parent.mkdir(parents=True, mode=0o700)
+                except OSError as error:
+                    raise StoreError(f"cannot create {dest.parent}: {error.strerror}.") from None
+            dest = check_output(dest, force=force, protect=kept)
+        partial = partial_for(dest)
+        try:
+            _create_private_file(partial, exclusive=True)
+            target = sqlite3.connect(partial)
+        except (OSError, sqlite3.Error) as error:
+            partial.unlink(missing_ok=True)
+            if reserved:
+                dest.unlink(missing_ok=True)
+            if isinstance(error, sqlite3.Error):
+                raise translate(error, dest) from None
+            raise StoreError(f"cannot write {dest}: {error.strerror or error}.") from None
+        try:
             try:
-                _create_private_file(dest, exclusive=True)
-            except FileExistsError:
-                raise StoreError(f"{dest} already exists; choose a new file name.") from None
-        try:
-            target = sqlite3.connect(dest)
-        except sqlite3.Error as error:
-            raise translate(error, dest) from None
-        try:
-            with self._lock:
-                self._conn.backup(target)
-        except sqlite3.Error as error:
-            target.close()
-            dest.unlink(missing_ok=True)
-            raise translate(error, self.path) from None
-        target.close()
+                with self._lock:
+                    self._conn.backup(target)
+            finally:
+                target.close()
+            publish(partial, dest, force=force or reserved, protect=kept)
+        except BaseException as error:
+            if reserved:
+                dest.unlink(missing_ok=True)
+            if isinstance(error, sqlite3.Error):
+                raise translate(error, self.path) from None
+            if isinstance(error, OSError):
+                raise StoreError(f"cannot write {dest}: {error.strerror or error}.") from None
+            raise
+        finally:
+            partial.unlink(missing_ok=True)
         return dest

@@ -27,9 +27,12 @@ from email_crisis.tui.cli.common import (
     INCIDENT_ID,
     MomentType,
     apply_change,
+    force_option,
+    one_line,
     opened,
     operator_name,
     store_options,
+    sweep,
 )
 
 EXPORTS_FOLDER = "exports"
@@ -50,16 +53,22 @@ def apology() -> None:
     metavar="REASON",
     help="Export despite errors or the example brand; the reason is recorded.",
 )
+@force_option
 @store_options
 def export(
     incident_id: int,
     version: int | None,
     out: str | None,
     override_reason: str | None,
+    force: bool,
     db: str | None,
     operator: str | None,
 ) -> None:
-    """Export incident ID's saved apology as .eml (plus its audience CSV)."""
+    """Export incident ID's saved apology as .eml (plus its audience CSV).
+
+    The files are never the database or a link; files of an earlier export of the same
+    version are replaced only with --force.
+    """
     who = operator_name(operator)
     with opened(db) as store:
         incident = store.get_incident(incident_id)
@@ -102,6 +111,7 @@ def export(
             Path(out).expanduser() if out else Path(store.path).resolve().parent / EXPORTS_FOLDER
         )
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        sweep(folder)
         csv_path = folder / f"incident-{incident_id}-apology-v{chosen.version}-audience.csv"
         has_audience = any(
             x.role == "affected" for x in audience.audience_lists(store, incident_id)
@@ -115,6 +125,7 @@ def export(
                     csv_path,
                     operator=who,
                     token_column=notify.one_click_column(brand),
+                    force=force,
                 ).path
             )
         result = notify.export_eml(
@@ -127,10 +138,11 @@ def export(
             override_reason=override_reason if errors else None,
             audience_csv=csv_path if has_audience else None,
             brand=brand,
+            force=force,
         )
-    click.echo(f"Written: {result.path}")
+    click.echo(f"Written: {one_line(str(result.path))}")
     for path in written:
-        click.echo(f"Written: {path}")
+        click.echo(f"Written: {one_line(str(path))}")
     if result.overridden_rules:
         click.echo(f"Overridden (recorded): {', '.join(result.overridden_rules)}")
     click.echo(

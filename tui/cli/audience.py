@@ -19,7 +19,15 @@ from email_crisis.core.assess.form import record_affected_list
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.text import visible
 from email_crisis.core.store.database import Store
-from email_crisis.tui.cli.common import INCIDENT_ID, one_line, opened, operator_name, store_options
+from email_crisis.tui.cli.common import (
+    INCIDENT_ID,
+    force_option,
+    one_line,
+    opened,
+    operator_name,
+    store_options,
+    sweep,
+)
 
 
 def _show_progress() -> bool:
@@ -65,9 +73,8 @@ def _import(store: Store, incident: Incident, path: str, role: str, who: str) ->
     metavar="FILE",
     help="A suppression, unsubscribe, bounce or complaint list; repeat for several.",
 )
-@click.option(
-    "--out", "out_file", required=True, metavar="FILE", help="The audience CSV to write (new file)."
-)
+@click.option("--out", "out_file", required=True, metavar="FILE", help="The audience CSV to write.")
+@force_option
 @click.option(
     "--override",
     "override_reason",
@@ -80,13 +87,17 @@ def audience(
     affected: str,
     suppressed: tuple[str, ...],
     out_file: str,
+    force: bool,
     override_reason: str | None,
     db: str | None,
     operator: str | None,
 ) -> None:
     """Build the apology audience: affected, minus suppression lists, valid, deduplicated.
 
-    Writes a CSV with one column, email, ready to upload to the ESP (mode 0600).
+    Writes a CSV with one column, email, ready to upload to the ESP (mode 0600). An
+    address a spreadsheet would read as a formula (=, +, -, @) is written as text,
+    with a leading apostrophe. FILE is never the database or a link, and an existing
+    FILE is replaced only with --force.
     """
 
     who = operator_name(operator)
@@ -94,14 +105,20 @@ def audience(
         incident = store.get_incident(incident_id)
         try:
             core.check_export(
-                store, incident, out_file, override_reason=override_reason, need_audience=False
+                store,
+                incident,
+                out_file,
+                override_reason=override_reason,
+                need_audience=False,
+                force=force,
             )
         except core.ExportRefused as refused:
             raise core.ExportRefused(f'{refused} Use --override "REASON".') from None
+        sweep(Path(out_file).expanduser().parent)
         summaries = [_import(store, incident, affected, "affected", who)]
         summaries += [_import(store, incident, path, "suppressed", who) for path in suppressed]
         result = core.export_audience(
-            store, incident, out_file, operator=who, override_reason=override_reason
+            store, incident, out_file, operator=who, override_reason=override_reason, force=force
         )
         counts = core.audience_counts(store, incident_id)
     for summary in summaries:
@@ -118,3 +135,9 @@ def audience(
         click.echo(f"Apology lock overridden by {one_line(who)} (recorded).")
     written = core.plural(result.addresses, "address", "addresses")
     click.echo(f"Wrote {written} to {one_line(str(result.path))}")
+    if result.as_text:
+        click.echo(
+            f"{core.plural(result.as_text, 'address', 'addresses')} start with =, +, - or @ "
+            "and are written with a leading ' so a spreadsheet shows them as text (OWASP); "
+            "remove it if your ESP's importer keeps it."
+        )

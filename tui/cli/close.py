@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -10,18 +9,21 @@ from pathlib import Path
 import click
 
 from email_crisis.core.base.clock import humanize
-from email_crisis.core.base.files import write_private
+from email_crisis.core.base.files import check_output, database_files, write_private
 from email_crisis.core.close.report import FORMATS, build_report, render_report, when
 from email_crisis.core.close.stats import WindowStats, as_json, load_metrics
 from email_crisis.tui.cli.common import (
     INCIDENT_ID,
     PROG,
+    force_option,
+    json_text,
     now,
     one_line,
     opened,
     operator_name,
     refuse,
     store_options,
+    sweep,
 )
 
 # -- resolve / reopen ----------------------------------------------------------------------
@@ -88,18 +90,32 @@ def reopen(incident_id: int, reason: str, db: str | None, operator: str | None) 
     "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="md", show_default=True
 )
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+@force_option
 @store_options
 def report(
-    incident_id: int, fmt: str, output: str | None, db: str | None, operator: str | None
+    incident_id: int,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    db: str | None,
+    operator: str | None,
 ) -> None:
-    """Write the postmortem of an incident (Markdown or a standalone HTML page)."""
+    """Write the postmortem of an incident (Markdown or a standalone HTML page).
+
+    FILE is written with mode 0600; it is never the database or a link, and an
+    existing FILE is replaced only with --force.
+    """
     with opened(db) as store:
+        path = Path(output).expanduser() if output is not None else None
+        kept = database_files(store.path)
+        if path is not None:
+            check_output(path, force=force, protect=kept)  # before any work
         text = render_report(build_report(store, incident_id, store.clock()), fmt)
-    if output is None:
+    if path is None:
         click.echo(text, nl=False)
         return
-    path = Path(output).expanduser()
-    write_private(path, text)
+    sweep(path.parent)
+    write_private(path, text, force=force, protect=kept)
     click.echo(f"Wrote the postmortem of incident {incident_id} to {one_line(str(path))}", err=True)
 
 
@@ -162,6 +178,6 @@ def stats(fmt: str, db: str | None, operator: str | None) -> None:
     with opened(db) as store:
         windows = load_metrics(store, moment)
     if fmt == "json":
-        click.echo(json.dumps(as_json(windows, moment), indent=2))
+        click.echo(json_text(as_json(windows, moment)))
     else:
         click.echo("\n".join(stats_table(windows)))

@@ -8,10 +8,12 @@ loads neither the store nor Textual (``opened`` imports the store when it runs).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -20,7 +22,7 @@ import click
 from email_crisis.core.base.clock import utc_now
 from email_crisis.core.base.errors import CrisisError, ValidationError
 from email_crisis.core.base.settings import resolve_db_path, resolve_operator
-from email_crisis.core.base.text import visible
+from email_crisis.core.base.text import BIDI_CONTROLS, visible
 
 if TYPE_CHECKING:
     from email_crisis.core.base.domain import Incident
@@ -177,6 +179,36 @@ def one_line(text: str | None, empty: str = "-") -> str:
     return visible(text, single_line=True) if text else empty
 
 
+# JSON escapes C0 controls itself; these it would print raw (with ensure_ascii=False):
+# DEL, the C1 controls (an 8-bit CSI or OSC acts in many terminals), bidi controls and
+# the Unicode line and paragraph separators.
+_JSON_UNSAFE = re.compile(rf"[\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029]")
+
+
+def json_text(data: object) -> str:
+    """``data`` as indented JSON that is safe to print: the same values, with every
+    character a terminal could act on written as a ``\\uXXXX`` escape."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def sweep(folder: Path) -> None:
+    """Remove partial files left in ``folder`` by an interrupted run, and say so."""
+    from email_crisis.core.base.files import describe_swept, sweep_partials
+
+    for line in describe_swept(sweep_partials(folder)):
+        click.echo(visible(line, single_line=True), err=True)
+
+
+def force_option(command: F) -> F:
+    """``--force``: replace an existing output file (never the database or a link)."""
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="Replace FILE if it exists (never the database, its -wal/-shm, or a link).",
+    )(command)
+
+
 # -- parameter types --------------------------------------------------------------------
 
 
@@ -230,8 +262,14 @@ class MomentType(click.ParamType):
         if isinstance(value, datetime):
             return value
         text = str(value).strip()
+        shown = visible(text[:40], single_line=True)
         try:
             moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
         except ValueError:
-            self.fail(f"{value!r} is not a time like 2026-11-27T09:30 or 2026-11-27T09:30Z", param)
-        return moment if moment.tzinfo else moment.astimezone()
+            self.fail(f"{shown!r} is not a time like 2026-11-27T09:30 or 2026-11-27T09:30Z", param)
+        try:
+            # Stored in UTC: a time that has no UTC equivalent (year 1 at +14:00,
+            # year 9999 at -14:00) is refused here rather than failing later.
+            return (moment if moment.tzinfo else moment.astimezone()).astimezone(timezone.utc)
+        except (OverflowError, ValueError, OSError):
+            self.fail(f"{shown!r} is out of the range of times that can be stored", param)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 import click
 
@@ -11,7 +12,16 @@ from email_crisis.core.base.settings import org_templates_dir
 from email_crisis.core.base.templates import shipped_templates_dir
 from email_crisis.core.demo.scenes import SCENES, populate
 from email_crisis.tui.cli import output as out
-from email_crisis.tui.cli.common import PROG, emit, now, opened, store_options
+from email_crisis.tui.cli.common import (
+    PROG,
+    emit,
+    force_option,
+    now,
+    one_line,
+    opened,
+    store_options,
+    sweep,
+)
 
 
 @click.command()
@@ -44,12 +54,20 @@ def demo(extra: int, force: bool, db: str | None, operator: str | None) -> None:
 
 @click.command()
 @click.argument("dest", metavar="DEST")
+@force_option
 @store_options
-def backup(dest: str, db: str | None, operator: str | None) -> None:
-    """Copy the database to DEST (a new file, or a folder)."""
+def backup(dest: str, force: bool, db: str | None, operator: str | None) -> None:
+    """Copy the database to DEST (a new file, or a folder).
+
+    The copy is consistent even while others work (SQLite's backup API), mode 0600.
+    DEST is never the database itself or a link; an existing DEST file is replaced
+    only with --force.
+    """
+    target = Path(dest).expanduser()
+    sweep(target if target.is_dir() else target.parent)
     with opened(db) as store:
-        written = store.backup(dest)
-    click.echo(str(written))
+        written = store.backup(dest, force=force)
+    click.echo(one_line(str(written)))
 
 
 @click.command()

@@ -3,7 +3,6 @@ severity."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import datetime
 
@@ -19,6 +18,7 @@ from email_crisis.tui.cli.common import (
     SeverityType,
     apply_change,
     emit,
+    json_text,
     now,
     one_line,
     opened,
@@ -82,7 +82,7 @@ def list_(fmt: str, everything: bool, db: str | None, operator: str | None) -> N
         incidents = board_order(store.list_incidents(include_resolved=everything))
     if fmt == "json":
         records = [out.incident_record(i) for i in incidents]
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        click.echo(json_text(records))
     elif not incidents:
         click.echo("No incidents." if everything else "No open incidents.")
     else:
@@ -108,7 +108,7 @@ def show(incident_id: int, fmt: str, db: str | None, operator: str | None) -> No
         record = out.incident_record(incident)
         record["statement"] = out.statement_record(latest, len(statements)) if latest else None
         record["events"] = [out.event_record(e) for e in events]
-        click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        click.echo(json_text(record))
     else:
         emit(out.detail(incident, latest, len(statements), events, now=now()))
 

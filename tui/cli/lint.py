@@ -8,7 +8,6 @@ stderr, one line each, and the other files are still checked.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from email_crisis.core.notify.lint import (
 from email_crisis.core.notify.lint.eml import Draft, UnreadableDraft, read_draft
 from email_crisis.core.notify.lint.engine import Report
 from email_crisis.core.notify.lint.positions import LineIndex
+from email_crisis.tui.cli.common import json_text
 
 EXIT_CLEAN = 0
 EXIT_ERRORS = 1
@@ -228,7 +228,7 @@ def lint(
         if note is not None:
             click.echo(note)
     if fmt == "json":
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        click.echo(json_text(records))
     elif results:
         click.echo(_summary(results))
     if unreadable:

@@ -10,7 +10,6 @@ metrics thresholds                                 the thresholds in force, with
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -36,6 +35,7 @@ from email_crisis.tui.cli.common import (
     INCIDENT_ID,
     PROG,
     MomentType,
+    json_text,
     now,
     one_line,
     opened,
@@ -187,7 +187,7 @@ def show(
         found = points(store, incident_id, metrics=metric_names, since=since)
     if fmt == "json":
         records = [point_record(p, rules) for p in found]
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        click.echo(json_text(records))
         return
     if not found:
         click.echo(

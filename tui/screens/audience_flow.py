@@ -14,6 +14,7 @@ from typing import Protocol
 from email_crisis.core.assess import form as assess
 from email_crisis.core.assess.audience import build as audience
 from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.files import OutputExists, describe_swept, sweep_partials
 from email_crisis.core.store.database import Store
 from email_crisis.tui.console import ConsoleApp
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
@@ -105,8 +106,11 @@ def _run(panel: AudienceHost, path: Path, role: str) -> None:
 
 
 def export(panel: AudienceHost) -> None:
-    """Ask where to write the audience CSV, then write it (refused when not allowed)."""
-    from email_crisis.tui.screens.forms import PromptForm
+    """Ask where to write the audience CSV, then write it (refused when not allowed).
+
+    An existing file is replaced only after the operator confirms it.
+    """
+    from email_crisis.tui.screens.forms import PromptForm, confirm_replace
 
     app = panel.app
     incident = panel.screen.incident
@@ -114,17 +118,36 @@ def export(panel: AudienceHost) -> None:
         return
     default = str(app.store.path.parent / "exports" / f"incident-{incident.id}-audience.csv")
 
+    def write(out: Path, force: bool) -> None:
+        for line in describe_swept(sweep_partials(out.parent)):
+            app.notify(line, title="Cleaned up", timeout=12)
+        result = audience.export_audience(
+            app.store, app.store.get_incident(incident.id), out, operator=app.operator, force=force
+        )
+        text = f"Wrote {result.addresses:,} addresses to {result.path}"
+        if result.as_text:
+            text += (
+                f"; {result.as_text:,} start with =, +, - or @ and have a leading ' so a "
+                "spreadsheet shows them as text"
+            )
+        app.notify(text, timeout=12)
+        app.refresh_screens()
+
+    def replace(out: Path) -> None:
+        try:
+            write(out, force=True)
+        except CrisisError as error:
+            app.notify(str(error), title="Nothing was exported", severity="error", timeout=12)
+
     def submit(text: str) -> str | None:
         out = Path(text.strip()).expanduser()
         try:
             out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            result = audience.export_audience(
-                app.store, app.store.get_incident(incident.id), out, operator=app.operator
-            )
+            write(out, force=False)
+        except OutputExists:  # asked once this prompt has closed
+            app.call_later(confirm_replace, app, [str(out)], lambda: replace(out))
         except (CrisisError, OSError) as error:
             return str(error)
-        app.notify(f"Wrote {result.addresses:,} addresses to {result.path}", timeout=12)
-        app.refresh_screens()
         return None
 
     app.push_screen(

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, StaleIncident
+from email_crisis.core.base.toml_file import ConfigProblem
 from email_crisis.core.close import report, stats
 from email_crisis.core.monitor import metrics
 from email_crisis.core.own import incidents as ops
@@ -68,6 +69,7 @@ class BoardScreen(Screen[None]):
         self._filter_text = ""
         self._show_closed = False
         self._flags: dict[int, str] = {}
+        self._shown: list[Incident] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-bar")
@@ -99,7 +101,13 @@ class BoardScreen(Screen[None]):
         store, now = self.app.store, self.app.now()
         try:
             self._incidents = store.list_incidents(include_resolved=self._show_closed)
-            self._flags = board_flags(plan.overdue_counts(store, now), metrics.badges(store))
+            overdue = plan.overdue_counts(store, now)
+            try:
+                badges = metrics.badges(store)
+            except ConfigProblem as problem:  # a broken thresholds file: the rest still shows
+                badges = {}
+                self._config_problem(str(problem))
+            self._flags = board_flags(overdue, badges)
         except CrisisError as error:
             self.notify(str(error), title="Cannot read the database", severity="error")
             return
@@ -107,10 +115,18 @@ class BoardScreen(Screen[None]):
         if self.query_one("#board-stats").display:
             self._show_stats()
 
+    def _config_problem(self, message: str) -> None:
+        """Say once (not on every refresh) that a configuration file is unusable."""
+        if message != getattr(self, "_config_shown", None):
+            self._config_shown = message
+            title = "Configuration problem: no deliverability flags"
+            self.notify(message, title=title, severity="error", timeout=15)
+
     def _show(self) -> None:
         shown = board_order(i for i in self._incidents if self._filter.matches(i))
         table = self.query_one(IncidentTable)
         table.sync(shown, self.app.now(), self._flags)
+        self._shown = shown
         self._show_bar(shown)
         empty = self.query_one("#board-empty", Static)
         if shown:
@@ -149,9 +165,15 @@ class BoardScreen(Screen[None]):
         if not self._filter.is_empty:
             bar.append(f"   showing {len(shown)} matching ", style="bold")
             bar.append(self._filter_text, style="italic")
+        pending = self.query_one(IncidentTable).pending
+        if pending:
+            bar.append(f"   loading {pending:,} more…", style="italic")
         bar.no_wrap = True
         bar.overflow = "ellipsis"
         self.query_one("#board-bar", Static).update(bar)
+
+    def on_incident_table_filled(self, event: IncidentTable.Filled) -> None:
+        self._show_bar(self._shown)
 
     def incident(self, incident_id: int) -> Incident | None:
         """The loaded incident with that id, if shown."""

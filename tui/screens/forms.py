@@ -302,3 +302,18 @@ class ChoiceMenu(_Form):
         options = self.query_one(OptionList)
         if options.highlighted is not None:
             self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+
+def confirm_replace(app: ConsoleApp, paths: list[str], replace: Callable[[], None]) -> None:
+    """Ask before replacing existing files; ``replace`` runs only on an explicit yes."""
+    names = ", ".join(paths)
+    choices = [
+        ("keep", "Keep the existing file; write nothing"),
+        ("replace", f"Replace {names}"),
+    ]
+
+    def decided(choice: object) -> None:
+        if choice == "replace":
+            replace()
+
+    app.push_screen(ChoiceMenu(f"{names} already exists", choices), decided)

@@ -18,6 +18,7 @@ from email_crisis.core.assess.audience import store as store_audience
 from email_crisis.core.base.clock import format_local
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.files import describe_swept, sweep_partials
 from email_crisis.core.notify import drafts as notify
 from email_crisis.core.notify.brand import Brand
 from email_crisis.core.notify.drafts import Draft, StaleDraft
@@ -26,7 +27,7 @@ from email_crisis.core.notify.lint import Finding, Severity
 from email_crisis.core.store.database import Store
 from email_crisis.tui.console import ConsoleApp
 from email_crisis.tui.render import ellipsize, plain
-from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
+from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm, confirm_replace
 from email_crisis.tui.widgets.notify_editor import LANGUAGE_NAMES, NotifyEditor
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
@@ -281,12 +282,13 @@ def export(panel: NotifyHost) -> None:
     brand_rules = notify.brand_problems(brand)
     errors = sorted({f.rule for f in findings if f.severity is Severity.ERROR} | brand_rules)
     if not errors:
-        message = _export(panel, saved, findings, None)
-        if message:
-            panel.notify(message, title="Nothing was exported", severity="error", timeout=15)
+        _export_or_ask(panel, saved, findings, None)
         return
 
     def submit(reason: str) -> str | None:
+        if _existing(panel, saved):  # asked once this prompt has closed
+            panel.app.call_later(_export_or_ask, panel, saved, findings, reason)
+            return None
         return _export(panel, saved, findings, reason)
 
     example = brand.example_parts()
@@ -305,7 +307,37 @@ def export(panel: NotifyHost) -> None:
     )
 
 
-def _precheck(panel: NotifyHost, saved: Draft, eml: Path) -> str | None:
+def _files(panel: NotifyHost, saved: Draft) -> tuple[Path, Path]:
+    """The .eml and the audience CSV an export of ``saved`` writes."""
+    assert panel.incident is not None
+    folder = exports_dir(panel.app.store)
+    stem = f"incident-{panel.incident.id}-apology-v{saved.version}"
+    return folder / f"{stem}.eml", folder / f"{stem}-audience.csv"
+
+
+def _existing(panel: NotifyHost, saved: Draft) -> list[str]:
+    """The export's files that exist already."""
+    return [str(path) for path in _files(panel, saved) if path.exists() or path.is_symlink()]
+
+
+def _export_or_ask(
+    panel: NotifyHost, saved: Draft, findings: list[Finding], reason: str | None
+) -> None:
+    """Export; when its files exist, replace them only after the operator says so."""
+
+    def run(force: bool) -> None:
+        message = _export(panel, saved, findings, reason, force=force)
+        if message:
+            panel.notify(message, title="Nothing was exported", severity="error", timeout=15)
+
+    existing = _existing(panel, saved)
+    if existing:
+        confirm_replace(panel.app, existing, lambda: run(True))
+    else:
+        run(False)
+
+
+def _precheck(panel: NotifyHost, saved: Draft, eml: Path, force: bool = False) -> str | None:
     """What ``export_eml`` would refuse, asked before the audience CSV is written."""
     for value, label in ((saved.from_address, "From"), (saved.reply_to, "Reply-To")):
         problem = address_problem(value, label)
@@ -322,28 +354,37 @@ def _precheck(panel: NotifyHost, saved: Draft, eml: Path) -> str | None:
     rendered = notify.render_email(saved, {n: brand.merge_tags[n] for n in used}, brand)
     if rendered.problems:
         return "The draft does not render cleanly: " + "; ".join(map(str, rendered.problems))
-    if eml.exists():
+    if eml.exists() and not force:
         return f"{eml} already exists and was left as it is; move it away or save a new version."
     return None
 
 
 def _export(
-    panel: NotifyHost, saved: Draft, findings: list[Finding], reason: str | None
+    panel: NotifyHost,
+    saved: Draft,
+    findings: list[Finding],
+    reason: str | None,
+    *,
+    force: bool = False,
 ) -> str | None:
-    """Write the audience CSV (when there is an audience), then the .eml; an error or None."""
+    """Write the audience CSV (when there is an audience), then the .eml; an error or None.
+
+    ``force`` replaces files of an earlier export of the same version (asked first).
+    """
     assert panel.incident is not None
     store, who = panel.app.store, panel.app.operator
-    folder = exports_dir(store)
-    stem = f"incident-{panel.incident.id}-apology-v{saved.version}"
-    eml, csv = folder / f"{stem}.eml", folder / f"{stem}-audience.csv"
+    eml, csv = _files(panel, saved)
+    folder = eml.parent
     brand = panel.brand()
     try:
-        problem = _precheck(panel, saved, eml)
+        problem = _precheck(panel, saved, eml, force)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for line in describe_swept(sweep_partials(folder)):
+            panel.notify(line, title="Cleaned up", timeout=12)
         lists = audience.audience_lists(store, panel.incident.id)
         has_audience = any(item.role == "affected" for item in lists)
         if has_audience and problem is None:
-            audience.check_export(store, panel.incident, csv)
+            audience.check_export(store, panel.incident, csv, force=force)
     except CrisisError as error:
         return str(error)
     except OSError as error:
@@ -355,7 +396,12 @@ def _export(
     def change(incident: Incident) -> object:
         if has_audience:  # with a token per recipient when the one-click URL needs one
             done["csv"] = audience.export_audience(
-                store, incident, csv, operator=who, token_column=notify.one_click_column(brand)
+                store,
+                incident,
+                csv,
+                operator=who,
+                token_column=notify.one_click_column(brand),
+                force=force,
             )
         done["eml"] = notify.export_eml(
             store,
@@ -366,6 +412,7 @@ def _export(
             findings=findings,
             override_reason=reason,
             audience_csv=csv if has_audience else None,
+            force=force,
         )
         return done["eml"]
 

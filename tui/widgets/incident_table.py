@@ -1,4 +1,9 @@
-"""The board's table of incidents, updated in place (rows keyed by incident id)."""
+"""The board's table of incidents, updated in place (rows keyed by incident id).
+
+A large board is filled in batches: the first rows (the worst incidents: the board is
+in order) are on screen after one refresh, and the rest follow batch by batch between
+refreshes, so the operator sees what matters at once and keys keep working meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
+from textual.message import Message
 from textual.widgets import DataTable
 
 from email_crisis.core.base.domain import KIND_SHORT, Incident
@@ -31,6 +37,10 @@ _COMMANDER_WIDTH = 8
 _TITLE = 2
 _FLAGS = 5
 _AGE = 6
+FIRST_ROWS = 120
+"""Rows put on screen before the first refresh: more than the tallest terminal shows."""
+BATCH_ROWS = 5_000
+"""Rows added between two refreshes while a large board fills."""
 
 
 def _age_cell(text: str) -> Text:
@@ -42,7 +52,14 @@ def _flags_cell(text: str) -> Text:
 
 
 def _gap(cell: Text) -> Text:
-    return Text(" ").append_text(cell)
+    # One Text built in one step (a leading space, then the cell's own style):
+    # the board builds tens of thousands of these at start-up.
+    gapped = Text(" " + cell.plain)
+    if cell.style:
+        gapped.stylize(cell.style, 1)
+    for span in cell.spans:
+        gapped.stylize(span.style, span.start + 1, span.end + 1)
+    return gapped
 
 
 @dataclass
@@ -60,11 +77,22 @@ class IncidentTable(DataTable[Text]):
 
     BINDINGS = keymap.INCIDENT_TABLE
 
+    class Filled(Message):
+        """A batch of rows is on screen; ``pending`` rows are still to come (0: done)."""
+
+        def __init__(self, pending: int) -> None:
+            super().__init__()
+            self.pending = pending
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", cell_padding=0, **kwargs)  # type: ignore[arg-type]
         self._rows: dict[int, _Row] = {}
         self._titles: dict[int, str] = {}
         self._title_width = _MIN_TITLE
+        self._generation = 0
+        self._select_when_filled: int | None = None
+        self.pending = 0
+        """Rows of the last ``sync`` not on screen yet (a large board fills in batches)."""
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
@@ -123,24 +151,61 @@ class IncidentTable(DataTable[Text]):
         ``flags`` holds each incident's short alerts (overdue tasks, metrics).
 
         Rows are rebuilt only for incidents whose version changed; for the rest
-        only the age is recomputed, so a refresh of a large board stays cheap.
+        only the age is recomputed, so a refresh of a large board stays cheap. When
+        many rows are new (the first load of a large board, a filter cleared), the
+        first ``FIRST_ROWS`` are added now and the rest in batches after each refresh;
+        a later ``sync`` supersedes a fill still under way.
         """
-        keep = self.highlighted_id()
-        wanted = [incident.id for incident in incidents]
-        wanted_set = set(wanted)
-        for incident_id in [i for i in self._rows if i not in wanted_set]:
+        before = self.highlighted_id()
+        wanted_set = {incident.id for incident in incidents}
+        removed = [i for i in self._rows if i not in wanted_set]
+        for incident_id in removed:
             self.remove_row(str(incident_id))
             del self._rows[incident_id]
             del self._titles[incident_id]
-        flags = flags or {}
-        for incident in incidents:
+        if removed and before is not None and before in self._rows:
+            self.move_cursor(row=self.get_row_index(str(before)), animate=False)
+        self._generation += 1
+        self._fill(list(incidents), 0, now, dict(flags or {}), self._generation)
+
+    def _fill(
+        self,
+        incidents: list[Incident],
+        start: int,
+        now: datetime,
+        flags: dict[int, str],
+        generation: int,
+    ) -> None:
+        if generation != self._generation:
+            return  # a newer sync took over
+        budget = FIRST_ROWS if start == 0 else BATCH_ROWS
+        position = start
+        while position < len(incidents):
+            incident = incidents[position]
+            if incident.id not in self._rows:
+                budget -= 1
             self._sync_row(incident, now, flags.get(incident.id, ""))
+            position += 1
+            if budget <= 0 and position < len(incidents):
+                self.pending = len(incidents) - position
+                self.post_message(self.Filled(self.pending))
+                self.call_after_refresh(self._fill, incidents, position, now, flags, generation)
+                return
+        self.pending = 0
+        target, self._select_when_filled = self._select_when_filled, None
+        wanted = [incident.id for incident in incidents]
         current = [int(row.key.value) for row in self.ordered_rows if row.key.value is not None]
         if current != wanted:
-            rank = {incident_id: position for position, incident_id in enumerate(wanted)}
+            # Rows were appended after others, or moved: sort, and keep the cursor on
+            # the incident it was on (appending alone never moves it).
+            highlighted = self.highlighted_id()
+            rank = {incident_id: place for place, incident_id in enumerate(wanted)}
             self.sort("id", key=lambda cell: rank[int(cell.plain)])
-        if keep is not None and keep in wanted_set:
-            self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
+            target = target if target is not None else highlighted
+        if target is not None and target in self._rows:
+            self.move_cursor(row=self.get_row_index(str(target)), animate=False)
+        if start:
+            self.post_message(self.Filled(0))
 
     def _sync_row(self, incident: Incident, now: datetime, flags: str) -> None:
         row_key = str(incident.id)
@@ -167,6 +232,8 @@ class IncidentTable(DataTable[Text]):
         self._rows[incident.id] = _Row(incident.version, age(incident, now), flags, cells)
 
     def select(self, incident_id: int) -> None:
-        """Put the cursor on an incident."""
+        """Put the cursor on an incident (once its row is there, if the board is filling)."""
         if str(incident_id) in self.rows:
             self.move_cursor(row=self.get_row_index(str(incident_id)), animate=False)
+        elif self.pending:
+            self._select_when_filled = incident_id

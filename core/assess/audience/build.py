@@ -22,11 +22,15 @@ Public API (the CLI and the Assess panel use only this module and the reader's e
 ``audience_lists(store, incident_id) -> list[AudienceList]``
 ``audience_counts(store, incident_id) -> AudienceCounts``
     affected = invalid + duplicates + suppressed + final, always.
-``check_export(store, incident, out_path, *, override_reason=None, need_audience=True)``
+``check_export(store, incident, out_path, *, override_reason=None, need_audience=True,
+force=False)``
     Raise now whatever ``export_audience`` would refuse (nothing is recorded).
 ``export_audience(store, incident, out_path, *, operator, override_reason=None,
-token_column=None)``
-    Write the final audience (header ``email``, sorted) to a new file, mode 0600.
+token_column=None, force=False)``
+    Write the final audience (header ``email``, sorted) to a file, mode 0600, through
+    ``base.files.private_output``: never over the database or through a link, an
+    existing file only with ``force``. A cell a spreadsheet would run as a formula
+    (``=1+1@example.com``) is written as text (``base.text.csv_cell``).
     ``token_column`` adds a column of that name holding a random, unguessable token per
     recipient (the one-click unsubscribe URL of RFC 8058 is made from it by the ESP).
     Refused for a ``suppression-list-send`` incident unless an override exists or
@@ -45,12 +49,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from email_crisis.core.assess.apology_lock import LOCKED_KINDS, REASON_MIN, gate, override_lock
 from email_crisis.core.assess.audience import store as store_audience
@@ -65,6 +69,10 @@ from email_crisis.core.assess.places import (
 )
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, ValidationError
+from email_crisis.core.base.files import OutputExists as OutputExists
+from email_crisis.core.base.files import OutputRefused, check_output, private_output
+from email_crisis.core.base.files import database_files as _database_files
+from email_crisis.core.base.text import csv_cell, is_formula_like
 from email_crisis.core.store.database import Store
 
 ROLES = ("affected", "suppressed")
@@ -78,10 +86,6 @@ class ImportCancelled(CrisisError):
 
 class ExportRefused(CrisisError):
     """The apology lock forbids exporting this incident's audience."""
-
-
-class OutputExists(CrisisError):
-    """The export file already exists (it is never overwritten)."""
 
 
 class NoAudience(CrisisError):
@@ -167,6 +171,7 @@ class ExportResult:
     path: Path
     addresses: int
     overridden: bool
+    as_text: int = 0  # addresses a spreadsheet would run, written with a leading '
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -344,6 +349,7 @@ def check_export(
     *,
     override_reason: str | None = None,
     need_audience: bool = True,
+    force: bool = False,
 ) -> None:
     """Raise whatever ``export_audience`` would refuse, without writing anything.
 
@@ -351,12 +357,9 @@ def check_export(
     before importing one).
     """
     out = Path(out_path).expanduser()
-    if out.is_dir():
-        raise CrisisError(f"{out} is a folder; give the name of a new CSV file.")
-    if out.exists() or out.is_symlink():
-        raise OutputExists(f"{out} already exists; exports never overwrite a file.")
-    if not out.parent.is_dir():
-        raise CrisisError(f"cannot write {out}: the folder {out.parent} does not exist.")
+    if out.is_dir() and not out.is_symlink():
+        raise OutputRefused(f"{out} is a folder; give the name of a new CSV file.")
+    check_output(out, force=force, protect=_database_files(store.path))
     if not os.access(out.parent, os.W_OK | os.X_OK):
         raise CrisisError(f"cannot write {out}: the folder {out.parent} is not writable.")
     if override_reason is not None:
@@ -390,70 +393,53 @@ def export_audience(
     operator: str,
     override_reason: str | None = None,
     token_column: str | None = None,
+    force: bool = False,
 ) -> ExportResult:
-    """Write affected − suppressed (valid, deduplicated) to a new CSV file, mode 0600."""
+    """Write affected − suppressed (valid, deduplicated) to a CSV file, mode 0600."""
     out = Path(out_path).expanduser()
-    check_export(store, incident, out, override_reason=override_reason)
+    check_export(store, incident, out, override_reason=override_reason, force=force)
     if override_reason is not None:
         override_lock(store, incident, override_reason, operator=operator)
-    try:
-        count = _write_file(store, incident, out, token_column)
-    except OSError as error:
-        raise CrisisError(
-            f"cannot write {out}: {error.strerror or error}; nothing was exported."
-        ) from None
+    count, as_text = _write_file(store, incident, out, token_column, force=force)
+    details = {"file": out.name, "addresses": count, "override": override_reason is not None}
+    if token_column:
+        details["token_column"] = token_column
+    if as_text:
+        details["written_as_text"] = as_text
     try:
         store.append_event(
-            incident.id,
-            operator=operator,
-            type_="audience_exported",
-            details={
-                "file": out.name,
-                "addresses": count,
-                "override": override_reason is not None,
-                **({"token_column": token_column} if token_column else {}),
-            },
+            incident.id, operator=operator, type_="audience_exported", details=details
         )
     except BaseException:
         out.unlink(missing_ok=True)  # no export without its record
         raise
-    return ExportResult(out, count, override_reason is not None)
+    return ExportResult(out, count, override_reason is not None, as_text)
 
 
-def _write_file(store: Store, incident: Incident, out: Path, token_column: str | None) -> int:
-    """Write the audience beside ``out``, then give it that name; returns how many."""
-    fd, temporary = tempfile.mkstemp(prefix=".email-crisis-", suffix=".csv.tmp", dir=out.parent)
+def _token() -> str:
+    """128 random bits per person: an unsubscribe URL nobody can guess (RFC 8058 §3.1).
 
-    def tokens(batch: list[str]) -> list[str]:
-        # 128 random bits per person: an unsubscribe URL nobody can guess (RFC 8058 §3.1).
-        return [f"{address},{secrets.token_urlsafe(16)}" for address in batch]
+    Never starting with "-", so the cell is never taken for a formula (or altered)."""
+    while (token := secrets.token_urlsafe(16)).startswith("-"):
+        continue
+    return token
 
-    rows = tokens if token_column else (lambda batch: batch)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(f"email,{token_column}\n" if token_column else "email\n")
-            count = store_audience.write_final(
-                store, incident.id, lambda batch: handle.write("\n".join(rows(batch)) + "\n")
-            )
-            handle.flush()
-            os.fsync(handle.fileno())
+
+def _write_file(
+    store: Store, incident: Incident, out: Path, token_column: str | None, *, force: bool
+) -> tuple[int, int]:
+    """Write the audience (partial file first); returns how many, and how many as text."""
+    as_text = 0
+
+    def write(handle: IO[str], batch: list[str]) -> None:
+        nonlocal as_text
+        as_text += sum(1 for address in batch if is_formula_like(address))
+        end = (lambda: f",{_token()}\n") if token_column else (lambda: "\n")
+        handle.write("".join(csv_cell(address) + end() for address in batch))
+
+    with private_output(out, force=force, protect=_database_files(store.path)) as handle:
+        handle.write(f"email,{csv_cell(token_column)}\n" if token_column else "email\n")
+        count = store_audience.write_final(store, incident.id, lambda b: write(handle, b))
         if count is None:
             raise NoAudience(f"incident {incident.id} has no affected list any more.")
-        os.chmod(temporary, 0o600)  # mkstemp's mode already, whatever the umask; made sure
-        _publish(Path(temporary), out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-    return count
-
-
-def _publish(temporary: Path, out: Path) -> None:
-    """Give the finished file its name, refusing to replace one that appeared meanwhile."""
-    try:
-        os.link(temporary, out)
-    except FileExistsError:
-        raise OutputExists(f"{out} already exists; exports never overwrite a file.") from None
-    except OSError:  # a file system without hard links
-        if out.exists():
-            raise OutputExists(f"{out} already exists; exports never overwrite a file.") from None
-        os.replace(temporary, out)
+    return count, as_text

@@ -42,6 +42,7 @@ from email_crisis.core.assess.audience.sniff import (
 )
 from email_crisis.core.assess.places import domain_places, place_of
 from email_crisis.core.base.addresses import ADDRESS_PATTERN, MAX_ADDRESS
+from email_crisis.core.base.files import NotRegularFile, open_regular
 
 # -- streaming ---------------------------------------------------------------------------
 
@@ -54,7 +55,7 @@ class AudienceReader:
         self.encoding = encoding
         self.utf8_error = utf8_error  # (line, byte) where UTF-8 failed, if it did
         self.stats = ReadStats()
-        self._raw = path.open("rb")
+        self._raw = open_regular(path)
         try:
             self.size = path.stat().st_size
             head = self._raw.read(SAMPLE_BYTES)
@@ -211,10 +212,10 @@ def read_file(
     if path.is_dir():
         raise UnreadableFile(path, None, "this is a folder; give the path of a CSV file.")
     try:
-        with path.open("rb") as raw:
+        with open_regular(path) as raw:  # a FIFO or a device is refused, not waited on
             head = raw.read(8)
-    except FileNotFoundError:
-        raise UnreadableFile(path, None, "there is no such file.") from None
+    except NotRegularFile as error:
+        raise UnreadableFile(path, None, error.problem) from None
     except OSError as error:
         raise UnreadableFile(path, None, f"cannot read it ({error.strerror or error}).") from None
     utf8_error: tuple[int, int] | None = None

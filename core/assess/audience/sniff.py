@@ -17,6 +17,7 @@ from pathlib import Path
 
 from email_crisis.core.base.addresses import address_key
 from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.files import open_regular
 
 SAMPLE_BYTES = 64 * 1024
 SAMPLE_ROWS = 200
@@ -196,7 +197,7 @@ def locate_decode_error(path: Path, encoding: str, start: int) -> tuple[int, int
     decoder = codecs.getincrementaldecoder(encoding)()
     newlines = 0
     offset = start
-    with path.open("rb") as raw:
+    with open_regular(path) as raw:
         raw.seek(start)
         while chunk := raw.read(1 << 20):
             pending = len(decoder.getstate()[0])

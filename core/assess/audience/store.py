@@ -199,7 +199,8 @@ def _stage(store: Store, fill: Callable[[ListWriter], ListStats]) -> ListStats:
     try:
         stats = fill(ListWriter(store))
     except BaseException:
-        store._conn.execute("ROLLBACK")
+        if store._conn.in_transaction:  # SQLite ends it itself on some errors (disk full)
+            store._conn.execute("ROLLBACK")
         raise
     store._conn.execute("COMMIT")
     return stats
@@ -225,7 +226,8 @@ def store_list(
     """
     with store._read():
         _require_incident(store, incident_id)
-    with store._lock, _staging(store):
+    # ``_read`` turns SQLite's errors (a full temporary folder) into one-line ones.
+    with store._read(), _staging(store):
         stats = _stage(store, fill)
         return _commit_list(store, incident_id, role, file_name, operator, stats, check)
 

@@ -20,6 +20,7 @@ from email_crisis.core.base.text import visible
 MASK = "********"
 DEFAULT_TIMEOUT = 10.0
 MAX_MESSAGE = 500
+SECRET_RUN = 8  # any run this long of a known secret is masked, not only the whole secret
 
 # Identifiers a stop may need, in the order they are shown.
 IDENTIFIERS: dict[str, str] = {
@@ -186,15 +187,42 @@ def secret_forms(secret: str, sent_values: Iterable[str] = ()) -> list[str]:
 
 
 def redact(text: str, forms: Iterable[str]) -> str:
-    """``text`` with every secret form replaced by the mask."""
+    """``text`` with every secret form, and every run of ``SECRET_RUN`` or more characters
+    of one, replaced by the mask.
+
+    The runs matter when a proxy or an error page quotes a key cut short, or with a
+    character changed: what is left of it is still masked. Always redact *before*
+    cutting a text short (``one_line``), never after.
+    """
+    forms = [form for form in forms if form]
     for form in forms:
-        if form:
-            text = text.replace(form, MASK)
-    return text
+        text = text.replace(form, MASK)
+    grams = {form[i : i + SECRET_RUN] for form in forms for i in range(len(form) - SECRET_RUN + 1)}
+    if not grams or len(text) < SECRET_RUN:
+        return text
+    covered = bytearray(len(text))
+    for start in range(len(text) - SECRET_RUN + 1):
+        if text[start : start + SECRET_RUN] in grams:
+            covered[start : start + SECRET_RUN] = b"\x01" * SECRET_RUN
+    if not any(covered):
+        return text
+    kept: list[str] = []
+    start = 0
+    while start < len(text):
+        if covered[start]:
+            end = start
+            while end < len(text) and covered[end]:
+                end += 1
+            kept.append(MASK)
+            start = end
+        else:
+            kept.append(text[start])
+            start += 1
+    return "".join(kept)
 
 
 def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
-    """Collapse whitespace and cut to ``limit`` characters."""
+    """Collapse whitespace and cut to ``limit`` characters (redact first: see ``redact``)."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
@@ -210,10 +238,11 @@ def json_body(body: bytes) -> Any:
 
 
 def plain_text(body: bytes) -> str:
-    """A short, one-line rendering of a non-JSON body (an HTML error page, say)."""
+    """A one-line rendering of a non-JSON body (an HTML error page, say), not cut short:
+    the caller redacts it first, then cuts."""
     text = body.decode("utf-8", errors="replace")
     text = re.sub(r"<[^>]+>", " ", text)  # keep the words of an HTML error page
-    return one_line(text, 200)
+    return " ".join(text.split())
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:

@@ -46,13 +46,9 @@ from typing import Any
 import platformdirs
 
 from email_crisis.core.base.errors import ValidationError
+from email_crisis.core.base.toml_file import ConfigProblem, read_toml
 from email_crisis.core.contain.esp.base import DEFAULT_TIMEOUT, EspSettings
 from email_crisis.core.contain.esp.registry import names
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 CONFIG_ENV = "EMAIL_CRISIS_CONFIG"
 KEYS = frozenset(
@@ -61,7 +57,7 @@ KEYS = frozenset(
 MAX_TIMEOUT = 300.0
 
 
-class ConfigError(ValidationError):
+class ConfigError(ValidationError, ConfigProblem):
     """The config file cannot be used; the message names the file and line."""
 
 
@@ -163,14 +159,7 @@ def load(
     target = path or config_path()
     if not target.exists():
         return {}
-    try:
-        text = target.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {target}: {error}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{target}: not valid TOML ({error}).") from None
+    data, text = read_toml(target, error=ConfigError)
     section = data.get("esp", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{target}: 'esp' must be a table, like [esp.sparkpost].")

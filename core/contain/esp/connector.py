@@ -235,14 +235,14 @@ class Connector:
             text = self.success_text(raw.status, raw.headers, raw.body)
             return EspResult(True, raw.status, one_line(redact(text, forms)), None, raw.elapsed)
         if 300 <= raw.status < 400:
-            where = header(raw.headers, "Location") or "elsewhere"
+            where = redact(header(raw.headers, "Location") or "elsewhere", forms)
             text = (
                 f"the server redirected to {one_line(where, 200)}; redirects are not followed "
                 "(the key would go along). Check the base URL."
             )
-            return EspResult(False, raw.status, redact(text, forms), None, raw.elapsed, "refused")
+            return EspResult(False, raw.status, text, None, raw.elapsed, "refused")
         text = self.error_text(raw.status, raw.headers, raw.body) or raw.reason
-        text = one_line(redact(text, forms)) or f"HTTP {raw.status}"
+        text = one_line(redact(text, forms)) or f"HTTP {raw.status}"  # masked, then cut
         if raw.status == 429:
             retry = self.wait_seconds(raw.headers, raw.body)
             advice = ADVICE.get(self.name) if retry is None else None

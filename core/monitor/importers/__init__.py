@@ -8,12 +8,14 @@ touches the database: ``core.monitor.metrics.import_file`` checks and writes.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from email_crisis.core.base.files import NotRegularFile, open_regular, read_regular
 from email_crisis.core.monitor.importers import (
     csv_plain,
     mailgun,
@@ -71,11 +73,13 @@ class ImportHints:
         if query is not None:
             where = Path(query).expanduser()
             try:
-                text = where.read_text(encoding="utf-8-sig")[:MAX_QUERY]
+                text = read_regular(where, limit=MAX_QUERY).decode("utf-8-sig")
                 body = json.loads(text)
+            except NotRegularFile as error:
+                raise ImportProblem(f"cannot read the query {error}") from None
             except OSError as error:
                 raise ImportProblem(f"cannot read the query {where}: {error.strerror}.") from None
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, ValueError, RecursionError):
                 raise ImportProblem(f"{where.name} is not a JSON query body.") from None
             if not isinstance(body, dict) or not {"metricDefinitions", "requests"} & set(body):
                 raise ImportProblem(
@@ -139,7 +143,13 @@ def read_file(
     if path.is_dir():
         raise ImportProblem(f"{path} is a folder; give the path of an export file.")
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
+        raw = open_regular(path)  # a FIFO or a device is refused, not waited on
+    except NotRegularFile as error:
+        if not path.exists():
+            raise ImportProblem(f"there is no file at {path}.") from None
+        raise ImportProblem(str(error)) from None
+    try:
+        with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as stream:
             detected = source is None
             if source is None:
                 source = detect(stream.read(HEAD), name)
@@ -150,10 +160,6 @@ def read_file(
                 )
                 return parsed, detected
             return PARSERS[source](stream, name), detected
-    except FileNotFoundError:
-        raise ImportProblem(f"there is no file at {path}.") from None
-    except PermissionError:
-        raise ImportProblem(f"cannot read {path}: permission denied.") from None
     except UnicodeDecodeError as error:
         raise ImportProblem(
             f"{name} is not UTF-8 text (byte {error.start} of a chunk could not be read); "

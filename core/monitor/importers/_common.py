@@ -114,7 +114,10 @@ def instant(raw: object, *, name: str, where: str, naive: str = NAIVE_REJECT) ->
                 "such as +01:00 (times are stored in UTC).",
             )
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 at +14:00, year 9999 at -14:00: no UTC equivalent
+        raise problem(name, where, f"the time {shown(text)!r} is out of range.") from None
 
 
 def _epoch(seconds: float, name: str, where: str) -> datetime:
@@ -128,11 +131,24 @@ def _epoch(seconds: float, name: str, where: str) -> datetime:
 
 
 def csv_rows(stream: TextIO, name: str) -> Iterator[tuple[int, list[str]]]:
-    """Rows of a CSV file with the line each one starts on; blank lines are left out."""
+    """Rows of a CSV file with the line each one starts on; blank lines are left out.
+
+    A row that spans several lines is refused: no export these importers read has a
+    value with a line break in it, so it means a quote was opened and never closed,
+    and the rows after it would be swallowed into one value (and lost from the
+    timeline) without a word.
+    """
     reader = csv.reader(stream)
     line = 1
     try:
         for row in reader:
+            if reader.line_num != line:
+                raise problem(
+                    name,
+                    f"line {line}",
+                    f"a quoted value runs on to line {reader.line_num}: is a closing quote "
+                    "missing? Nothing was imported.",
+                )
             if any(cell.strip() for cell in row):
                 yield line, [cell.strip() for cell in row]
             line = reader.line_num + 1
@@ -184,6 +200,11 @@ def json_records(stream: TextIO, name: str) -> Iterator[tuple[int, int, Any]]:
             continue
         try:
             value, end = decode(buf, pos)
+        except RecursionError:
+            at_line = line + buf.count("\n", counted, pos)
+            raise problem(
+                name, f"line {at_line}", "arrays or objects are nested too deeply to read."
+            ) from None
         except json.JSONDecodeError as error:
             if not eof and len(buf) - pos < MAX_RECORD:
                 more = stream.read(CHUNK)  # the value may simply continue in the next chunk
@@ -192,6 +213,10 @@ def json_records(stream: TextIO, name: str) -> Iterator[tuple[int, int, Any]]:
                 continue
             at_line = line + buf.count("\n", counted, error.pos)
             raise problem(name, f"line {at_line}", f"not valid JSON ({error.msg}).") from None
+        except ValueError as error:  # a number of thousands of digits
+            at_line = line + buf.count("\n", counted, pos)
+            reason = "a number too long to read" if "digits" in str(error) else "not valid JSON"
+            raise problem(name, f"line {at_line}", f"{reason}.") from None
         line += buf.count("\n", counted, pos)
         counted = pos
         number += 1

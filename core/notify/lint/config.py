@@ -35,14 +35,14 @@ from pathlib import Path
 
 import platformdirs
 
-from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.toml_file import ConfigProblem
 from email_crisis.core.notify.lint.model import Severity
 
 CONFIG_ENV = "EMAIL_CRISIS_LINT_CONFIG"
 CONFIG_NAME = "lint.toml"
 
 
-class LintConfigError(CrisisError):
+class LintConfigError(ConfigProblem):
     """The lint config file is missing, unreadable or invalid."""
 
 

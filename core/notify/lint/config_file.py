@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from email_crisis.core.base.toml_file import parse_toml, read_text
 from email_crisis.core.notify.lint.config import (
     DEFAULT_CONFIG,
     LintConfig,
@@ -20,11 +21,6 @@ from email_crisis.core.notify.lint.lexicon import LIST_NAMES
 from email_crisis.core.notify.lint.model import FIELDS, LANGUAGES, Severity
 from email_crisis.core.notify.lint.rules import RULES
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
 _PHRASE_KEYS = {"phrase", "message", "suggestion", "severity", "lang", "field"}
 _TOP_KEYS = {"rules", "banned", "required", "brand", "words"}
 _RULE_KEYS = {"enabled", "severity"}
@@ -34,28 +30,15 @@ def load_config(path: Path | None) -> LintConfig:
     """Read and check a config file (``None`` gives the defaults)."""
     if path is None:
         return DEFAULT_CONFIG
-    try:
-        source = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise LintConfigError(f"lint config {path} does not exist.") from None
-    except IsADirectoryError:
-        raise LintConfigError(f"lint config {path} is a folder, not a file.") from None
-    except OSError as error:
-        raise LintConfigError(f"lint config {path} cannot be read: {error.strerror}.") from None
-    except UnicodeDecodeError as error:
-        raise LintConfigError(
-            f"lint config {path} is not UTF-8 text (byte {error.start})."
-        ) from None
+    # A FIFO, a device or a folder is refused before a byte is read (no hang).
+    source = read_text(path, where=f"lint config {path}", error=LintConfigError)
     return parse_config(source, path)
 
 
 def parse_config(source: str, path: Path | None = None) -> LintConfig:
     """Check the TOML text ``source``; errors name ``path`` and the line."""
     where = str(path) if path else "<config>"
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as error:
-        raise LintConfigError(f"lint config {where}: not valid TOML: {error}.") from None
+    data = parse_toml(source, where=f"lint config {where}", error=LintConfigError)
     return _Reader(source, where).read(data, path)
 
 

@@ -36,6 +36,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.files import NotRegularFile, read_regular
 from email_crisis.core.notify.lint.model import Finding
 from email_crisis.core.notify.lint.positions import LineIndex
 
@@ -122,16 +123,15 @@ class Draft:
         return first, max(first, offsets[min(end, len(offsets)) - 1][1])
 
 
+MAX_DRAFT_BYTES = 16 << 20
+
+
 def read_draft(path: Path) -> Draft:
     """Read ``path`` as an ``.eml`` message or a bare body file."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableDraft(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise UnreadableDraft(f"{path}: is a folder, not a draft.") from None
-    except OSError as error:
-        raise UnreadableDraft(f"{path}: cannot be read ({error.strerror}).") from None
+        raw = read_regular(path, limit=MAX_DRAFT_BYTES)  # a FIFO or a device: refused, no hang
+    except NotRegularFile as error:
+        raise UnreadableDraft(str(error)) from None
     name = path.name.lower()
     template = True if name.endswith(TEMPLATE_SUFFIXES) else None
     base = name

@@ -22,6 +22,7 @@ import jinja2
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from email_crisis.core.base.sandbox import BoundedSandbox
 from email_crisis.core.notify.lint.model import Finding, Severity
 from email_crisis.core.notify.lint.positions import LineIndex
 from email_crisis.core.notify.lint.tags import protect_quoted, quoted
@@ -44,8 +45,9 @@ class Rendered:
 
 
 def sandbox(*, autoescape: bool = False) -> SandboxedEnvironment:
-    """The environment drafts are rendered in (sandboxed, strict about missing values)."""
-    return SandboxedEnvironment(
+    """The environment drafts are rendered in (sandboxed and bounded in size and time,
+    strict about missing values)."""
+    return BoundedSandbox(
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
         keep_trailing_newline=True,

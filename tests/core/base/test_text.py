@@ -8,7 +8,13 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-from email_crisis.core.base.text import clean_block, clean_line, visible
+from email_crisis.core.base.text import (
+    clean_block,
+    clean_line,
+    csv_cell,
+    is_formula_like,
+    visible,
+)
 
 
 @pytest.mark.parametrize(
@@ -95,8 +101,10 @@ def test_clean_line_trims_and_normalises() -> None:
         (" \t\n ", "Name is required."),
         ("a\nb", "Name must be a single line."),
         ("a\rb", "Name must be a single line."),
-        ("a\x1bb", "Name contains control characters (such as terminal escape codes)"),
+        ("a\x1bb", "Name contains control characters (such as terminal escape codes"),
         ("a\x9bb", "Name contains control characters"),
+        ("a\u202eb", "Name contains control characters (such as terminal escape codes or bidi"),
+        ("a\u2066b", "Name contains control characters"),
         ("a\x7f", "Name contains control characters"),
         ("abcdef", "Name is 6 characters long; the limit is 5."),
     ],
@@ -126,6 +134,7 @@ def test_clean_block_keeps_lines_and_tabs() -> None:
         ("\r\n\n  ", "Body is empty."),
         ("a\x1b[2Jb", "Body contains control characters"),
         ("a\rb", "Body contains control characters"),  # a lone CR could overwrite a line
+        ("exe.\u202etxt", "Body contains control characters"),
         ("x" * 11, "Body is 11 characters long; the limit is 10."),
     ],
 )
@@ -133,3 +142,43 @@ def test_clean_block_errors(raw: str, message: str) -> None:
     with pytest.raises(ValueError) as caught:
         clean_block(raw, field="Body", max_length=10)
     assert str(caught.value).startswith(message)
+
+
+# -- issue 14: bidi controls, OSC, CSV cells ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("file\u202egnp.exe", "file<U+202E>gnp.exe"),  # right-to-left override
+        ("a\u2066b\u2069", "a<U+2066>b<U+2069>"),  # isolates
+        ("a\u202ab\u202c", "a<U+202A>b<U+202C>"),  # embedding and pop
+        ("\x1b]52;c;SGk=\x07", "\u241b]52;c;SGk=\u2407"),  # OSC 52: set the clipboard
+        ("\x9d0;title\x07", "\\x9d0;title\u2407"),  # 8-bit OSC
+        ("\u200fRLM mark kept", "\u200fRLM mark kept"),  # marks do not reorder text
+    ],
+)
+def test_visible_names_bidi_controls_and_osc(raw: str, shown: str) -> None:
+    assert visible(raw) == shown
+    assert visible(raw, single_line=True) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1@evil.com", '"\'=1+1@evil.com"'),
+        ("+33600@sms.example", '"\'+33600@sms.example"'),
+        ("-2+3@example.com", '"\'-2+3@example.com"'),
+        ("@SUM(A1)@x.example", '"\'@SUM(A1)@x.example"'),
+        ("\tx@example.com", '"\'\tx@example.com"'),
+        ("\rx@example.com", '"\'\rx@example.com"'),
+        ('=HYPERLINK("http://x")', '"\'=HYPERLINK(""http://x"")"'),
+        ("ana@example.com", "ana@example.com"),
+        ('"quoted local"@example.com', '"""quoted local""@example.com"'),
+        ("a,b@example.com", '"a,b@example.com"'),
+    ],
+)
+def test_csv_cells_never_start_a_formula(value: str, cell: str) -> None:
+    """OWASP, CSV Injection: https://owasp.org/www-community/attacks/CSV_Injection"""
+    assert csv_cell(value) == cell
+    assert is_formula_like(value) == cell.startswith("\"'")

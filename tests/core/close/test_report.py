@@ -93,17 +93,34 @@ def test_full_report_content(store: Store, history: tuple[int, int]) -> None:
     assert [t.status for t in built.tasks][:3] == ["Done", "Dropped", "To do"]
 
 
-def test_script_in_a_title_is_text_in_html_and_literal_in_markdown(store: Store) -> None:
+def test_script_in_a_title_is_text_in_html_and_in_markdown(store: Store) -> None:
+    """Issue 14: most Markdown viewers render raw HTML, so the Markdown escapes it too."""
     incident = ops.declare(
         store, title="<script>alert('x')</script> & co", kind="other", operator="sam"
     )
-    built = report.build_report(store, incident.id, FROZEN_NOW)
+    lifecycle.resolve(
+        store,
+        incident,
+        "sam",
+        summary='Fixed. <img src=x onerror="alert(1)"> ``` <svg onload=alert(2)>',
+        reason="Closed for the test; the apology decision is not part of it.",
+    )
+    notes = "<svg onload=alert(3)>"
+    reopened = lifecycle.reopen(store, store.get_incident(incident.id), "sam", notes)
+    built = report.build_report(store, reopened.id, FROZEN_NOW)
     html = report.render_report(built, "html")
-    assert "<script" not in html
+    assert "<script" not in html and "<img" not in html and "<svg" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co" in html
     markdown = report.render_report(built, "md")
-    assert "# Postmortem: incident 1, <script>alert('x')</script> & co\n" in markdown
-    assert "&lt;" not in markdown and "\\<" not in markdown
+    title = "&lt;script&gt;alert('x')&lt;/script&gt; &amp; co"
+    assert f"# Postmortem: incident 1, {title}\n" in markdown
+    assert "&lt;svg onload=alert(3)&gt;" in markdown  # the reopening reason, in a list item
+    # Outside code blocks no tag survives; inside one (the summary) text stays as typed.
+    outside = markdown.split("````text")[0] + markdown.split("````\n", 1)[-1]
+    assert "<script" not in outside and "<svg" not in outside and "<img" not in outside
+    assert '````text\nFixed. <img src=x onerror="alert(1)"> ``` <svg onload=alert(2)>\n````' in (
+        markdown
+    )
 
 
 def test_multi_line_text_is_fenced_so_it_stays_literal(store: Store) -> None:

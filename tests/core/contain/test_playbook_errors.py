@@ -167,7 +167,7 @@ def test_inline_tables_still_get_an_error_with_the_section_line(tmp_path: Path) 
 def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "playbook.toml"
     path.write_bytes(b"[other]\ntitle = '\xff'\n")
-    with pytest.raises(PlaybookError, match=r"playbook.toml: not UTF-8 text"):
+    with pytest.raises(PlaybookError, match=r"playbook.toml, line 2: not UTF-8 text"):
         load_playbook({PLAYBOOK_ENV: str(path)})
 
 

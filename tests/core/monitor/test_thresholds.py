@@ -146,17 +146,37 @@ def test_a_changed_override_file_is_read_again(tmp_path: Path) -> None:
     [
         ("[happiness]\n[[happiness.bands]]\n", "unknown metric [happiness]"),
         ("[complaint_rate]\nbands = 3\n", "needs a list of [[complaint_rate.bands]]"),
-        (ORG.replace('status = "warning"', 'status = "alarm"'), "band 1: status must be"),
+        (ORG.replace('status = "warning"', 'status = "alarm"'), "line 4: status must be"),
         (
             ORG.replace('source = "https://intranet.example.com/deliverability-policy"\n', "", 1),
-            "band 1: missing source",
+            "line 3: missing source",
         ),
-        (ORG.replace("at = 0.05", "at = 150"), "band 1: 'at' complaint_rate 150% is impossible"),
+        (ORG.replace("at = 0.05", "at = 150"), "line 5: 'at' complaint_rate 150% is impossible"),
         (
             ORG.replace("reviewed = 2026-10-01", 'reviewed = "last week"'),
-            "band 1: 'reviewed' must be a date",
+            "line 8: 'reviewed' must be a date",
         ),
         ("[complaint_rate\n", "not valid TOML"),
+        # Issue 14: misspelt keys were silently ignored.
+        (ORG.replace("label = ", "lable_fr = 'x'\nlabel = ", 1), "line 6: unknown key 'lable_fr'"),
+        (
+            ORG.replace("reviewed = 2026-10-01", "reviewed = 2026-10-01\ncolour = 'red'"),
+            "line 9: unknown key 'colour'",
+        ),
+        (
+            "[complaint_rate]\nthreshold = 1\n",
+            "line 2: unknown key 'threshold' in [complaint_rate]",
+        ),
+        ("[happiness]\n", "line 1: unknown metric [happiness]"),
+        # Issue 14: deep nesting, nan and a value out of bounds.
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "line 1: arrays or tables are nested"),
+        (ORG.replace("at = 0.05", "at = nan"), "line 5: nan is not a usable number"),
+        (ORG.replace("at = 0.05", "at = inf"), "line 5: inf is not a usable number"),
+        (
+            "[volume]\n[[volume.bands]]\nstatus = 'warning'\nat = 1e308\nlabel = 'x'\n"
+            "source = 'y'\nreviewed = 2026-01-01\n",
+            "line 4: 'at' volume 1e+308 is not believable",
+        ),
     ],
 )
 def test_a_broken_override_file_is_named(tmp_path: Path, content: str, expected: str) -> None:

@@ -97,11 +97,11 @@ def test_invalid_values_name_the_file_and_key(tmp_path: Path, text: str, message
 
 def test_a_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     path = write(tmp_path / "brand.toml", 'name = "ok"\n\nwebsite = oops\n')
-    with pytest.raises(BrandError, match=r"not valid TOML: .*line 3") as caught:
+    with pytest.raises(BrandError, match=r"line 3, column \d+: not valid TOML") as caught:
         load_brand(path)
     assert str(path) in str(caught.value)
 
 
 def test_a_missing_named_file_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(BrandError, match="does not exist"):
+    with pytest.raises(BrandError, match=r"nope\.toml: there is no such file"):
         load_brand(env={BRAND_ENV: str(tmp_path / "nope.toml")})

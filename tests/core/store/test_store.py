@@ -28,6 +28,7 @@ from email_crisis.core.base.errors import (
     NotFound,
     StoreError,
 )
+from email_crisis.core.base.files import OutputExists
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import BUSY_TIMEOUT_MS, Store
 from email_crisis.core.store.schema import APPLICATION_ID, SCHEMA_VERSION
@@ -410,7 +411,7 @@ def test_backup_refuses_an_existing_destination(store: Store, tmp_path: Path) ->
     fill(store, 1)
     dest = tmp_path / "exists.db"
     dest.write_bytes(b"precious")
-    with pytest.raises(StoreError, match="already exists"):
+    with pytest.raises(OutputExists, match="already exists"):
         store.backup(dest)
     assert dest.read_bytes() == b"precious"
 

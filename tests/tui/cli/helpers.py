@@ -30,3 +30,16 @@ def one_error_line(stderr: str) -> str:
     assert lines[0].startswith("email-crisis: "), stderr
     assert "Traceback" not in stderr
     return lines[0]
+
+
+def run_cli(*args: str) -> Result:
+    """Run the CLI in-process with ``args`` (stderr kept apart); no fixture needed."""
+    from click.testing import CliRunner
+
+    from email_crisis.tui import cli
+
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
+    except TypeError:
+        runner = CliRunner()  # click >= 8.2 always keeps them apart
+    return runner.invoke(cli.cli, list(args), catch_exceptions=False)

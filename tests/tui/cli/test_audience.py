@@ -252,7 +252,7 @@ def test_existing_output_is_refused_before_importing(
     )
     assert result.exit_code == 1
     assert one_error_line(result.stderr).endswith(
-        "o.csv already exists; exports never overwrite a file."
+        "o.csv already exists; nothing was overwritten (use --force to replace it)."
     )
     with Store.open(db_path) as store:
         assert audience.audience_lists(store, number) == []
@@ -317,7 +317,9 @@ def test_real_process(db_path: Path, write: WriteFile, tmp_path: Path) -> None:
     assert out.read_text() == "email\nana@example.com\n"
     again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert again.returncode == 1
-    assert one_error_line(again.stderr).endswith("exports never overwrite a file.")
+    assert one_error_line(again.stderr).endswith(
+        "nothing was overwritten (use --force to replace it)."
+    )
 
 
 @pytest.mark.slow

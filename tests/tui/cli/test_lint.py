@@ -98,7 +98,7 @@ def test_unreadable_input_exits_2_naming_the_file_and_checks_the_rest(
     assert errors[0].startswith(
         f"email-crisis: {drafts / 'latin.txt'}: the file is not valid utf-8"
     )
-    assert errors[1] == f"email-crisis: {drafts / 'missing.eml'}: no such file."
+    assert errors[1] == f"email-crisis: {drafts / 'missing.eml'}: there is no such file."
     assert "bad.eml:1:7: error no-reply-sender" in result.stdout
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from email_crisis.core.assess.audience import build as audience
+from email_crisis.core.base import files
 from email_crisis.core.base.clock import frozen
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, ValidationError
@@ -74,7 +75,7 @@ def test_a_file_appearing_meanwhile_is_not_replaced(tmp_path: Path) -> None:
     done.write_text("email\n")
     out.write_text("someone else's\n")
     with pytest.raises(audience.OutputExists):
-        audience._publish(done, out)
+        files.publish(done, out, force=False)
     assert out.read_text() == "someone else's\n"
 
 
@@ -195,12 +196,11 @@ def test_a_write_error_is_one_clear_message(
     _import(store, incident, write)
     events = store.count_events()
 
-    def full(*args: object, **kwargs: object) -> tuple[int, str]:
+    def full(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(audience.tempfile, "mkstemp", full)
-    with pytest.raises(
-        CrisisError, match=r"out\.csv: No space left on device; nothing was exported"
-    ):
+    monkeypatch.setattr(files.os, "fsync", full)
+    with pytest.raises(CrisisError, match=r"out\.csv: the disk is full; nothing was written"):
         audience.export_audience(store, incident, tmp_path / "out.csv", operator="x")
     assert store.count_events() == events and not (tmp_path / "out.csv").exists()
+    assert list(tmp_path.glob("out.csv*")) == []  # no partial file left behind

@@ -6,7 +6,10 @@ botocore), what its error bodies look like, and how it says "too many requests" 
 body and rate-limit headers each provider documents; see ``LIMITED``). A ``FakeEsp``
 serves one ``Api`` from a thread and can be told to answer ``success``, ``401``,
 ``404``, ``429``, ``500``, to ``hang`` past the client's timeout, to ``redirect``, or to
-``echo-key`` (an error that quotes the key back, to test redaction).
+``echo-key`` (an error that quotes the key back, to test redaction). ``reply`` makes
+it give one exact answer (status, body, headers) to any authenticated request, and
+``drip`` sends every answer one byte at a time, that many seconds apart (a slow
+server or proxy).
 
 Sources of the documented bodies and headers (quoted in the contract tests too):
 
@@ -368,6 +371,8 @@ class FakeEsp:
     requests: list[Seen] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     batches: dict[str, str] = field(default_factory=dict)  # SendGrid batch -> its status
+    reply: tuple[int, bytes, dict[str, str]] | None = None
+    drip: float = 0.0
 
     def __post_init__(self) -> None:
         self._release = threading.Event()
@@ -407,6 +412,8 @@ class FakeEsp:
             self.problems.append("authentication rejected")
             status = 403 if self.api.name == "ses" else 401
             return (status, *self.api.error(status, self.api.messages[401]))
+        if self.reply is not None:
+            return self.reply
         if self.mode == "hang":
             self._release.wait(HANG_SECONDS)
             return 200, b"{}", {"Content-Type": "application/json"}
@@ -492,6 +499,9 @@ def _handler(fake: FakeEsp) -> type[BaseHTTPRequestHandler]:
             )
             fake.requests.append(seen)
             status, data, headers = fake.answer(seen)
+            if fake.drip:
+                self._drip(status, data, headers)
+                return
             try:
                 self.send_response(status)
                 for name, value in headers.items():
@@ -501,6 +511,20 @@ def _handler(fake: FakeEsp) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(data)
             except OSError:
                 pass  # the client gave up (timeout test)
+
+        def _drip(self, status: int, data: bytes, headers: dict[str, str]) -> None:
+            head = f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}\r\n"
+            head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+            head += f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
+            for byte in head.encode() + data:
+                if fake._release.wait(fake.drip):
+                    return  # the test is over
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return  # the client hung up
+            self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 

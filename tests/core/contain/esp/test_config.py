@@ -68,7 +68,7 @@ def test_the_env_variable_points_at_the_file(
             '[esp.brevo]\nbase_url = "https://u:p@proxy.example.com"\n',
             r"line 2: .*user name or password",
         ),
-        ("[esp.brevo\n", r"not valid TOML \(.*line 1"),
+        ("[esp.brevo\n", r"line 1, column \d+: not valid TOML"),
         ('esp = "sparkpost"\n', r"'esp' must be a table"),
     ],
 )
@@ -82,7 +82,7 @@ def test_mistakes_name_the_file_and_line(tmp_path: Path, text: str, message: str
 def test_unreadable_file_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match=r"config\.toml, line 1: not UTF-8 text"):
         load(path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -105,14 +106,18 @@ def test_mistakes_name_the_file_and_the_line(
 
 
 def test_unreadable_config_files(tmp_path: Path) -> None:
-    with pytest.raises(LintConfigError, match="does not exist"):
+    with pytest.raises(LintConfigError, match="there is no such file"):
         load_config(tmp_path / "missing.toml")
     with pytest.raises(LintConfigError, match="is a folder"):
         load_config(tmp_path)
     bad = tmp_path / "bad.toml"
     bad.write_bytes(b"[rules]\n\xff")
-    with pytest.raises(LintConfigError, match="not UTF-8"):
+    with pytest.raises(LintConfigError, match="line 2: not UTF-8"):
         load_config(bad)
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)  # issue 14: a FIFO hung the reader forever
+    with pytest.raises(LintConfigError, match=r"named pipe \(FIFO\), not a regular file"):
+        load_config(fifo)
 
 
 def test_where_the_config_comes_from(tmp_path: Path) -> None:
