@@ -134,10 +134,11 @@ class ConsoleApp(App[None]):
                 refresh()
 
     async def action_quit(self) -> None:
-        """Quit; first ask when something typed is unsaved or an incident is open.
+        """Quit; first ask when something typed is unsaved (q, ctrl+c, ctrl+q).
 
         Unsaved text is written as a working copy before quitting, so it is offered back
-        the next time the incident is opened.
+        the next time the incident is opened. With nothing unsaved there is nothing to
+        lose (every change is in the database already): it quits at once.
         """
         stack = list(self.screen_stack)
         if any(screen.id == "quit-dialog" for screen in stack):
@@ -145,24 +146,18 @@ class ConsoleApp(App[None]):
             self.exit()
             return
         unsaved = unsaved_in(stack)
-        if not unsaved and not any(getattr(s, "ASK_BEFORE_QUIT", False) for s in stack):
+        if not unsaved:
             self.exit()
             return
-        if unsaved:
-            body = Text("Not saved yet: ", style="bold").append(", ".join(unsaved) + ".")
-            body.append(
-                "\nIt is kept as a working copy and offered back when you open the incident."
-            )
-            quit_words = "Quit (keeping the unsaved text as a working copy)"
-        else:
-            body = Text("An incident is open; nothing typed is unsaved.")
-            quit_words = "Quit"
+        body = Text("Not saved yet: ", style="bold").append(", ".join(unsaved) + ".")
+        body.append("\nIt is kept as a working copy and offered back when you open the incident.")
 
         def answered(answer: str | None) -> None:
             if answer == "quit":
                 keep_all(stack)
                 self.exit()
 
+        quit_words = "Quit (keeping the unsaved text as a working copy)"
         dialog = KeyDialog("Quit email-crisis?", body, [("y,q", "quit", quit_words)])
         dialog.id = "quit-dialog"
         self.push_screen(dialog, answered)

@@ -30,6 +30,7 @@ from email_crisis.tui.render import ellipsize, plain
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm, confirm_replace
 from email_crisis.tui.widgets.notify_editor import LANGUAGE_NAMES, NotifyEditor
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
+from email_crisis.tui.working_copy import Keeper
 
 
 class NotifyHost(Protocol):
@@ -41,6 +42,7 @@ class NotifyHost(Protocol):
     template: str
     language: str
     stale_from: int | None
+    keeper: Keeper
 
     @property
     def app(self) -> ConsoleApp: ...
@@ -163,6 +165,7 @@ def save(panel: NotifyHost) -> None:
             )
         panel.notify(error, title="Not saved", severity="error", timeout=12)
         return
+    panel.keeper.forget()  # saved: the working copy has done its job
     draft = saved[-1]
     if draft.version == base_version and base_version:
         panel.notify(f"Nothing changed since version {draft.version}; nothing was saved.")

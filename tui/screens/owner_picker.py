@@ -74,7 +74,9 @@ class OwnerPicker(_Form):
         focus_now(self.query_one(OptionList))
 
     def on_key(self, event: events.Key) -> None:
-        if not isinstance(self.focused, OptionList) or not event.is_printable:
+        # Keys pick unless a name is being typed (not only once the list has the focus:
+        # a key typed as the picker opens must not be lost).
+        if isinstance(self.focused, TextField) or not event.is_printable:
             return
         event.stop()
         event.prevent_default()

@@ -79,12 +79,23 @@ def field_panel(widget: Widget | None) -> FieldCursor | None:
     return None
 
 
+class StepTabs(TabbedContent):
+    """The step tabs. A focus message queued before a key switched tabs (``l`` typed as
+    the workspace opens) must not switch back to the tab it came from."""
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        focused = self.screen.focused
+        if focused is not None and event.tab_pane in focused.ancestors_with_self:
+            super()._on_tab_pane_focused(event)
+        else:
+            event.stop()
+
+
 class WorkspaceScreen(Screen[None]):
     """Everything about one incident. Only steps with a working panel get a tab."""
 
     HELP_TITLE = "Incident workspace"
     HELP_GROUP = "Workspace"
-    ASK_BEFORE_QUIT = True
     BINDINGS = (
         keymap.WORKSPACE
         + keymap_plan.WORKSPACE_TAB
@@ -104,7 +115,7 @@ class WorkspaceScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield IncidentHeader(id="incident-header")
-        with TabbedContent(initial="own", id="steps"):
+        with StepTabs(initial=self._start_tab(), id="steps"):
             for step, label, panel in STEP_PANELS:
                 with TabPane(label, id=step):
                     yield panel(id=f"{step}-panel")
@@ -112,11 +123,19 @@ class WorkspaceScreen(Screen[None]):
                 yield EventLog(id="event-log")
         yield ModeFooter(compact=True, show_command_palette=False)
 
+    def _start_tab(self) -> str:
+        """The incident's current step: the tab it opens on (set when composed, so a key
+        typed at once is not undone by a late switch)."""
+        try:
+            step = self.app.store.get_incident(self.incident_id).step
+        except CrisisError:
+            return "own"  # refresh_data says why
+        return step if step in PANELS else "own"
+
     def on_mount(self) -> None:
         self.refresh_data()
         self.set_interval(CLOCK_TICK_SECONDS, self._tick)
-        start = self.incident.step if self.incident and self.incident.step in PANELS else "own"
-        self.call_after_refresh(self.action_show_tab, start)
+        self.call_after_refresh(self._focus_tab)
         self.call_after_refresh(self.app.settle)
         self.call_after_refresh(flows.offer_working_copies, self)
 
@@ -133,7 +152,7 @@ class WorkspaceScreen(Screen[None]):
         return None
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id:
+        if event.pane.id and event.pane.id == self._active():  # not a stale message
             self._load_panel(event.pane.id)  # a first look may set things up (contain)
             target = self._command_target(event.pane.id)
             if target is not None and not self.focused_within(event.pane):
@@ -379,6 +398,11 @@ class WorkspaceScreen(Screen[None]):
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         self._load_panel(tab)
+        self._focus_tab()
+
+    def _focus_tab(self) -> None:
+        """Command mode on the active tab, unless the focus is in it already."""
+        tab = self._active()
         if not self.focused_within(self.query_one(f"#{tab}", TabPane)):
             target = self._command_target(tab)
             if target is not None:

@@ -86,7 +86,9 @@ class FieldCursor(Widget):
     def cursor_check(self, action: str) -> bool | None:
         """``check_action`` for the cursor keys: only while the panel itself is focused."""
         if action == "cursor_move":
-            return self.has_focus and bool(self.edit_fields())
+            # The screen's focus, not ``has_focus``: that one follows only once the Focus
+            # event is handled, so the keys of a burst right after a tab switch were lost.
+            return self.screen.focused is self and bool(self.edit_fields())
         return None
 
     # -- the mode keys (called by the workspace) -------------------------------------------
