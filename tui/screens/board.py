@@ -20,6 +20,7 @@ from email_crisis.core.own import incidents as ops
 from email_crisis.core.own.board import BoardFilter, FilterError, board_order, parse_filter
 from email_crisis.core.plan import tasks as plan
 from email_crisis.tui import keymap
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.board_stats import stats_table
 from email_crisis.tui.widgets.fields import TextField
@@ -270,7 +271,7 @@ class BoardScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.query_one("#filter-bar").display = True
-        self.query_one(FilterInput).focus()
+        focus_now(self.query_one(FilterInput))
 
     def action_clear_filter(self) -> None:
         self.action_cancel_filter()
@@ -279,7 +280,7 @@ class BoardScreen(Screen[None]):
         self.query_one(FilterInput).value = ""
         self._set_filter("")
         self.query_one("#filter-bar").display = False
-        self.query_one(IncidentTable).focus()
+        focus_now(self.query_one(IncidentTable))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -290,7 +291,7 @@ class BoardScreen(Screen[None]):
             return
         if self._set_filter(event.value):
             self.query_one("#filter-bar").display = bool(event.value.strip())
-            self.query_one(IncidentTable).focus()
+            focus_now(self.query_one(IncidentTable))
 
     def _set_filter(self, text: str) -> bool:
         error_line = self.query_one("#filter-error", Static)

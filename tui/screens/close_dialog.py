@@ -21,6 +21,7 @@ from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.close import lifecycle
 from email_crisis.core.close.warnings import ClosingWarning, closing_warnings
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import ellipsize, plain
 from email_crisis.tui.screens.forms import PromptForm, _Form
 from email_crisis.tui.widgets.fields import TextField
@@ -68,7 +69,7 @@ class CloseDialog(_Form):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "summary" and self._warnings:
-            self.query_one("#reason", TextField).focus()
+            focus_now(self.query_one("#reason", TextField))
             return
         self.action_submit()
 
@@ -85,7 +86,7 @@ class CloseDialog(_Form):
                 app.call_later(close_incident, app, fresh, self._done)
                 return
             self.show_error("Say why you close it anyway (it goes into the postmortem).")
-            self.query_one("#reason", TextField).focus()
+            focus_now(self.query_one("#reason", TextField))
             return
         except CrisisError as error:
             self.show_error(str(error))

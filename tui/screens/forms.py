@@ -20,6 +20,7 @@ from email_crisis.core.base.domain import KINDS, SEVERITIES, Incident
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.own import incidents as ops
 from email_crisis.tui import keymap
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import title_text
 from email_crisis.tui.widgets.fields import TextField
 from email_crisis.tui.working_copy import Keeper, when
@@ -171,11 +172,11 @@ class NewIncidentForm(_Form):
         severity = self.query_one("#severity", Select).value
         if not title.strip():
             self.show_error("Title is required.")
-            self.query_one("#title", Input).focus()
+            focus_now(self.query_one("#title", Input))
             return
         if kind is Select.NULL:
             self.show_error("Choose a kind (enter on the Kind list opens it).")
-            self.query_one("#kind", Select).focus()
+            focus_now(self.query_one("#kind", Select))
             return
         try:
             incident = ops.declare(

@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Select, Static
 from email_crisis.core.assess.assessment import FieldError, datetime_parser
 from email_crisis.core.base.clock import local
 from email_crisis.core.monitor.metric_ids import METRICS, metric_label
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.screens.forms import _Form
 from email_crisis.tui.widgets.fields import TextField
 
@@ -72,7 +73,7 @@ class PointForm(_Form):
 
     def on_mount(self) -> None:
         self.show_error(None)
-        self.query_one("#value", Input).focus()
+        focus_now(self.query_one("#value", Input))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.value in METRICS:
@@ -86,12 +87,12 @@ class PointForm(_Form):
         at = _parse_time(self.query_one("#at", Input).value)
         if isinstance(at, FieldError) or at is None:
             self.show_error(at.message if isinstance(at, FieldError) else "Time is required.")
-            self.query_one("#at", Input).focus()
+            focus_now(self.query_one("#at", Input))
             return
         value = self.query_one("#value", Input).value
         if not value.strip():
             self.show_error(f"Type the value ({value_hint(metric)}).")
-            self.query_one("#value", Input).focus()
+            focus_now(self.query_one("#value", Input))
             return
         error = self._submit(metric, at, value, self.query_one("#note", Input).value)
         if error:

@@ -26,6 +26,7 @@ from email_crisis.core.notify.export import address_problem
 from email_crisis.core.notify.lint import Finding, Severity
 from email_crisis.core.store.database import Store
 from email_crisis.tui.console import ConsoleApp
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import ellipsize, plain
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm, confirm_replace
 from email_crisis.tui.widgets.notify_editor import LANGUAGE_NAMES, NotifyEditor
@@ -246,7 +247,7 @@ def versions(panel: NotifyHost) -> None:
             return
         panel.fill(picked)
         panel.check_now()
-        panel.editor.focus()
+        focus_now(panel.editor)
         if panel.has_unsaved:
             panel.notify(
                 f"Version {picked.version} is in the editor as unsaved changes: F2 saves it "

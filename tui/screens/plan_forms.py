@@ -22,6 +22,7 @@ from email_crisis.core.plan import tasks as plan
 from email_crisis.core.plan.tasks import PlanTask, SuggestionBook
 from email_crisis.core.steps import machine as steps
 from email_crisis.tui.console import ConsoleApp
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import article, ellipsize, plain
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm, _Form
 from email_crisis.tui.widgets.fields import TextField
@@ -104,7 +105,7 @@ class TaskForm(_Form):
         role = self.query_one("#role", Select).value
         if role is Select.NULL:
             self.show_error("Choose the role that owns the task (enter opens the list).")
-            self.query_one("#role", Select).focus()
+            focus_now(self.query_one("#role", Select))
             return
         typed = TaskInput(
             title=self.query_one("#title", Input).value,
@@ -153,7 +154,7 @@ class OwnerForm(_Form):
 
     def on_mount(self) -> None:
         self.show_error(None)
-        self.query_one("#person", Input).focus()  # the person changes far more often
+        focus_now(self.query_one("#person", Input))  # the person changes far more often
 
     def on_input_submitted(self) -> None:
         self.action_submit()

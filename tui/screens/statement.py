@@ -14,6 +14,7 @@ from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.templates import LANGUAGES, TemplateProblem
 from email_crisis.core.own.statement import draft_statement
 from email_crisis.tui import keymap
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.screens.forms import Submit
 from email_crisis.tui.widgets.mode_footer import ModeFooter
 from email_crisis.tui.working_copy import Keeper
@@ -78,7 +79,7 @@ class StatementEditor(ModalScreen[bool]):
             self._draft = self._render_draft("en")
         editor.text = self._restored or self._latest or self._draft
         editor.move_cursor(editor.document.end)  # the one rule: the cursor at the end
-        editor.focus()
+        focus_now(editor)
 
     def _render_draft(self, language: str) -> str:
         try:

@@ -16,6 +16,7 @@ from email_crisis.core.contain.actions import ContainAction, Escalation
 from email_crisis.core.contain.playbooks import ROLES, KindPlaybook
 from email_crisis.core.steps import machine as steps
 from email_crisis.tui import keymap
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import ellipsize, plain
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
@@ -116,7 +117,7 @@ class ContainPanel(Vertical):
         yield Static(id="contain-detail")
 
     def on_focus(self) -> None:
-        self.query_one(ActionTable).focus()
+        focus_now(self.query_one(ActionTable))
 
     def _highlighted(self) -> ContainAction | None:
         pk = self.query_one(ActionTable).highlighted()

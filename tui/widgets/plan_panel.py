@@ -20,6 +20,7 @@ from email_crisis.core.contain.playbooks import ROLES
 from email_crisis.core.plan import tasks as plan
 from email_crisis.core.plan.tasks import PlanTask, SuggestionBook
 from email_crisis.tui import keymap_plan
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import article, ellipsize, plain
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
@@ -228,7 +229,7 @@ class PlanPanel(Vertical):
         yield Static(id="plan-gaps")
 
     def on_focus(self) -> None:
-        self.query_one(TaskTable).focus()
+        focus_now(self.query_one(TaskTable))
 
     def suggestions(self) -> SuggestionBook:
         """The suggestions file (roles and tasks per kind), read once."""
