@@ -38,7 +38,7 @@ APP = [
         "q",
         "quit",
         "Quit",
-        tooltip="Quit email-crisis (asks first when something is unsaved or an incident is open)",
+        tooltip="Quit email-crisis (asks first when something typed is unsaved)",
         id="app.quit",
     ),
     Binding(
@@ -47,7 +47,7 @@ APP = [
         "Quit",
         show=False,
         priority=True,  # also while editing, and it asks first when something is unsaved
-        tooltip="Quit email-crisis (asks first when something is unsaved or an incident is open)",
+        tooltip="Quit email-crisis (asks first when something typed is unsaved)",
         id="app.quit_ctrl",
     ),
     Binding(

@@ -47,6 +47,7 @@ def _task(store: Store, incident: Incident, title: str, **fields: object) -> pla
 
 
 async def _open(pilot, app, incident_id: int) -> WorkspaceScreen:  # type: ignore[no-untyped-def]
+    await pilot.pause()  # the board has filled its table
     app.screen.query_one(IncidentTable).select(incident_id)
     await pilot.press("enter")
     await pilot.pause()
