@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from textual import events
 from textual.binding import Binding
-from textual.widgets import Input
+from textual.widgets import Input, TabbedContent
 
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
@@ -53,6 +53,10 @@ async def _workspace(pilot, app: EmailCrisisApp, store: Store) -> WorkspaceScree
     return app.screen
 
 
+def _tab(screen: WorkspaceScreen) -> str:
+    return str(screen.query_one(TabbedContent).active)
+
+
 def _burst(app: EmailCrisisApp, *keys: str) -> None:
     """Keys as a terminal delivers a burst: all queued before the first is handled."""
     for key in keys:
@@ -92,14 +96,14 @@ async def test_i_edits_letters_type_and_escape_stops(store: Store, make_app: App
         await pilot.pause()
         assert panel.editor.text == before + "6l?qx"
         assert isinstance(app.screen, WorkspaceScreen)
-        assert screen.query_one("TabbedContent").active == "notify"  # type: ignore[attr-defined]
+        assert _tab(screen) == "notify"
         await pilot.press("escape")
         await pilot.pause()
         assert not editing(screen)
         assert _lines(app)[-1].lstrip().startswith("COMMAND")
         await pilot.press("l")  # a command again
         await pilot.pause()
-        assert screen.query_one("TabbedContent").active == "log"  # type: ignore[attr-defined]
+        assert _tab(screen) == "log"
 
 
 async def test_a_sentence_typed_in_command_mode_is_swallowed(
@@ -115,13 +119,13 @@ async def test_a_sentence_typed_in_command_mode_is_swallowed(
         await pilot.press(*"but look 6 quite")
         await pilot.pause()
         assert app.screen is screen
-        assert screen.query_one("TabbedContent").active == "assess"  # type: ignore[attr-defined]
+        assert _tab(screen) == "assess"
         assert "Command mode: not typed" in " ".join(n.title for n in app._notifications)
         assert all(not field.value.endswith("quite") for field in screen.query(Input))
         screen.guard.disarm()  # the pause after the sentence
         await pilot.press("l")
         await pilot.pause()
-        assert screen.query_one("TabbedContent").active == "log"  # type: ignore[attr-defined]
+        assert _tab(screen) == "log"
 
 
 async def test_a_burst_right_after_a_tab_switch_lands_in_the_right_field(
