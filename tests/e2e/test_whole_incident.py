@@ -66,8 +66,8 @@ def _declare(tmux: Tmux) -> None:
 
 @pytest.mark.parametrize(
     ("term", "extra"),
-    [("xterm-256color", {}), ("linux", {"NO_COLOR": "1"})],
-    ids=["xterm-256color", "linux-NO_COLOR"],
+    [("xterm-256color", {}), ("screen-256color", {}), ("linux", {"NO_COLOR": "1"})],
+    ids=["xterm-256color", "screen-256color", "linux-NO_COLOR"],
 )
 def test_a_whole_incident_by_keys_alone_at_80x24(
     tmux: Tmux, tmp_path: Path, term: str, extra: dict[str, str]
