@@ -210,7 +210,7 @@ class PlanPanel(Vertical):
     PlanPanel { padding: 0 1; }
     PlanPanel #plan-owners { height: auto; color: $text-muted; }
     PlanPanel #plan-tasks { height: 1fr; min-height: 4; }
-    PlanPanel #plan-detail { height: auto; max-height: 3; }
+    PlanPanel #plan-detail { height: auto; max-height: 5; }
     PlanPanel #plan-gaps { height: auto; max-height: 4; }
     """
     screen: WorkspaceHost
@@ -308,14 +308,11 @@ class PlanPanel(Vertical):
             detail.update("")
             return
         roles = self._book.roles if self._book else ROLES
-        lines = [
-            plain(task.title, style="bold"),
-            detail_owner_due(task, roles, self.app.now()),
-            detail_facts(task),
-        ]
-        for line in lines:
+        facts = [detail_owner_due(task, roles, self.app.now()), detail_facts(task)]
+        for line in facts:
             line.no_wrap, line.overflow = True, "ellipsis"
-        detail.update(Group(*lines))
+        # The title in full (the table cuts it at 80x24): it wraps.
+        detail.update(Group(plain(task.title, style="bold"), *facts))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
