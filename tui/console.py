@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.filter import Monochrome, NoColor
 from textual.notifications import SeverityLevel
@@ -19,6 +20,8 @@ from email_crisis.core.contain.playbooks import Playbook, load_playbook
 from email_crisis.core.steps import machine
 from email_crisis.core.store.database import Store
 from email_crisis.tui import keymap
+from email_crisis.tui.screens.dialogs import KeyDialog
+from email_crisis.tui.working_copy import keep_all, unsaved_in
 
 POLL_SECONDS = 0.5
 
@@ -129,6 +132,35 @@ class ConsoleApp(App[None]):
             refresh = getattr(screen, "refresh_data", None)
             if callable(refresh):
                 refresh()
+
+    async def action_quit(self) -> None:
+        """Quit; first ask when something typed is unsaved (q, ctrl+c, ctrl+q).
+
+        Unsaved text is written as a working copy before quitting, so it is offered back
+        the next time the incident is opened. With nothing unsaved there is nothing to
+        lose (every change is in the database already): it quits at once.
+        """
+        stack = list(self.screen_stack)
+        if any(screen.id == "quit-dialog" for screen in stack):
+            keep_all(stack)  # asked again while asking: the operator means it
+            self.exit()
+            return
+        unsaved = unsaved_in(stack)
+        if not unsaved:
+            self.exit()
+            return
+        body = Text("Not saved yet: ", style="bold").append(", ".join(unsaved) + ".")
+        body.append("\nIt is kept as a working copy and offered back when you open the incident.")
+
+        def answered(answer: str | None) -> None:
+            if answer == "quit":
+                keep_all(stack)
+                self.exit()
+
+        quit_words = "Quit (keeping the unsaved text as a working copy)"
+        dialog = KeyDialog("Quit email-crisis?", body, [("y,q", "quit", quit_words)])
+        dialog.id = "quit-dialog"
+        self.push_screen(dialog, answered)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key binding of the screen is also a command in the palette."""

@@ -10,8 +10,46 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+
+def twin(
+    fkeys: str,
+    letter: str,
+    action: str,
+    description: str,
+    *,
+    tooltip: str,
+    id: str,
+    show: bool = True,
+) -> list[Binding]:
+    """An action with an F-key (acts in edit mode too) and a letter (command mode).
+
+    The F-key is a priority binding, so it acts while a text field has the focus; the
+    letter is an ordinary one, which a text field takes as typing. Laptops and Macs
+    reach every action without an F-key.
+    """
+    return [
+        Binding(fkeys, action, description, priority=True, show=show, tooltip=tooltip, id=id),
+        Binding(letter, action, description, show=show, tooltip=tooltip, id=f"{id}.letter"),
+    ]
+
+
 APP = [
-    Binding("q", "quit", "Quit", tooltip="Quit email-crisis", id="app.quit"),
+    Binding(
+        "q",
+        "quit",
+        "Quit",
+        tooltip="Quit email-crisis (asks first when something typed is unsaved)",
+        id="app.quit",
+    ),
+    Binding(
+        "ctrl+c,ctrl+q",
+        "quit",
+        "Quit",
+        show=False,
+        priority=True,  # also while editing, and it asks first when something is unsaved
+        tooltip="Quit email-crisis (asks first when something typed is unsaved)",
+        id="app.quit_ctrl",
+    ),
     Binding(
         "question_mark,f1",
         "help",
@@ -89,11 +127,14 @@ INCIDENT_TABLE = [
 
 WORKSPACE = [
     Binding("escape", "back", "Back", tooltip="Back to the incident board", id="workspace.back"),
+    # Tabs are priority bindings (they act only in command mode, see the workspace's
+    # check_action) so that a burst like "5i" switches tab before "i" is read.
     Binding(
         "1",
         "show_tab('own')",
         "Own it",
         show=False,  # the tab's label shows its number
+        priority=True,
         tooltip="Show step 1: own it",
         id="workspace.tab_own",
     ),
@@ -101,7 +142,8 @@ WORKSPACE = [
         "2",
         "show_tab('contain')",
         "Contain",
-        show=False,  # the tab's label shows its number
+        show=False,
+        priority=True,
         tooltip="Show step 2: contain",
         id="workspace.tab_contain",
     ),
@@ -109,7 +151,8 @@ WORKSPACE = [
         "3",
         "show_tab('assess')",
         "Assess",
-        show=False,  # the tab's label shows its number
+        show=False,
+        priority=True,
         tooltip="Show step 3: assess",
         id="workspace.tab_assess",
     ),
@@ -117,8 +160,83 @@ WORKSPACE = [
         "l",
         "show_tab('log')",
         "Log",
+        priority=True,
         tooltip="Show the incident's event log",
         id="workspace.tab_log",
+    ),
+    Binding(
+        "greater_than_sign",
+        "advance",
+        "Move on",
+        key_display=">",
+        tooltip="Move on from the current step by hand, with a written reason (at Monitor: "
+        "end the watch early)",
+        id="workspace.advance",
+    ),
+    Binding(
+        "x",
+        "close_incident",
+        "Close",
+        tooltip="Close (resolve) this incident, or reopen it once closed",
+        id="workspace.close",
+    ),
+]
+
+EDITING = [
+    Binding(
+        "enter,i",
+        "edit_field",
+        "Edit",
+        priority=True,
+        tooltip="Start editing the field under the cursor (letters then type)",
+        id="edit.start",
+    ),
+    Binding(
+        "escape",
+        "stop_editing",
+        "Stop editing",
+        key_display="esc",
+        priority=True,
+        tooltip="Stop editing: letters are commands again (nothing is lost)",
+        id="edit.stop",
+    ),
+    Binding(
+        "tab",
+        "tab_key(1)",
+        "Next",
+        priority=True,
+        tooltip="Editing: the next field. Otherwise: the panel's other side (decisions, findings)",
+        id="edit.next",
+    ),
+    Binding(
+        "shift+tab",
+        "tab_key(-1)",
+        "Previous",
+        show=False,
+        priority=True,
+        tooltip="Editing: the previous field. Otherwise: the panel's other side",
+        id="edit.previous",
+    ),
+]
+
+FIELD_CURSOR = [
+    Binding(
+        "up",
+        "cursor_move(-1)",
+        "Field above",
+        show=False,
+        priority=True,
+        tooltip="Move the cursor to the field above",
+        id="fields.up",
+    ),
+    Binding(
+        "down",
+        "cursor_move(1)",
+        "Field below",
+        show=False,
+        priority=True,
+        tooltip="Move the cursor to the field below",
+        id="fields.down",
     ),
 ]
 
@@ -152,6 +270,13 @@ OWN_PANEL = [
 
 CONTAIN_PANEL = [
     Binding(
+        "o",
+        "pick_owner",
+        "Owner",
+        tooltip="Name the highlighted row's owner: pick someone already on the incident (m: me)",
+        id="contain.owner",
+    ),
+    Binding(
         "plus",
         "add_action",
         "Add",
@@ -169,23 +294,25 @@ CONTAIN_PANEL = [
 ]
 
 ASSESS_PANEL = [
-    Binding(
-        "f2",
+    *twin(
+        "f2,ctrl+s",
+        "s",
         "save",
         "Save",
-        priority=True,
         tooltip="Save the assessment (one event in the log)",
         id="assess.save",
     ),
-    Binding(
+    *twin(
         "f3",
+        "t",
         "accept_severity",
         "Take severity",
         tooltip="Set the incident's severity to the suggested one",
         id="assess.accept_severity",
     ),
-    Binding(
+    *twin(
         "f4",
+        "o",
         "override_lock",
         "Override",
         tooltip="Allow an apology despite the suppression-list lock (a written reason is recorded)",
@@ -194,22 +321,25 @@ ASSESS_PANEL = [
 ]
 
 AUDIENCE = [
-    Binding(
+    *twin(
         "f5",
+        "u",
         "import_list",
         "Import",
         tooltip="Import the affected list or a suppression list (CSV/TSV)",
         id="assess.import",
     ),
-    Binding(
+    *twin(
         "f6",
+        "e",
         "export_audience",
         "Export",
         tooltip="Write the apology audience (affected minus suppressed) as CSV",
         id="assess.export",
     ),
-    Binding(
+    *twin(
         "f8",
+        "c",
         "cancel_import",
         "Cancel import",
         tooltip="Stop the running import; nothing is changed",

@@ -14,6 +14,7 @@ WORKSPACE_TAB = [
         "show_tab('monitor')",
         "Monitor",
         show=False,  # the tab's label shows its number
+        priority=True,  # acts in command mode only (see keymap.WORKSPACE)
         tooltip="Show step 6: monitor deliverability",
         id="workspace.tab_monitor",
     ),

@@ -1,14 +1,17 @@
 """Keys of the Notify panel (step 5), its findings list and its preview, as data.
 
 Same rules as ``keymap``: a stable id, a short footer description and a tooltip for
-each binding. Typing goes into the editor, so every action is an F-key; they are
-priority bindings because the editor itself binds F6 and F7 (select line / all).
-Only the main ones show in the footer at 80 columns; F1 lists them all.
+each binding. Every action has a letter (command mode) and an F-key (which also acts
+while editing: the F-keys are priority bindings because the editor itself binds F6 and
+F7, select line / all). Only the main ones show in the footer at 80 columns; F1 lists
+them all.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding
+
+from email_crisis.tui.keymap import twin
 
 WORKSPACE_TAB = [
     Binding(
@@ -16,88 +19,95 @@ WORKSPACE_TAB = [
         "show_tab('notify')",
         "Notify",
         show=False,  # the tab's label shows its number
+        priority=True,  # acts in command mode only (see keymap.WORKSPACE)
         tooltip="Show step 5: notify and apologise",
         id="workspace.tab_notify",
     ),
 ]
 
 NOTIFY_PANEL = [
-    Binding(
-        "f2",
+    *twin(
+        "f2,ctrl+s",
+        "s",
         "save",
         "Save",
-        priority=True,
         tooltip="Save the draft as a new version (every version is kept)",
         id="notify.save",
     ),
-    Binding(
+    *twin(
         "f3",
+        "p",
         "preview",
         "Preview",
-        priority=True,
         tooltip="Preview the email through its brand template for a sample recipient",
         id="notify.preview",
     ),
-    Binding(
+    *twin(
         "f4",
+        "f",
         "fix",
         "Fix",
-        priority=True,
-        tooltip="Apply the suggested fix of the highlighted finding (or the one at the cursor)",
+        tooltip="Apply the suggested fix of the finding at the cursor (or the highlighted one)",
         id="notify.fix",
     ),
-    Binding(
+    *twin(
         "f5",
+        "e",
         "export",
         "Export",
-        priority=True,
         tooltip="Export the saved draft as an .eml file, with the audience CSV beside it",
         id="notify.export",
     ),
-    Binding(
+    *twin(
         "f6",
+        "v",
         "versions",
         "Versions",
         show=False,
-        priority=True,
         tooltip="List the saved versions; enter loads one into the editor as unsaved changes",
         id="notify.versions",
     ),
-    Binding(
+    *twin(
         "f7",
+        "t",
         "cycle_template",
         "Template",
         show=False,
-        priority=True,
         tooltip="Use the next brand template of this language",
         id="notify.template",
     ),
-    Binding(
+    *twin(
         "f8",
+        "g",
         "toggle_language",
         "Language",
         show=False,
-        priority=True,
         tooltip="Switch the draft's language between English and French",
         id="notify.language",
     ),
-    Binding(
+    *twin(
         "f9",
+        "m",
         "mark_sent",
         "Mark sent",
-        show=False,
-        priority=True,
         tooltip="Record that the apology was sent (asks first; sets the notified time)",
         id="notify.mark_sent",
     ),
-    Binding(
+    *twin(
         "f10",
+        "n",
         "next_finding",
         "Next problem",
         show=False,
-        priority=True,
-        tooltip="Jump to the next finding after the cursor",
+        tooltip="Jump to the next finding after the cursor (and edit there)",
         id="notify.next_finding",
+    ),
+    Binding(
+        "d",
+        "decline",
+        "No apology",
+        tooltip="Record the decision not to send an apology, with its reason (completes step 5)",
+        id="notify.decline",
     ),
 ]
 

@@ -15,12 +15,20 @@ WORKSPACE_TAB = [
         "show_tab('plan')",
         "Plan",
         show=False,  # the tab's label shows its number
+        priority=True,  # acts in command mode only (see keymap.WORKSPACE)
         tooltip="Show step 4: plan",
         id="workspace.tab_plan",
     ),
 ]
 
 PLAN_PANEL = [
+    Binding(
+        "o",
+        "pick_owner",
+        "Owner",
+        tooltip="Name the highlighted task's owner: pick someone already on the incident (m: me)",
+        id="plan.owner",
+    ),
     Binding(
         "plus",
         "add_task",

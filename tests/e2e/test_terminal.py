@@ -64,7 +64,7 @@ def test_declare_and_acknowledge_with_keystrokes(tmux: Tmux, tmp_path: Path) -> 
     tmux.wait_for("Acknowledged in")
     tmux.keys("c")
     tmux.wait_for("Incident commander")
-    tmux.keys("C-u")
+    tmux.keys("t")  # a name not listed yet
     tmux.keys("rosa", literal=True)
     tmux.keys("Enter")
     tmux.wait_for("Commander: rosa")
@@ -115,8 +115,9 @@ def test_every_screen_works_in_other_terminals(
     tmux.keys("Enter")
     tmux.wait_for("[>] Contain")
     tmux.keys("l")
-    tmux.wait_for("wrote the first internal statement")
+    tmux.wait_for("WHEN              WHO         WHAT")  # the log (it follows its end)
     tmux.keys("Escape")
+    tmux.wait_for("CMDR")  # back on the board
     tmux.keys("n")
     tmux.wait_for("Declare an incident")
     tmux.keys("Escape")

@@ -58,6 +58,12 @@ class Tmux:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{shown}")
 
+    def program_pid(self) -> int:
+        """The process id of the program in the window (the shell's child)."""
+        shell = self._tmux("list-panes", "-t", self.name, "-F", "#{pane_pid}").stdout.split()[0]
+        children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+        return int(children[0])
+
     def stop(self) -> None:
         self._tmux("kill-server", check=False)
 

@@ -12,6 +12,7 @@ from email_crisis.core.base.clock import frozen
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.board import BoardScreen
+from email_crisis.tui.screens.dialogs import KeyDialog
 from email_crisis.tui.screens.forms import PromptForm
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.assess_panel import AssessPanel
@@ -94,7 +95,7 @@ async def test_f3_takes_the_suggested_severity(store: Store, make_app: AppFactor
         app.screen.query_one("#field-data_exposed").focus()
         await pilot.press(*"credentials", "f2")
         await pilot.pause()
-        assert "F3 takes it" in _flat(app)
+        assert "t (F3) takes it" in _flat(app)
         await pilot.press("f3")
         await pilot.pause()
         assert store.get_incident(incident_id).severity == "SEV1"
@@ -130,15 +131,20 @@ async def test_escape_with_unsaved_changes_asks_first(store: Store, make_app: Ap
     async with app.run_test(size=(100, 30)) as pilot:
         await _open_assess(pilot, app, incident_id)
         await pilot.press(*"300")
-        await pilot.press("escape")  # leaves the field: tab keys work again
+        await pilot.press("escape")  # stops editing: letters are commands again
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)
         assert not isinstance(app.focused, Input)
-        await pilot.press("escape")  # warns about the unsaved change
+        await pilot.press("escape")  # leaving asks about the unsaved change
+        await pilot.pause()
+        assert isinstance(app.screen, KeyDialog)
+        assert "the assessment (3 Assess)" in screen_text(app)
+        await pilot.press("escape")  # neither: stay
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)
-        assert "Unsaved changes in 3 Assess" in " ".join(n.message for n in app._notifications)
-        await pilot.press("escape")  # discards
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("d")  # leave and throw it away
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert assess.load_assessment(store, store.get_incident(incident_id)).version == 0
@@ -208,7 +214,7 @@ def test_text_from_an_organisation_rules_file_cannot_drive_the_terminal(tmp_path
     from email_crisis.core.assess.assessment import Assessment
     from email_crisis.core.assess.breach_rules import load_rules
     from email_crisis.core.assess.clocks import breach_clocks
-    from email_crisis.tui.widgets.assess_panel import clock_text
+    from email_crisis.tui.widgets.assess_decisions import clock_text
 
     org = tmp_path / "org.toml"
     org.write_text(

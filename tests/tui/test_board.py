@@ -110,6 +110,10 @@ async def test_new_incident_form_validates(store: Store, make_app: AppFactory) -
         await pilot.pause()
         assert "Choose a kind" in screen_text(app)
         assert store.list_incidents() == []
+        await pilot.press("escape")  # a title was typed: escape asks once
+        await pilot.pause()
+        assert isinstance(app.screen, NewIncidentForm)
+        assert "escape again throws it away" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)

@@ -10,6 +10,7 @@ from email_crisis.core.own import incidents as ops
 from email_crisis.core.plan import tasks as plan
 from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.board import board_flags
+from email_crisis.tui.screens.close_dialog import CloseDialog
 from email_crisis.tui.screens.forms import PromptForm
 from email_crisis.tui.widgets.incident_table import IncidentTable
 from tests.conftest import FROZEN_NOW
@@ -53,12 +54,14 @@ async def test_close_then_reopen_with_a_reason(store: Store, make_app: AppFactor
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("x")
         await pilot.pause()
-        assert isinstance(app.screen, PromptForm)
-        await pilot.press(*"fixed template, no complaints", "enter")
-        await pilot.pause()
-        # Core lists why not to close yet (no apology sent); closing anyway needs a reason.
-        assert isinstance(app.screen, PromptForm)
+        # One dialog: what argues against closing (core's list), the summary, the reason.
+        assert isinstance(app.screen, CloseDialog)
         assert "apology is not marked sent" in " ".join(screen_text(app).split())
+        await pilot.press(*"fixed template, no complaints", "enter")  # on to the reason
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, CloseDialog)  # no reason: nothing closed
+        assert "Say why you close it anyway" in screen_text(app)
         assert store.get_incident(incident.id).resolved_at is None
         await pilot.press(*"resent the right version instead", "enter")
         await pilot.pause()

@@ -61,7 +61,9 @@ async def test_help_lists_the_keys_of_the_board(
 async def test_help_follows_the_screen(demo_store: Store, make_app: AppFactory) -> None:
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "1")  # the first incident is at Contain; show Own it
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1")  # the first incident is at Contain; show Own it
         await pilot.pause()
         await pilot.press("f1")
         await pilot.pause()
@@ -94,7 +96,9 @@ async def test_palette_offers_and_runs_screen_actions(
 async def test_palette_lists_workspace_actions(demo_store: Store, make_app: AppFactory) -> None:
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "1")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1")
         await pilot.pause()
         commands = [c.title for c in app.get_system_commands(app.screen)]
         for title in (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from email_crisis.core.store.database import Store
 from email_crisis.tui.screens.board import BoardScreen
-from email_crisis.tui.screens.forms import NewIncidentForm, PromptForm
+from email_crisis.tui.screens.forms import NewIncidentForm
+from email_crisis.tui.screens.owner_picker import OwnerPicker
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.incident_table import IncidentTable
 from tests.tui.conftest import AppFactory, screen_text
@@ -53,10 +54,12 @@ async def test_create_open_acknowledge_command_back_filter_quit(
         assert incident.acknowledged_at is not None
         assert "Acknowledged in" in screen_text(app)
 
-        # Name the commander: c, clear the suggestion, type, enter.
+        # Name the commander: c opens the picker (m: me), t types a name not listed yet.
         await pilot.press("c")
-        assert isinstance(app.screen, PromptForm)
-        await pilot.press("ctrl+u", *"priya", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OwnerPicker)
+        assert "dana (me)" in screen_text(app)
+        await pilot.press("t", *"priya", "enter")
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)
         incident = store.get_incident(incident.id)
@@ -93,7 +96,7 @@ async def test_create_open_acknowledge_command_back_filter_quit(
         await pilot.pause()
         assert table.row_count == 1
 
-        # Quit.
+        # Quit: from the board, with nothing unsaved, q quits at once.
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0

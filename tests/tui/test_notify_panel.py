@@ -17,7 +17,9 @@ from email_crisis.core.base.domain import Incident
 from email_crisis.core.notify import drafts as notify
 from email_crisis.core.notify.brand import BRAND_ENV
 from email_crisis.core.own import incidents as ops
+from email_crisis.core.store import working
 from email_crisis.core.store.database import Store
+from email_crisis.tui.screens.dialogs import KeyDialog
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm
 from email_crisis.tui.screens.notify_preview import NotifyPreview, html_to_text
 from email_crisis.tui.screens.workspace import WorkspaceScreen
@@ -48,7 +50,13 @@ async def _open(pilot, app, incident_id: int) -> NotifyPanel:  # type: ignore[no
     assert isinstance(app.screen, WorkspaceScreen)
     await pilot.press("5")
     await pilot.pause()
-    return app.screen.query_one(NotifyPanel)
+    panel = app.screen.query_one(NotifyPanel)
+    assert panel.has_focus  # command mode: no field has the focus, the cursor is on the body
+    await pilot.press("i")  # edit the body: the cursor goes to its end (the one rule)
+    await pilot.pause()
+    assert panel.editor.cursor_location == panel.editor.document.end
+    panel.editor.move_cursor((0, 0))  # the tests below type at the top of the body
+    return panel
 
 
 async def _checked(pilot, panel: NotifyPanel) -> None:  # type: ignore[no-untyped-def]
@@ -101,7 +109,7 @@ def test_underlines_split_multi_line_spans_and_mark_empty_ones() -> None:
 
 
 def test_a_fix_keeps_a_capital_at_the_start() -> None:
-    from email_crisis.tui.widgets.notify_panel import match_case
+    from email_crisis.tui.screens.notify_fixes import match_case
 
     assert match_case("Sorry if", "sorry that") == "Sorry that"
     assert match_case("sorry if", "sorry that") == "sorry that"
@@ -123,17 +131,18 @@ def test_html_is_shown_as_readable_text() -> None:
 # -- the editor --------------------------------------------------------------------------
 
 
-async def test_the_starting_draft_appears_with_the_body_focused(
+async def test_the_starting_draft_appears_with_the_body_under_the_cursor(
     store: Store, make_app: AppFactory
 ) -> None:
     incident = _incident(store)
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        panel = await _open(pilot, app, incident.id)
+        await _open(pilot, app, incident.id)  # i: editing the body, cursor at the end
+        panel = app.screen.query_one(NotifyPanel)
         await _checked(pilot, panel)
         assert panel.base is not None and panel.base.version == 0
         assert "We are sorry" in panel.editor.text
-        assert panel.editor.has_focus
+        assert panel.editor.has_focus and panel.editor.has_class("-cursor")
         assert panel.query_one("#field-from_address").value == notify.load_brand().from_address
         assert panel.findings == []
         text = _flat(app)
@@ -170,7 +179,9 @@ async def test_enter_on_a_finding_moves_the_cursor_to_it(
         await _checked(pilot, panel)
         (finding,) = panel.findings
         assert (finding.rule, finding.line, finding.column) == ("humor", 3, 1)
-        await pilot.press("tab")
+        await pilot.press("tab")  # editing: tab goes on to the next field, still editing
+        assert not panel.table.has_focus
+        await pilot.press("escape", "tab")  # command mode: tab reaches the findings
         assert panel.table.has_focus
         await pilot.press("enter")
         await pilot.pause()
@@ -496,7 +507,8 @@ async def test_a_suppression_list_send_gets_no_apology_and_no_export(
         panel = await _open(pilot, app, incident.id)
         text = _flat(app)
         assert "No apology is to be sent for this incident" in text
-        assert "press F4" in text and "Assess" in text
+        assert "press o (F4)" in text and "Assess" in text
+        assert "press d to record the decision not to send one" in text
         assert "Export" not in text and "Save" not in text
         assert panel.query_one("#notify-work").display is False
         assert not panel.editor.focusable
@@ -536,7 +548,7 @@ async def test_f8_restarts_an_untouched_draft_in_french(store: Store, make_app: 
         await _checked(pilot, panel)
         assert panel.language == "fr"
         assert "désolés" in panel.editor.text
-        assert "French (F8)" in _flat(app)
+        assert "French (g)" in _flat(app)
 
 
 async def test_leaving_with_unsaved_changes_asks_once(store: Store, make_app: AppFactory) -> None:
@@ -547,16 +559,18 @@ async def test_leaving_with_unsaved_changes_asks_once(store: Store, make_app: Ap
         await pilot.press(*"Dear all ")
         await _checked(pilot, panel)
         assert panel.has_unsaved
-        await pilot.press("escape")  # leaves the editor: digits switch tabs again
+        await pilot.press("escape")  # stops editing: digits switch tabs again
         await pilot.pause()
         assert not panel.editor.has_focus
-        await pilot.press("escape")
+        await pilot.press("escape")  # leaving asks
         await pilot.pause()
-        assert isinstance(app.screen, WorkspaceScreen)
-        assert "Unsaved changes in 5 Notify" in _messages(app)
-        await pilot.press("escape")
+        assert isinstance(app.screen, KeyDialog)
+        assert "the apology (5 Notify)" in _flat(app)
+        await pilot.press("k")  # leave, keeping it as a working copy
         await pilot.pause()
         assert not isinstance(app.screen, WorkspaceScreen)
+        copy = working.find(store, incident.id, operator="sam", slot="notify.draft")
+        assert copy is not None and copy.fields["body"].startswith("Dear all Hello,")
 
 
 async def test_the_shipped_example_brand_is_refused_with_the_reason(

@@ -47,6 +47,7 @@ def _task(store: Store, incident: Incident, title: str, **fields: object) -> pla
 
 
 async def _open(pilot, app, incident_id: int) -> WorkspaceScreen:  # type: ignore[no-untyped-def]
+    await pilot.pause()  # the board has filled its table
     app.screen.query_one(IncidentTable).select(incident_id)
     await pilot.press("enter")
     await pilot.pause()
@@ -399,7 +400,7 @@ async def test_a_stale_edit_is_reported_and_nothing_is_overwritten(
             assert isinstance(app.screen, OwnerForm)  # the form stays, with the message
             assert "was changed by someone else" in _flat(app)
             assert plan.get_task(store, task.id).owner == "noor"
-            await pilot.press("escape")
+            await pilot.press("escape", "escape")  # typed text: escape asks once
             await pilot.pause()
             assert "Mkt/noor" in screen_text(app)  # the refusal refreshed the table
             plan.set_status(other, task, "done", operator="noor")

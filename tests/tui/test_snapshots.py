@@ -37,6 +37,7 @@ def test_unacknowledged_workspace(snap_compare, demo_store: Store, make_app: App
     unacked = next(i for i in demo_store.list_incidents() if not i.is_acknowledged)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()  # the board has filled its table
         pilot.app.screen.query_one("IncidentTable").select(unacked.id)
         await _open_first(pilot)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -10,21 +9,23 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.errors import CrisisError, StaleIncident
 from email_crisis.core.base.toml_file import ConfigProblem
-from email_crisis.core.close import lifecycle, report, stats
-from email_crisis.core.close.warnings import ClosingWarning
+from email_crisis.core.close import report, stats
 from email_crisis.core.monitor import metrics
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.own.board import BoardFilter, FilterError, board_order, parse_filter
 from email_crisis.core.plan import tasks as plan
 from email_crisis.tui import keymap
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.board_stats import stats_table
+from email_crisis.tui.widgets.fields import TextField
 from email_crisis.tui.widgets.incident_table import IncidentTable
+from email_crisis.tui.widgets.mode_footer import ModeFooter
 
 if TYPE_CHECKING:
     from email_crisis.tui.console import ConsoleApp
@@ -45,7 +46,7 @@ def board_flags(overdue: dict[int, int], badges: dict[int, str]) -> dict[int, st
     return flags
 
 
-class FilterInput(Input):
+class FilterInput(TextField):
     """The board's filter line; ``escape`` clears it and goes back to the table."""
 
     BINDINGS = keymap.FILTER_INPUT
@@ -58,6 +59,7 @@ class BoardScreen(Screen[None]):
     """The first screen: the open incidents in one table."""
 
     HELP_TITLE = "Incident board"
+    HELP_GROUP = "Board"
     BINDINGS = keymap.BOARD
     app: ConsoleApp
 
@@ -83,7 +85,7 @@ class BoardScreen(Screen[None]):
                 select_on_focus=False,
             )
         yield Static(id="filter-error")
-        yield Footer(compact=True, show_command_palette=False)
+        yield ModeFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(IncidentTable).fit_title(self.size.width)
@@ -222,60 +224,16 @@ class BoardScreen(Screen[None]):
         return incident
 
     def action_close_incident(self) -> None:
-        from email_crisis.tui.screens.forms import PromptForm
+        """x: the closing dialog (what argues against closing, then a reason), or reopen."""
+        from email_crisis.tui.screens.close_dialog import close_incident, reopen_incident
 
         incident = self._highlighted()
         if incident is None:
             return
-        store, who = self.app.store, self.app.operator
-
-        def submit(text: str) -> str | None:
-            try:
-                if incident.is_open:
-                    lifecycle.resolve(store, incident, who, summary=text.strip() or None)
-                else:
-                    lifecycle.reopen(store, incident, who, text)
-            except lifecycle.CloseNeedsReason as blocked:
-                self.call_after_refresh(self._close_anyway, incident, text, blocked.warnings)
-                return None
-            except CrisisError as error:
-                return str(error)
-            self.refresh_data()
-            return None
-
         if incident.is_open:
-            form = PromptForm(
-                f"Close incident {incident.id}",
-                "One line for the postmortem: how it ended (optional)",
-                submit,
-            )
+            close_incident(self.app, incident, self.refresh_data)
         else:
-            form = PromptForm(
-                f"Reopen incident {incident.id}", "Why is it open again? (on the record)", submit
-            )
-        self.app.push_screen(form)
-
-    def _close_anyway(
-        self, incident: Incident, summary: str, warnings: Sequence[ClosingWarning]
-    ) -> None:
-        """Core listed reasons not to close: show them and ask why close anyway."""
-        from email_crisis.tui.screens.forms import PromptForm
-
-        store, who = self.app.store, self.app.operator
-
-        def submit(reason: str) -> str | None:
-            try:
-                lifecycle.resolve(
-                    store, incident, who, summary=summary.strip() or None, reason=reason
-                )
-            except CrisisError as error:
-                return str(error)
-            self.refresh_data()
-            return None
-
-        listed = "\n".join(f"- {warning.text}" for warning in warnings)
-        label = f"Not ready to close:\n{listed}\nWhy close it anyway? (goes into the postmortem)"
-        self.app.push_screen(PromptForm(f"Close incident {incident.id} anyway", label, submit))
+            reopen_incident(self.app, incident, self.refresh_data)
 
     def action_report(self) -> None:
         incident = self._highlighted()
@@ -313,7 +271,7 @@ class BoardScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.query_one("#filter-bar").display = True
-        self.query_one(FilterInput).focus()
+        focus_now(self.query_one(FilterInput))
 
     def action_clear_filter(self) -> None:
         self.action_cancel_filter()
@@ -322,7 +280,7 @@ class BoardScreen(Screen[None]):
         self.query_one(FilterInput).value = ""
         self._set_filter("")
         self.query_one("#filter-bar").display = False
-        self.query_one(IncidentTable).focus()
+        focus_now(self.query_one(IncidentTable))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -333,7 +291,7 @@ class BoardScreen(Screen[None]):
             return
         if self._set_filter(event.value):
             self.query_one("#filter-bar").display = bool(event.value.strip())
-            self.query_one(IncidentTable).focus()
+            focus_now(self.query_one(IncidentTable))
 
     def _set_filter(self, text: str) -> bool:
         error_line = self.query_one("#filter-error", Static)

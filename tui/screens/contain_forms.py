@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Select, Static
 from email_crisis.core.contain.playbooks import ROLES
 from email_crisis.tui.render import title_text
 from email_crisis.tui.screens.forms import _Form
+from email_crisis.tui.widgets.fields import TextField
 
 RoleSubmit = Callable[[str | None, str, str], "str | None"]
 """(role or None, text, extra text) -> an error message, or None when saved."""
@@ -54,10 +55,10 @@ class RoleAndTextForm(_Form):
                 prompt="(no role)",
             )
             yield Label(self._text_label)
-            yield Input(value=self._text, id="text")
+            yield TextField(value=self._text, id="text")
             if self._extra_label:
                 yield Label(self._extra_label)
-                yield Input(id="extra")
+                yield TextField(id="extra")
             yield Static(classes="form-error")
 
     def on_mount(self) -> None:

@@ -16,11 +16,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from email_crisis.core.base.domain import KINDS, SEVERITIES
+from email_crisis.core.base.domain import KINDS, SEVERITIES, Incident
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.own import incidents as ops
 from email_crisis.tui import keymap
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import title_text
+from email_crisis.tui.widgets.fields import TextField
+from email_crisis.tui.working_copy import Keeper, when
 
 if TYPE_CHECKING:
     from email_crisis.tui.console import ConsoleApp
@@ -30,8 +33,78 @@ Submit = Callable[[str], str | None]
 
 
 class _Form(ModalScreen[object]):
+    """A modal form. Typed text is never lost by accident: escape asks once before
+    throwing it away, quitting asks too, and over an incident's workspace what is typed
+    is autosaved as a working copy that comes back when the same form opens again."""
+
     BINDINGS = keymap.FORM
     app: ConsoleApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._initial: dict[str, str] = {}
+        self._discard_armed = False
+        self._keeper: Keeper | None = None
+
+    def _fields(self) -> list[Input]:
+        return [field for field in self.query(Input) if field.id]
+
+    def on_mount(self) -> None:
+        self._initial = {field.id or "": field.value for field in self._fields()}
+        self._keep_over_incident()
+
+    def _keep_over_incident(self) -> None:
+        """Over a workspace, keep what is typed as a working copy of this form."""
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        incident = getattr(below, "incident", None)
+        if not isinstance(incident, Incident) or not self._initial:
+            return
+        title = self.query_one(".form").border_title
+        name = str(title) if title else type(self).__name__
+        self._keeper = Keeper(
+            self,
+            f"form:{type(self).__name__}:{name}",
+            f"text typed in “{name}”",
+            lambda: self._typed() if self.unsaved_work() else None,
+        )
+        self._keeper.attach(incident.id)
+        copy = self._keeper.stored()
+        if copy is None:
+            return
+        for field in self._fields():
+            if field.id in copy.fields:
+                field.value = copy.fields[field.id]
+        self.show_error(None)
+        self.notify(
+            f"What you typed here at {when(copy)} was never saved: it is back. "
+            "F2 saves it; escape twice discards it.",
+            title="Restored",
+        )
+
+    def _typed(self) -> dict[str, str]:
+        return {field.id or "": field.value for field in self._fields()}
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._discard_armed = False
+        if self._keeper is not None:
+            self._keeper.changed()
+
+    def unsaved_work(self) -> list[str]:
+        """What escape, leaving or quitting would lose (nothing when untouched)."""
+        if self._typed() == self._initial:
+            return []
+        title = self.query_one(".form").border_title
+        return [f"text typed in “{title}”" if title else "a form"]
+
+    def keep_working_copy(self) -> None:
+        if self._keeper is not None:
+            self._keeper.flush()
+
+    def dismiss(self, result: object = None):  # type: ignore[no-untyped-def]
+        if self._keeper is not None:
+            self._keeper.forget()  # saved or given up: nothing to offer back
+        return super().dismiss(result)
 
     def show_error(self, message: str | None) -> None:
         error = self.query_one(".form-error", Static)
@@ -39,6 +112,10 @@ class _Form(ModalScreen[object]):
         error.display = bool(message)
 
     def action_cancel(self) -> None:
+        if self.unsaved_work() and not self._discard_armed:
+            self._discard_armed = True
+            self.show_error("You typed something: escape again throws it away, F2 saves it.")
+            return
         self.dismiss(None)
 
     def action_submit(self) -> None:
@@ -55,7 +132,7 @@ class NewIncidentForm(_Form):
             form.border_title = "Declare an incident"
             form.border_subtitle = "enter or F2 to declare · escape to cancel"
             yield Label("Title (what went wrong, in a few words)")
-            yield Input(id="title", placeholder="e.g. VIP preview sent to the whole list")
+            yield TextField(id="title", placeholder="e.g. VIP preview sent to the whole list")
             yield Label("Kind")
             yield Select(
                 [(label, kind) for kind, label in KINDS.items()],
@@ -95,11 +172,11 @@ class NewIncidentForm(_Form):
         severity = self.query_one("#severity", Select).value
         if not title.strip():
             self.show_error("Title is required.")
-            self.query_one("#title", Input).focus()
+            focus_now(self.query_one("#title", Input))
             return
         if kind is Select.NULL:
             self.show_error("Choose a kind (enter on the Kind list opens it).")
-            self.query_one("#kind", Select).focus()
+            focus_now(self.query_one("#kind", Select))
             return
         try:
             incident = ops.declare(
@@ -176,7 +253,7 @@ class PromptForm(_Form):
             form.border_title = title_text(self._title)  # type: ignore[assignment]
             form.border_subtitle = "enter or F2 to save · escape to cancel"
             yield Label(Text(self._label))
-            yield Input(value=self._value, id="prompt")
+            yield TextField(value=self._value, id="prompt")
             yield Static(classes="form-error")
 
     def on_mount(self) -> None:

@@ -18,7 +18,9 @@ from textual.widgets import Input, Label, Select, Static
 from email_crisis.core.assess.assessment import FieldError, datetime_parser
 from email_crisis.core.base.clock import local
 from email_crisis.core.monitor.metric_ids import METRICS, metric_label
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.screens.forms import _Form
+from email_crisis.tui.widgets.fields import TextField
 
 PointSubmit = Callable[[str, datetime, str, str], "str | None"]
 """(metric id, time in UTC, value as typed, note) -> an error message, or None when saved."""
@@ -60,16 +62,18 @@ class PointForm(_Form):
                 compact=True,
             )
             yield Label("When it was measured (local time; add +00:00 for another zone)")
-            yield Input(value=local(self._now).strftime("%Y-%m-%d %H:%M"), id="at", compact=True)
+            yield TextField(
+                value=local(self._now).strftime("%Y-%m-%d %H:%M"), id="at", compact=True
+            )
             yield Label("Value")
-            yield Input(placeholder=value_hint(self._metric), id="value", compact=True)
+            yield TextField(placeholder=value_hint(self._metric), id="value", compact=True)
             yield Label("Where the figure comes from (optional)")
-            yield Input(id="note", placeholder="e.g. seed test, ESP dashboard", compact=True)
+            yield TextField(id="note", placeholder="e.g. seed test, ESP dashboard", compact=True)
             yield Static(classes="form-error")
 
     def on_mount(self) -> None:
         self.show_error(None)
-        self.query_one("#value", Input).focus()
+        focus_now(self.query_one("#value", Input))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.value in METRICS:
@@ -83,12 +87,12 @@ class PointForm(_Form):
         at = _parse_time(self.query_one("#at", Input).value)
         if isinstance(at, FieldError) or at is None:
             self.show_error(at.message if isinstance(at, FieldError) else "Time is required.")
-            self.query_one("#at", Input).focus()
+            focus_now(self.query_one("#at", Input))
             return
         value = self.query_one("#value", Input).value
         if not value.strip():
             self.show_error(f"Type the value ({value_hint(metric)}).")
-            self.query_one("#value", Input).focus()
+            focus_now(self.query_one("#value", Input))
             return
         error = self._submit(metric, at, value, self.query_one("#note", Input).value)
         if error:

@@ -26,10 +26,12 @@ from email_crisis.core.notify.export import address_problem
 from email_crisis.core.notify.lint import Finding, Severity
 from email_crisis.core.store.database import Store
 from email_crisis.tui.console import ConsoleApp
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import ellipsize, plain
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm, confirm_replace
 from email_crisis.tui.widgets.notify_editor import LANGUAGE_NAMES, NotifyEditor
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
+from email_crisis.tui.working_copy import Keeper
 
 
 class NotifyHost(Protocol):
@@ -41,6 +43,7 @@ class NotifyHost(Protocol):
     template: str
     language: str
     stale_from: int | None
+    keeper: Keeper
 
     @property
     def app(self) -> ConsoleApp: ...
@@ -85,9 +88,10 @@ def locked_text(reason: str) -> Text:
     out = Text("No apology is to be sent for this incident.\n\n", style="bold red")
     out.append_text(plain(reason, single_line=False))
     out.append(
-        "\n\nThere is nothing to write, preview or export here. If these people must "
-        "get a message anyway, go to step 3, Assess (key 3), and press F4 to lift the "
-        "lock with a written reason; the reason is recorded in the log."
+        "\n\nThere is nothing to write, preview or export here: press d to record the "
+        "decision not to send one (with its reason), which completes step 5. If these "
+        "people must get a message anyway, go to step 3, Assess (key 3), and press o (F4) "
+        "to lift the lock with a written reason; the reason is recorded in the log."
     )
     return out
 
@@ -162,6 +166,7 @@ def save(panel: NotifyHost) -> None:
             )
         panel.notify(error, title="Not saved", severity="error", timeout=12)
         return
+    panel.keeper.forget()  # saved: the working copy has done its job
     draft = saved[-1]
     if draft.version == base_version and base_version:
         panel.notify(f"Nothing changed since version {draft.version}; nothing was saved.")
@@ -242,7 +247,7 @@ def versions(panel: NotifyHost) -> None:
             return
         panel.fill(picked)
         panel.check_now()
-        panel.editor.focus()
+        focus_now(panel.editor)
         if panel.has_unsaved:
             panel.notify(
                 f"Version {picked.version} is in the editor as unsaved changes: F2 saves it "
@@ -435,40 +440,6 @@ def _export(
     )
     panel.check_now()
     return None
-
-
-# -- mark sent ---------------------------------------------------------------------
-
-
-def mark_sent(panel: NotifyHost) -> None:
-    """F9: after a confirmation, record that the apology went out (sets notified_at)."""
-    incident = panel.incident
-    if incident is None:
-        return
-    if incident.notified_at is not None:
-        panel.notify(f"Already marked sent at {format_local(incident.notified_at)}.")
-        return
-    store, who = panel.app.store, panel.app.operator
-
-    def chosen(choice: object) -> None:
-        if choice != "yes":
-            return
-        error = panel.screen.write(lambda i: notify.mark_sent(store, i, who))
-        if error:
-            panel.notify(error, severity="error", timeout=10)
-        else:
-            panel.notify("Recorded: the apology was sent.")
-
-    panel.app.push_screen(
-        ChoiceMenu(
-            "Has the apology been sent?",
-            [
-                ("yes", "Yes: the ESP has sent it; record the time now"),
-                ("no", "No, not yet (exporting is not sending)"),
-            ],
-        ),
-        chosen,
-    )
 
 
 # -- template and language -----------------------------------------------------------

@@ -22,8 +22,10 @@ from email_crisis.core.plan import tasks as plan
 from email_crisis.core.plan.tasks import PlanTask, SuggestionBook
 from email_crisis.core.steps import machine as steps
 from email_crisis.tui.console import ConsoleApp
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import article, ellipsize, plain
 from email_crisis.tui.screens.forms import ChoiceMenu, PromptForm, _Form
+from email_crisis.tui.widgets.fields import TextField
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
 DUE_HINT = "Due: 4h, 90m, 2d or 2026-11-28 14:00 (local time); empty for none"
@@ -74,7 +76,7 @@ class TaskForm(_Form):
             form.border_title = "Add a task to the plan"
             form.border_subtitle = "F2 to save · escape to cancel"
             yield Label("What has to be done?")
-            yield Input(
+            yield TextField(
                 id="title", placeholder="e.g. Add a fallback to every merge field", compact=True
             )
             yield Label("Kind")
@@ -88,9 +90,9 @@ class TaskForm(_Form):
             yield Label("Owner role")
             yield _role_select(self._roles, None)
             yield Label("Person who owns it (name or handle; needed to finish the plan)")
-            yield Input(id="person", placeholder="e.g. priya (empty: nobody yet)", compact=True)
+            yield TextField(id="person", placeholder="e.g. priya (empty: nobody yet)", compact=True)
             yield Label(DUE_HINT)
-            yield Input(id="due", placeholder="e.g. 4h (empty: no due time)", compact=True)
+            yield TextField(id="due", placeholder="e.g. 4h (empty: no due time)", compact=True)
             yield Static(classes="form-error")
 
     def on_mount(self) -> None:
@@ -103,7 +105,7 @@ class TaskForm(_Form):
         role = self.query_one("#role", Select).value
         if role is Select.NULL:
             self.show_error("Choose the role that owns the task (enter opens the list).")
-            self.query_one("#role", Select).focus()
+            focus_now(self.query_one("#role", Select))
             return
         typed = TaskInput(
             title=self.query_one("#title", Input).value,
@@ -147,12 +149,12 @@ class OwnerForm(_Form):
             yield Label("Owner role")
             yield _role_select(self._roles, self._role)
             yield Label("Person who owns it (name or handle; empty for nobody yet)")
-            yield Input(value=self._person, id="person", placeholder="e.g. priya", compact=True)
+            yield TextField(value=self._person, id="person", placeholder="e.g. priya", compact=True)
             yield Static(classes="form-error")
 
     def on_mount(self) -> None:
         self.show_error(None)
-        self.query_one("#person", Input).focus()  # the person changes far more often
+        focus_now(self.query_one("#person", Input))  # the person changes far more often
 
     def on_input_submitted(self) -> None:
         self.action_submit()

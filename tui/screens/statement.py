@@ -8,32 +8,52 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Select, Static, TextArea
+from textual.widgets import Label, Select, Static, TextArea
 
 from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.templates import LANGUAGES, TemplateProblem
 from email_crisis.core.own.statement import draft_statement
 from email_crisis.tui import keymap
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.screens.forms import Submit
+from email_crisis.tui.widgets.mode_footer import ModeFooter
+from email_crisis.tui.working_copy import Keeper
+
+STATEMENT_SLOT = "own.statement"
+STATEMENT_LABEL = "the internal statement"
 
 if TYPE_CHECKING:
     from email_crisis.tui.console import ConsoleApp
 
 
 class StatementEditor(ModalScreen[bool]):
-    """Write or revise the internal statement. F2 saves; escape twice discards."""
+    """Write or revise the internal statement. F2 saves; escape twice discards.
+
+    What is typed is kept as a working copy a few seconds after the last key; a copy left
+    by a session that ended is passed in as ``restored`` (it opens as unsaved changes).
+    """
 
     HELP_TITLE = "Internal statement"
     BINDINGS = keymap.STATEMENT_EDITOR
     app: ConsoleApp
 
-    def __init__(self, incident: Incident, latest: str | None, submit: Submit) -> None:
+    def __init__(
+        self,
+        incident: Incident,
+        latest: str | None,
+        submit: Submit,
+        *,
+        restored: str | None = None,
+    ) -> None:
         super().__init__()
         self._incident = incident
         self._latest = latest
         self._submit = submit
+        self._restored = restored
         self._draft = ""
         self._discard_armed = False
+        self.keeper = Keeper(self, STATEMENT_SLOT, STATEMENT_LABEL, self._unsaved_fields)
+        self.keeper.attach(incident.id)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="statement-box") as box:
@@ -50,18 +70,16 @@ class StatementEditor(ModalScreen[bool]):
                 )
             yield TextArea(id="statement-text", soft_wrap=True, show_line_numbers=False)
             yield Static(classes="form-error")
-        yield Footer(compact=True, show_command_palette=False)
+        yield ModeFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show_error(None)
         editor = self.query_one(TextArea)
-        if self._latest:
-            editor.text = self._latest
-            editor.move_cursor(editor.document.end)  # revisions usually add an update
-        else:
+        if not self._latest:
             self._draft = self._render_draft("en")
-            editor.text = self._draft
-        editor.focus()
+        editor.text = self._restored or self._latest or self._draft
+        editor.move_cursor(editor.document.end)  # the one rule: the cursor at the end
+        focus_now(editor)
 
     def _render_draft(self, language: str) -> str:
         try:
@@ -81,6 +99,21 @@ class StatementEditor(ModalScreen[bool]):
 
     def on_text_area_changed(self) -> None:
         self._discard_armed = False
+        self.keeper.changed()
+
+    def _unchanged(self) -> bool:
+        text = self.query_one(TextArea).text
+        return text.strip() in ("", (self._latest or self._draft).strip())
+
+    def _unsaved_fields(self) -> dict[str, str] | None:
+        return None if self._unchanged() else {"body": self.query_one(TextArea).text}
+
+    def unsaved_work(self) -> list[str]:
+        """The statement being written, unless it is unchanged."""
+        return [] if self._unchanged() else [STATEMENT_LABEL]
+
+    def keep_working_copy(self) -> None:
+        self.keeper.flush()
 
     def _show_error(self, message: str | None) -> None:
         error = self.query_one(".form-error", Static)
@@ -92,12 +125,12 @@ class StatementEditor(ModalScreen[bool]):
         if error:
             self._show_error(error)
         else:
+            self.keeper.forget()
             self.dismiss(True)
 
     def action_cancel(self) -> None:
-        text = self.query_one(TextArea).text
-        unchanged = text.strip() in ("", (self._latest or self._draft).strip())
-        if unchanged or self._discard_armed:
+        if self._unchanged() or self._discard_armed:
+            self.keeper.forget()
             self.dismiss(False)
             return
         self._discard_armed = True

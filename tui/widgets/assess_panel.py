@@ -7,101 +7,38 @@ import threading
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from email_crisis.core.assess import form as assess
 from email_crisis.core.assess.assessment import PLACES_SOURCES
 from email_crisis.core.assess.audience import build as audience
-from email_crisis.core.assess.clocks import BreachClock
 from email_crisis.core.assess.form import FIELDS, AssessView, FieldError
 from email_crisis.core.assess.override_store import Override
 from email_crisis.core.assess.places import describe_places
 from email_crisis.core.base.domain import Incident
+from email_crisis.core.store.working import WorkingCopy
 from email_crisis.tui import keymap
-from email_crisis.tui.render import plain, severity
+from email_crisis.tui.render import plain
+from email_crisis.tui.widgets.assess_decisions import HEADER_STYLE, decisions_text
+from email_crisis.tui.widgets.fields import FieldCursor, TextField
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
+from email_crisis.tui.working_copy import Keeper, when
 
-CLOCK_STYLE = {
-    "overdue": "bold red",
-    "due-soon": "bold yellow",
-    "running": "",
-    "no-fixed-deadline": "bold",
-    "waiting": "bold cyan",
-    "not-in-force": "dim",
-}
-HEADER_STYLE = {"overdue": "bold reverse red", "due-soon": "bold yellow", "waiting": "cyan"}
 SHOWN = {name: spec for name, spec in FIELDS.items() if spec.shown}
-VERDICT_STYLE = {
-    "do-not-send": "bold red",
-    "breach-notice": "bold yellow",
-    "recommended": "green",
-    "allowed-with-override": "yellow",
-    "not-needed": "dim",
-}
 
 
-def decisions_text(incident: Incident, view: AssessView) -> Text:
-    """The decisions beside the form, each with its reason."""
-    out = Text()
-    apology = view.apology
-    out.append("Apology: ", style="bold")
-    out.append(
-        apology.verdict.replace("-", " ").upper(), style=VERDICT_STYLE.get(apology.verdict, "")
-    )
-    out.append("\n").append_text(plain(apology.reason, single_line=False))
-    if apology.locked:
-        out.append("\nF4 lifts the lock with a written reason.", style="dim")
-    out.append("\n\nSeverity: ", style="bold")
-    suggested = view.severity.severity
-    out.append_text(severity(suggested))
-    if suggested == incident.severity:
-        out.append(" (as set)")
-    else:
-        out.append(f" suggested, now {incident.severity}: F3 takes it", style="bold yellow")
-    out.append("\n").append_text(plain(view.severity.reason, single_line=False))
-    out.append("\n\nBreach notification\n", style="bold")
-    if view.clocks.clocks:
-        out.append(view.notice, style="italic").append("\n")
-    out.append_text(plain(view.clocks.reason, single_line=False))
-    for clock in view.clocks.clocks:
-        out.append_text(clock_text(clock))
-    for note in view.clocks.notes:
-        out.append("\n").append_text(plain(note, single_line=False))
-    return out
+class AssessPanel(Horizontal, FieldCursor):
+    """The assessment form on the left, what follows from it on the right.
 
-
-def clock_text(clock: BreachClock) -> Text:
-    """One clock: who, by when, its citation and how it was checked (right under it, so
-    it is never scrolled away), the deadline on the jurisdiction's clock, then why.
-
-    Rules files are data an organisation may edit: their text goes through ``plain``.
+    In command mode the cursor moves over the fields (up/down) and tab reaches the
+    decisions column (scrolled with the arrows and page keys); unsaved answers are kept
+    as a working copy until F2 saves them.
     """
-    o = clock.obligation
-    out = Text("\n- ")
-    out.append_text(plain(f"{clock.jurisdiction}, {clock.audience}: ", style="bold"))
-    out.append_text(plain(clock.due_text, style=CLOCK_STYLE.get(clock.status, "")))
-    style = "yellow" if o.secondary_only or not o.verified else "dim"
-    out.append("\n  ").append_text(plain(clock.source_text, style=style))
-    if clock.local_text and o.time_zone != "UTC":
-        out.append(f"\n  there: {clock.local_text}", style="dim")
-    if clock.caveat:
-        out.append("\n  ").append_text(plain(clock.caveat, style="yellow"))
-    details = (
-        ("", o.condition),
-        ("Instead: ", o.alternative),
-        ("Keep a record: ", o.record_keeping),
-        ("Note: ", o.note),
-    )
-    for prefix, text in details:
-        if text:
-            out.append("\n  ").append_text(plain(prefix + text, style="dim"))
-    return out
 
-
-class AssessPanel(Horizontal):
-    """The assessment form on the left, what follows from it on the right."""
-
-    BINDINGS = keymap.ASSESS_PANEL + keymap.AUDIENCE
+    BINDINGS = keymap.FIELD_CURSOR + keymap.ASSESS_PANEL + keymap.AUDIENCE
+    HELP_GROUP = "3 Assess"
+    can_focus = True  # command mode: the panel itself has the focus, a cursor marks a field
     screen: WorkspaceHost
 
     def __init__(self, **kwargs: object) -> None:
@@ -116,13 +53,20 @@ class AssessPanel(Horizontal):
         self._import_cancel: threading.Event | None = None
         self._audience_key: tuple[int, ...] | None = None
         self._audience_text = Text()
+        self.keeper = Keeper(
+            self,
+            "assess.form",
+            "the assessment",
+            lambda: dict(self._changes) or None,
+            lambda: str(self._base.version if self._base else 0),
+        )
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="assess-form"):
+        with VerticalScroll(id="assess-form", can_focus=False):
             for name, spec in SHOWN.items():
                 with Vertical(classes="field"):
                     yield Label(spec.label, classes="field-label")
-                    yield Input(placeholder=spec.hint, id=f"field-{name}", compact=True)
+                    yield TextField(placeholder=spec.hint, id=f"field-{name}", compact=True)
                     yield Static(classes="field-error", id=f"error-{name}")
         with VerticalScroll(id="assess-decisions"):
             yield Static(id="assess-status")
@@ -134,8 +78,36 @@ class AssessPanel(Horizontal):
     def has_unsaved(self) -> bool:
         return bool(self._changes)
 
+    # -- fields, unsaved work -----------------------------------------------------------
+
+    def edit_fields(self) -> list[Widget]:
+        return [self.query_one(f"#field-{name}") for name in SHOWN]
+
+    def side_pane(self) -> Widget | None:
+        return self.query_one("#assess-decisions")
+
+    def unsaved_work(self) -> list[str]:
+        return ["the assessment (3 Assess)"] if self._changes else []
+
+    def keep_working_copy(self) -> None:
+        self.keeper.flush()
+
+    def restore_working_copy(self, copy: WorkingCopy) -> str:
+        """Put the answers of a working copy back in the fields, as unsaved changes."""
+        for name, text in copy.fields.items():
+            if name in SHOWN:
+                self.query_one(f"#field-{name}", Input).value = text
+        saved = self._base.version if self._base else 0
+        since = f" (version {saved} was saved since)" if copy.base != str(saved) else ""
+        self.notify(
+            f"The assessment you typed at {when(copy)} is back as unsaved changes{since}: "
+            "F2 (or s) saves it."
+        )
+        return "assess"
+
     def load(self, incident: Incident, *, active: bool) -> None:
         """Read the assessment, decide, and render; keeps the header's deadlines."""
+        self.keeper.attach(incident.id)
         view = assess.assess_view(self.app.store, incident)
         self.deadlines = [plain(c.text, style=HEADER_STYLE.get(c.status, "")) for c in view.header]
         self._load_audience(incident)
@@ -150,7 +122,7 @@ class AssessPanel(Horizontal):
             counts = audience.audience_counts(self.app.store, incident.id)
             text = Text("Apology audience\n", style="bold")
             text.append("\n".join(counts.lines()))
-            text.append("\nF5 imports a list, F6 exports the audience.", style="dim")
+            text.append("\nu (F5) imports a list, e (F6) exports the audience.", style="dim")
             self._audience_text = text
         self.query_one("#assess-audience", Static).update(self._audience_text)
 
@@ -204,6 +176,7 @@ class AssessPanel(Horizontal):
         else:
             error.display = False
         self._render_decisions()
+        self.keeper.changed()
 
     def _echo_places(self, places: tuple[tuple[str, int], ...], source: str) -> None:
         """Under the counts per place: how they read, and where they came from."""
@@ -225,7 +198,7 @@ class AssessPanel(Horizontal):
             count = len(self._changes)
             status.update(
                 Text(
-                    f"{count} unsaved change{'s' * (count > 1)}: F2 saves"
+                    f"{count} unsaved change{'s' * (count > 1)}: s or F2 saves"
                     + (f" ({len(problems)} to fix first)" if problems else ""),
                     style="bold yellow",
                 )
@@ -233,7 +206,12 @@ class AssessPanel(Horizontal):
         elif self._base.version:
             status.update(Text(f"Saved (version {self._base.version}).", style="green"))
         else:
-            status.update(Text("Not assessed yet: fill in what you know, F2 saves.", style="bold"))
+            status.update(
+                Text(
+                    "Not assessed yet: i edits the field under the cursor, s (or F2) saves.",
+                    style="bold",
+                )
+            )
         self.query_one("#assess-decisions-text", Static).update(
             decisions_text(self._incident, view)
         )
@@ -267,6 +245,7 @@ class AssessPanel(Horizontal):
         if error:
             self.notify(error, severity="error", timeout=10)
             return
+        self.keeper.forget()
         self.notify("Assessment saved.")
 
     def action_accept_severity(self) -> None:
@@ -341,6 +320,9 @@ class AssessPanel(Horizontal):
         self.app.refresh_screens()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        cursor = self.cursor_check(action)
+        if cursor is not None:
+            return cursor
         if action == "cancel_import":
             return self._import_cancel is not None
         if self._incident is None or self._base is None:

@@ -16,6 +16,7 @@ from email_crisis.core.contain.actions import ContainAction, Escalation
 from email_crisis.core.contain.playbooks import ROLES, KindPlaybook
 from email_crisis.core.steps import machine as steps
 from email_crisis.tui import keymap
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import ellipsize, plain
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
@@ -103,6 +104,7 @@ class ContainPanel(Vertical):
     """What stops the harm, who does it, what is done, and who has been told."""
 
     BINDINGS = keymap.CONTAIN_PANEL
+    HELP_GROUP = "2 Contain"
     screen: WorkspaceHost
 
     def __init__(self, **kwargs: object) -> None:
@@ -115,7 +117,7 @@ class ContainPanel(Vertical):
         yield Static(id="contain-detail")
 
     def on_focus(self) -> None:
-        self.query_one(ActionTable).focus()
+        focus_now(self.query_one(ActionTable))
 
     def _highlighted(self) -> ContainAction | None:
         pk = self.query_one(ActionTable).highlighted()
@@ -133,6 +135,11 @@ class ContainPanel(Vertical):
 
     def action_escalate(self) -> None:
         ContainActions(self).escalate()
+
+    def action_pick_owner(self) -> None:
+        action = self._highlighted()
+        if action is not None:
+            ContainActions(self).pick_owner(action)
 
     def load(self, incident: Incident, *, active: bool) -> None:
         """Read actions and escalations; the first look at the tab creates the actions."""
@@ -173,13 +180,9 @@ class ContainPanel(Vertical):
         if action is None:
             detail.update("")
             return
-        lines: list[Text] = []
-        if action.stops_harm:
-            lines.append(
-                Text("* Doing this stops the harm: the incident counts as contained.", style="bold")
-            )
-        if action.guidance:
-            lines.append(plain(action.guidance, single_line=False))
+        # What this action is and what happened to it first; the playbook's advice last
+        # (it is the same for every incident, and the pane is short at 80x24).
+        lines: list[Text] = [action_heading(action)]
         if action.reason:
             label = "Error" if action.status == "failed" else "Reason"
             lines.append(Text(f"{label}: ", style="bold").append_text(plain(action.reason)))
@@ -191,7 +194,21 @@ class ContainPanel(Vertical):
                     f"{format_local(note.at, with_date=False)} {note.operator}: ", style="dim"
                 ).append_text(plain(note.body))
             )
+        if action.stops_harm:
+            lines.append(
+                Text("* Doing this stops the harm: the incident counts as contained.", style="bold")
+            )
+        if action.guidance:
+            lines.append(plain(action.guidance, single_line=False))
         detail.update(Text("\n").join(lines))
+
+
+def action_heading(action: ContainAction) -> Text:
+    """The highlighted action in full: its title, owner and status (the table cuts them)."""
+    line = plain(action.title, style="bold")
+    line.append(" · Owner: ").append_text(plain(_owner(action)))
+    line.append(f" · {contain.STATUSES.get(action.status, action.status)}")
+    return line
 
 
 def _status(
@@ -290,6 +307,9 @@ class ContainActions:
 
             run_through_esp(self._app, action, self._refresh)
             return
+        if choice == "assign":
+            self.pick_owner(action)
+            return
         if choice in ("in-progress", "done", "todo"):
             error = self._write(lambda _i: contain.set_status(store, action, choice, operator=who))
             if error:
@@ -303,9 +323,9 @@ class ContainActions:
                 "Where and how was it done? (e.g. paused in the ESP console)",
             ),
             "note": ("Add a note", "Note (who you called, what you saw…)"),
-            "assign": ("Assign an owner", "Person who owns it (name or handle)"),
         }
         title, label = prompts[choice]
+        title = f"{title}: {ellipsize(action.title, 40)}"  # which action, and its own slot
 
         def submit(text: str) -> str | None:
             def change(_incident: Incident) -> object:
@@ -313,16 +333,35 @@ class ContainActions:
                     return contain.set_status(store, action, choice, operator=who, reason=text)
                 if choice == "by-hand":
                     return contain.mark_done_by_hand(store, action, text, operator=who)
-                if choice == "note":
-                    return contain.add_note(store, action, text, operator=who)
-                return contain.assign(
-                    store, action, role=action.owner_role, person=text or None, operator=who
-                )
+                return contain.add_note(store, action, text, operator=who)
 
             return self._write(change)
 
-        value = (action.owner_person or "") if choice == "assign" else ""
-        self._app.push_screen(PromptForm(title, label, submit, value=value))
+        self._app.push_screen(PromptForm(title, label, submit))
+
+    def pick_owner(self, action: ContainAction) -> None:
+        """The owner picker: someone already on the incident (``m``: me) or a new name."""
+        from email_crisis.tui.screens.owner_picker import OwnerPicker
+
+        store, who = self._app.store, self._app.operator
+
+        def submit(person: str) -> str | None:
+            return self._write(
+                lambda _i: contain.assign(
+                    store, action, role=action.owner_role, person=person, operator=who
+                )
+            )
+
+        self._app.push_screen(
+            OwnerPicker(
+                plain(f"Owner of: {ellipsize(action.title, 50)}"),
+                f"Now: {_owner(action)}. Who does it?",
+                self.panel.screen.people(),
+                who,
+                submit,
+                current=action.owner_person,
+            )
+        )
 
     def add(self, incident: Incident, after: ContainAction | None) -> None:
         from email_crisis.tui.screens.contain_forms import RoleAndTextForm

@@ -78,6 +78,7 @@ class MonitorPanel(VerticalScroll):
     """Deliverability after the incident: chart, before/after, checklist, thresholds."""
 
     BINDINGS = keymap_monitor.MONITOR_PANEL
+    HELP_GROUP = "6 Monitor"
     DEFAULT_CSS = """
     MonitorPanel {
         padding: 0 1;

@@ -33,6 +33,7 @@ from email_crisis.core.base.clock import format_local
 from email_crisis.core.notify.drafts import LINT_FIELDS, Draft
 from email_crisis.core.notify.lint import Finding
 from email_crisis.tui.render import plain
+from email_crisis.tui.widgets.fields import TextField
 from email_crisis.tui.widgets.findings_list import QuietStatic, field_marks
 
 BODY_FIELD = "body"
@@ -196,15 +197,15 @@ def status_text(
     """The line under the header fields: version, unsaved, template, language, export."""
     parts: list[Text] = []
     if base.version == 0:
-        parts.append(Text("new draft, not saved (F2)", style="bold yellow"))
+        parts.append(Text("new draft, not saved (s)", style="bold yellow"))
     else:
         when = format_local(base.saved_at, with_date=False) if base.saved_at else ""
         parts.append(plain(f"v{base.version} {when} {base.operator or ''}".strip()))
         if unsaved:
-            parts.append(Text("UNSAVED (F2)", style="bold yellow"))
+            parts.append(Text("UNSAVED (s)", style="bold yellow"))
     template = Text("template ").append_text(plain(base.template or "none"))
-    parts.append(template.append("" if template_known else " (missing)").append(" (F7)"))
-    parts.append(Text(f"{LANGUAGE_NAMES.get(base.language, base.language)} (F8)"))
+    parts.append(template.append("" if template_known else " (missing)").append(" (t)"))
+    parts.append(Text(f"{LANGUAGE_NAMES.get(base.language, base.language)} (g)"))
     if notified_at is not None:
         parts.append(Text(f"SENT {format_local(notified_at, with_date=False)}", style="green"))
     elif last_export:
@@ -232,7 +233,7 @@ class DraftHeader(Vertical):
             with Horizontal(classes="notify-row"):
                 for name in row:
                     yield QuietStatic(LABELS[name], id=f"label-{name}", classes="notify-label")
-                    yield Input(id=f"field-{name}", compact=True, select_on_focus=False)
+                    yield TextField(id=f"field-{name}", compact=True)
             yield QuietStatic(id=f"problem-{row[0]}", classes="notify-problem")
         yield QuietStatic(id="notify-status")
 

@@ -17,8 +17,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Resize
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TextArea
-from textual.widgets.input import Selection as InputSelection
 
 from email_crisis.core.assess import apology_lock
 from email_crisis.core.assess import form as assess
@@ -31,21 +31,19 @@ from email_crisis.core.notify import lint
 from email_crisis.core.notify.brand import Brand, BrandError
 from email_crisis.core.notify.drafts import Draft
 from email_crisis.core.notify.lint import Finding, LintContext
-from email_crisis.tui import keymap_notify
+from email_crisis.core.store.working import WorkingCopy
+from email_crisis.tui import keymap, keymap_notify
+from email_crisis.tui.screens import notify_fixes as fixes
 from email_crisis.tui.screens import notify_forms as flows
-from email_crisis.tui.widgets.findings_list import FindingsSide, FindingsTable, fix_target
-from email_crisis.tui.widgets.notify_editor import DraftHeader, NotifyEditor, span, status_text
+from email_crisis.tui.screens import notify_sent
+from email_crisis.tui.widgets.fields import FieldCursor
+from email_crisis.tui.widgets.findings_list import FindingsSide, FindingsTable
+from email_crisis.tui.widgets.notify_editor import LABELS, DraftHeader, NotifyEditor, status_text
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
+from email_crisis.tui.working_copy import Keeper, when
 
 WIDE = 100
 """From this many columns the findings sit beside the editor, not below it."""
-
-
-def match_case(old: str, new: str) -> str:
-    """``new`` with a capital first letter when the text it replaces had one."""
-    if old[:1].isupper() and new[:1].islower():
-        return new[:1].upper() + new[1:]
-    return new
 
 
 def normalised(fields: dict[str, str]) -> dict[str, str]:
@@ -56,10 +54,14 @@ def normalised(fields: dict[str, str]) -> dict[str, str]:
         return dict(fields)
 
 
-class NotifyPanel(Vertical):
-    """The apology: header fields, body editor, findings; F-keys for every action."""
+class NotifyPanel(Vertical, FieldCursor):
+    """The apology: header fields, body editor, findings; a letter and an F-key for every
+    action. In command mode the cursor moves over From, Reply-To, Subject, Preheader and
+    the body (it starts on the body); tab reaches the findings list."""
 
-    BINDINGS = keymap_notify.NOTIFY_PANEL
+    BINDINGS = keymap.FIELD_CURSOR + keymap_notify.NOTIFY_PANEL
+    HELP_GROUP = "5 Notify"
+    DEFAULT_FIELD = 4
     DEFAULT_CSS = """
     NotifyPanel { padding: 0 1; }
     NotifyPanel #notify-head { dock: top; }
@@ -75,6 +77,7 @@ class NotifyPanel(Vertical):
     }
     NotifyPanel.-wide #notify-detail { height: auto; max-height: 8; }
     """
+    can_focus = True  # command mode: the panel itself has the focus, a cursor marks a field
     screen: WorkspaceHost
 
     def __init__(self, **kwargs: object) -> None:
@@ -102,6 +105,13 @@ class NotifyPanel(Vertical):
         self._checked: object = None
         self._base_fields: tuple[Draft | None, dict[str, str]] = (None, {})
         self._list_pending = False
+        self.keeper = Keeper(
+            self,
+            "notify.draft",
+            "the apology",
+            lambda: self.fields() if self.has_unsaved else None,
+            lambda: str(self.base.version if self.base else 0),
+        )
 
     def compose(self) -> ComposeResult:
         # The editor comes first so the workspace focuses it; the header is docked on top
@@ -113,7 +123,46 @@ class NotifyPanel(Vertical):
         yield DraftHeader(id="notify-head")
 
     def on_mount(self) -> None:
-        self.editor.on_change = self.schedule_check
+        self.editor.on_change = self._changed
+
+    def _changed(self) -> None:
+        self.schedule_check()
+        self.keeper.changed()
+
+    # -- fields, unsaved work -----------------------------------------------------------
+
+    def edit_fields(self) -> list[Widget]:
+        if self.locked or self.base is None:
+            return []
+        return [*(self.header.field(name) for name in LABELS), self.editor]
+
+    def side_pane(self) -> Widget | None:
+        return None if self.locked else self.table
+
+    def unsaved_work(self) -> list[str]:
+        return ["the apology (5 Notify)"] if self.has_unsaved else []
+
+    def keep_working_copy(self) -> None:
+        self.keeper.flush()
+
+    def restore_working_copy(self, copy: WorkingCopy) -> str:
+        """Put the fields of a working copy back in the editor, as unsaved changes."""
+        if self.base is None or self.locked or self.incident is None:
+            self.notify("The apology cannot be edited now; its working copy is kept.")
+            return "notify"
+        fields = {k: v for k, v in copy.fields.items() if k in self.base.fields()}
+        self.fill(Draft(self.incident.id, self.base.version, None, None, **fields))
+        self.check_now()
+        since = (
+            f" (version {self.base.version} was saved since)"
+            if copy.base != str(self.base.version)
+            else ""
+        )
+        self.notify(
+            f"The apology you typed at {when(copy)} is back as unsaved changes{since}: "
+            "s (or F2) saves it as a new version."
+        )
+        return "notify"
 
     # -- state ----------------------------------------------------------------------
 
@@ -202,6 +251,7 @@ class NotifyPanel(Vertical):
         """Read the gate and the latest version; unsaved edits on screen are kept."""
         store = self.app.store
         self.incident = incident
+        self.keeper.attach(incident.id)
         self.gate = apology_lock.gate(store, incident)
         if not self.gate.allowed:
             self._show_message(flows.locked_text(self.gate.reason))
@@ -272,7 +322,7 @@ class NotifyPanel(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         if (event.input.id or "").startswith("field-"):
             event.stop()
-            self.schedule_check()
+            self._changed()
 
     def schedule_check(self) -> None:
         """Queue one check behind the messages already waiting.
@@ -340,64 +390,14 @@ class NotifyPanel(Vertical):
             self.jump(finding)
 
     def jump(self, finding: Finding) -> None:
-        """Focus the finding's field and select its span (the cursor at its start)."""
-        if finding.field == "body":
-            self.editor.focus()
-            self.editor.show(finding)
-            return
-        field = self.header.field(finding.field)
-        field.focus()
-        field.selection = InputSelection(finding.end, finding.start)
+        """Edit the finding's field with its span selected (the cursor at its start)."""
+        fixes.jump(self, finding)
 
     def action_fix(self) -> None:
-        self.check_now(list_now=True)  # the spans must match the text as it is now
-        focused = self.screen.focused
-        highlighted = self.table.highlighted()
-        if isinstance(focused, NotifyEditor):
-            finding = fix_target(
-                self.findings, cursor=focused.cursor_location, highlighted=highlighted
-            )
-        elif isinstance(focused, Input) and focused.id:
-            field = notify.LINT_FIELDS.get(focused.id.removeprefix("field-"))
-            finding = fix_target(self.findings, field=field, highlighted=highlighted)
-        else:
-            finding = highlighted
-        if finding is None:
-            self.notify("No finding to fix: the checker is happy.")
-            return
-        if finding.suggestion is None:
-            self.notify(f"{finding.rule} has no automatic fix: edit the text yourself.")
-            return
-        if finding.field == "body":
-            start, end = span(finding)
-            old = self.editor.get_text_range(start, end)
-            self.editor.replace(match_case(old, finding.suggestion), start, end)
-        else:
-            field = self.header.field(finding.field)
-            value = field.value
-            new = match_case(value[finding.start : finding.end], finding.suggestion)
-            field.value = value[: finding.start] + new + value[finding.end :]
-        self.check_now()
-        self.notify(f"Fixed: {finding.rule}.")
+        fixes.fix(self)
 
     def action_next_finding(self) -> None:
-        self.check_now(list_now=True)
-        if not self.findings:
-            self.notify("No finding left.")
-            return
-        focused = self.screen.focused
-        current = self.table.highlighted()
-        if isinstance(focused, NotifyEditor) and not focused.shows(current):
-            # From the text: the first finding at or after the cursor.
-            here = focused.cursor_location
-            body = (i for i, f in enumerate(self.findings) if f.field == "body")
-            index = next((i for i in body if span(self.findings[i])[0] >= here), 0)
-        elif current in self.findings:
-            index = (self.findings.index(current) + 1) % len(self.findings)
-        else:
-            index = 0
-        self.table.move_cursor(row=index, animate=False)
-        self.jump(self.findings[index])
+        fixes.next_finding(self)
 
     # -- actions (the flows live in screens/notify_forms.py) ---------------------------
 
@@ -414,7 +414,10 @@ class NotifyPanel(Vertical):
         flows.versions(self)
 
     def action_mark_sent(self) -> None:
-        flows.mark_sent(self)
+        notify_sent.mark_sent(self)
+
+    def action_decline(self) -> None:
+        notify_sent.decline(self)
 
     def action_cycle_template(self) -> None:
         flows.cycle_template(self)
@@ -423,8 +426,14 @@ class NotifyPanel(Vertical):
         flows.toggle_language(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        cursor = self.cursor_check(action)
+        if cursor is not None:
+            return cursor
+        unsent = self.incident is not None and self.incident.notified_at is None
+        if action == "decline":
+            return unsent
         if self.locked or self.base is None:
             return False
         if action == "mark_sent":
-            return self.incident is not None and self.incident.notified_at is None
+            return unsent
         return True

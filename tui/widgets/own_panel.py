@@ -52,6 +52,7 @@ class OwnPanel(VerticalScroll):
     """What step 1 asks for, what is done, and the latest internal statement."""
 
     BINDINGS = keymap.OWN_PANEL
+    HELP_GROUP = "1 Own it"
 
     def compose(self) -> ComposeResult:
         yield Static(id="own-intro")

@@ -20,6 +20,7 @@ from email_crisis.core.contain.playbooks import ROLES
 from email_crisis.core.plan import tasks as plan
 from email_crisis.core.plan.tasks import PlanTask, SuggestionBook
 from email_crisis.tui import keymap_plan
+from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import article, ellipsize, plain
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
@@ -204,11 +205,12 @@ class PlanPanel(Vertical):
     """The plan: tasks, owners, due times, and what keeps it from being finished."""
 
     BINDINGS = keymap_plan.PLAN_PANEL
+    HELP_GROUP = "4 Plan"
     DEFAULT_CSS = """
     PlanPanel { padding: 0 1; }
     PlanPanel #plan-owners { height: auto; color: $text-muted; }
     PlanPanel #plan-tasks { height: 1fr; min-height: 4; }
-    PlanPanel #plan-detail { height: auto; max-height: 3; }
+    PlanPanel #plan-detail { height: auto; max-height: 5; }
     PlanPanel #plan-gaps { height: auto; max-height: 4; }
     """
     screen: WorkspaceHost
@@ -227,7 +229,7 @@ class PlanPanel(Vertical):
         yield Static(id="plan-gaps")
 
     def on_focus(self) -> None:
-        self.query_one(TaskTable).focus()
+        focus_now(self.query_one(TaskTable))
 
     def suggestions(self) -> SuggestionBook:
         """The suggestions file (roles and tasks per kind), read once."""
@@ -306,14 +308,11 @@ class PlanPanel(Vertical):
             detail.update("")
             return
         roles = self._book.roles if self._book else ROLES
-        lines = [
-            plain(task.title, style="bold"),
-            detail_owner_due(task, roles, self.app.now()),
-            detail_facts(task),
-        ]
-        for line in lines:
+        facts = [detail_owner_due(task, roles, self.app.now()), detail_facts(task)]
+        for line in facts:
             line.no_wrap, line.overflow = True, "ellipsis"
-        detail.update(Group(*lines))
+        # The title in full (the table cuts it at 80x24): it wraps.
+        detail.update(Group(plain(task.title, style="bold"), *facts))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -353,6 +352,33 @@ class PlanPanel(Vertical):
 
     def action_finish(self) -> None:
         self._actions().finish()
+
+    def action_pick_owner(self) -> None:
+        """The owner picker for the highlighted task (``m``: me; the role is kept)."""
+        from email_crisis.tui.screens.owner_picker import OwnerPicker
+
+        task = self.highlighted()
+        if task is None:
+            self.tell("No task yet: g adds the suggested ones, + your own.")
+            return
+        store, who = self.app.store, self.app.operator
+
+        def submit(person: str) -> str | None:
+            return self.screen.write(
+                lambda _i: plan.edit_task(store, task, owner=person, operator=who)
+            )
+
+        self.app.push_screen(
+            OwnerPicker(
+                plain(f"Task {task.position}: {ellipsize(task.title, 50)}"),
+                f"Owner now: {task.owner or 'nobody named'} ({role_word(task.owner_role)}). "
+                "Who does it?",
+                self.screen.people(),
+                who,
+                submit,
+                current=task.owner,
+            )
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "finish":

@@ -24,6 +24,7 @@ from email_crisis.core.base.clock import frozen
 from email_crisis.core.demo.scenes import populate
 from email_crisis.core.notify import drafts as notify
 from email_crisis.core.notify.brand import load_brand
+from email_crisis.core.store import working
 from email_crisis.core.store.database import Store
 from email_crisis.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from email_crisis.tui.app import EmailCrisisApp
@@ -98,6 +99,15 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
             operator="lea",
             findings=[],
             brand=load_brand(SHOP_BRAND),
+        )
+        working.keep(  # lea's unsaved apology (sam, who opens the console below, is not asked)
+            store,
+            hostile,
+            operator="lea",
+            slot="notify.draft",
+            label="the apology",
+            fields={"body": "Half-written [b]apology[/b]"},
+            base="1",
         )
     empty = [name for name, rows in dump(path, tables_at(SCHEMA_VERSION)).items() if not rows]
     assert empty == [], f"the source leaves tables empty: {empty}"
