@@ -293,3 +293,11 @@ async def test_a_save_by_another_operator_is_reported_once_with_their_name(
             "are kept on screen."
         ]
         assert app.screen.query_one("#field-affected_count", Input).value == "350"
+
+
+def test_every_header_status_from_core_has_a_style() -> None:
+    """A broken organisation rules file must stand out in the header like an overdue clock."""
+    from email_crisis.core.assess import clocks
+    from email_crisis.tui.widgets.assess_decisions import HEADER_STYLE
+
+    assert "red" in HEADER_STYLE[clocks.RULES_PROBLEM]

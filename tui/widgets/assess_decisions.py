@@ -17,7 +17,12 @@ CLOCK_STYLE = {
     "waiting": "bold cyan",
     "not-in-force": "dim",
 }
-HEADER_STYLE = {"overdue": "bold reverse red", "due-soon": "bold yellow", "waiting": "cyan"}
+HEADER_STYLE = {
+    "overdue": "bold reverse red",
+    "due-soon": "bold yellow",
+    "waiting": "cyan",
+    "problem": "bold red",  # the organisation's breach rules could not be read
+}
 VERDICT_STYLE = {
     "do-not-send": "bold red",
     "breach-notice": "bold yellow",
