@@ -61,6 +61,18 @@ APP = [
 ]
 
 BOARD = [
+    # The same enter as the table's. It catches an enter read before the table has the
+    # focus (typed at start-up): the table's is a priority binding, and those are looked
+    # up only along the focus chain of the moment.
+    Binding(
+        "enter",
+        "open_row",  # the table's action name: the help lists the two as one
+        "Open",
+        key_display="enter",
+        show=False,
+        tooltip="Open the highlighted incident's workspace",
+        id="board.open_typed_ahead",
+    ),
     Binding("n", "new_incident", "New", tooltip="Declare a new incident", id="board.new"),
     Binding(
         "a",
@@ -117,9 +129,12 @@ BOARD = [
 INCIDENT_TABLE = [
     Binding(
         "enter",
-        "select_cursor",
+        "open_row",
         "Open",
         key_display="enter",
+        # Run as the key is read (priority), so the workspace is on screen before the next
+        # key of a burst is: "enter l" opens the incident on its log.
+        priority=True,
         tooltip="Open the highlighted incident's workspace",
         id="board.open",
     ),

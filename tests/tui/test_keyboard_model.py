@@ -208,3 +208,25 @@ async def test_help_lists_the_panels_keys_first_each_action_once(
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         assert "Keys: Incident workspace" in text and "Save the assessment" in text
+
+
+@pytest.mark.parametrize("key", ["l", "3"])
+async def test_a_key_typed_as_the_workspace_opens_is_a_command(
+    store: Store, make_app: AppFactory, key: str
+) -> None:
+    """Enter then a key, in one read (a loaded machine, or a quick operator): the key is
+    obeyed as a command, never typed into whichever field Textual would focus first."""
+    ops.declare(store, title="Spring sale to the wrong list", kind="wrong-segment", operator="x")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.refresh_screens()
+        await pilot.pause()
+        _burst(app, "enter", key)
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WorkspaceScreen)
+        assert _tab(screen) == {"l": "log", "3": "assess"}[key]
+        assert not editing(screen)
+        assert screen.unsaved_work() == []  # nothing was typed into a field

@@ -188,8 +188,15 @@ class BoardScreen(Screen[None]):
         return True
 
     def on_data_table_row_selected(self, event: IncidentTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.push_screen(WorkspaceScreen(int(event.row_key.value)))
+        if event.row_key.value is not None:  # a click on a row
+            self.open_incident(int(event.row_key.value))
+
+    def action_open_row(self) -> None:
+        self.query_one(IncidentTable).action_open_row()
+
+    def open_incident(self, incident_id: int) -> None:
+        """Open the incident's workspace (``enter`` calls this while it is read)."""
+        self.app.push_screen(WorkspaceScreen(incident_id))
 
     def action_new_incident(self) -> None:
         from email_crisis.tui.screens.forms import NewIncidentForm

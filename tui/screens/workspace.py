@@ -112,10 +112,12 @@ class WorkspaceScreen(Screen[None]):
         self.status: StepStatus | None = None
         self.guard = TypingGuard(self, GUARD_HINT)
         self._offered = False
+        self._early_tab: str | None = None
+        """A tab key read before the tabs exist (typed right after ``enter`` on the board)."""
 
     def compose(self) -> ComposeResult:
         yield IncidentHeader(id="incident-header")
-        with StepTabs(initial=self._start_tab(), id="steps"):
+        with StepTabs(initial=self._early_tab or self._start_tab(), id="steps"):
             for step, label, panel in STEP_PANELS:
                 with TabPane(label, id=step):
                     yield panel(id=f"{step}-panel")
@@ -135,6 +137,10 @@ class WorkspaceScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_data()
         self.set_interval(CLOCK_TICK_SECONDS, self._tick)
+        # Command mode from the first frame: left to Textual's auto-focus, the first
+        # focusable widget (a text field, in some tabs) would hold the focus until after
+        # the first refresh, and a key typed at once would be typed, not obeyed.
+        self._focus_tab()
         self.call_after_refresh(self._focus_tab)
         self.call_after_refresh(self.app.settle)
         self.call_after_refresh(flows.offer_working_copies, self)
@@ -396,6 +402,9 @@ class WorkspaceScreen(Screen[None]):
         flows.leave(self)
 
     def action_show_tab(self, tab: str) -> None:
+        if not self.is_mounted:  # a key typed at once: the tabs open on it when composed
+            self._early_tab = tab
+            return
         self.query_one(TabbedContent).active = tab
         self._load_panel(tab)
         self._focus_tab()

@@ -91,8 +91,25 @@ class IncidentTable(DataTable[Text]):
         self._title_width = _MIN_TITLE
         self._generation = 0
         self._select_when_filled: int | None = None
+        self._open_when_filled = False
         self.pending = 0
         """Rows of the last ``sync`` not on screen yet (a large board fills in batches)."""
+
+    def action_open_row(self) -> None:
+        """Open the highlighted incident now, while the key is read, not through a
+        ``RowSelected`` message: a key typed right after ``enter`` then reaches the
+        workspace instead of the board."""
+        if not self.row_count:
+            # Typed ahead, before the board drew its rows: open the first one once there.
+            self._open_when_filled = True
+            return
+        open_incident = getattr(self.screen, "open_incident", None)
+        if not callable(open_incident):
+            self.action_select_cursor()
+            return
+        row_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        if row_key.value is not None:
+            open_incident(int(row_key.value))
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
@@ -167,6 +184,9 @@ class IncidentTable(DataTable[Text]):
             self.move_cursor(row=self.get_row_index(str(before)), animate=False)
         self._generation += 1
         self._fill(list(incidents), 0, now, dict(flags or {}), self._generation)
+        if self._open_when_filled and self.row_count:
+            self._open_when_filled = False
+            self.action_open_row()
 
     def _fill(
         self,
