@@ -63,13 +63,16 @@ APP = [
 BOARD = [
     # The same enter as the table's. It catches an enter read before the table has the
     # focus (typed at start-up): the table's is a priority binding, and those are looked
-    # up only along the focus chain of the moment.
+    # up only along the focus chain of the moment. Priority too, so it runs as the key
+    # is read and the next key of a burst reaches the workspace, not the board; the
+    # board refuses it (check_action) while the filter field has the focus.
     Binding(
         "enter",
         "open_row",  # the table's action name: the help lists the two as one
         "Open",
         key_display="enter",
         show=False,
+        priority=True,
         tooltip="Open the highlighted incident's workspace",
         id="board.open_typed_ahead",
     ),

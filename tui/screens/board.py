@@ -20,7 +20,7 @@ from email_crisis.core.own import incidents as ops
 from email_crisis.core.own.board import BoardFilter, FilterError, board_order, parse_filter
 from email_crisis.core.plan import tasks as plan
 from email_crisis.tui import keymap
-from email_crisis.tui.keyboard import focus_now
+from email_crisis.tui.keyboard import focus_now, is_text_field
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.board_stats import stats_table
 from email_crisis.tui.widgets.fields import TextField
@@ -185,6 +185,8 @@ class BoardScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return not self._filter.is_empty
+        if action == "open_row":  # enter in the filter field applies the filter
+            return not is_text_field(self.focused)
         return True
 
     def on_data_table_row_selected(self, event: IncidentTable.RowSelected) -> None:

@@ -14,7 +14,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane, Tabs
+from textual.widgets._tabbed_content import ContentTabs
 
 from email_crisis.core.base.domain import Incident, step_name
 from email_crisis.core.base.errors import CrisisError, NotFound, StaleIncident
@@ -80,15 +81,26 @@ def field_panel(widget: Widget | None) -> FieldCursor | None:
 
 
 class StepTabs(TabbedContent):
-    """The step tabs. A focus message queued before a key switched tabs (``l`` typed as
-    the workspace opens) must not switch back to the tab it came from."""
+    """The step tabs. A message queued before a key switched tabs (``3`` typed as the
+    workspace opens: the focus of the first tab, or the tab row's own first activation)
+    must not switch back to the tab it came from.
+
+    Textual runs a message's handler in every class of the MRO, so a stale message is
+    dropped with ``prevent_default`` (which skips TabbedContent's handler); a live one
+    is left to TabbedContent's handler alone.
+    """
 
     def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
         focused = self.screen.focused
-        if focused is not None and event.tab_pane in focused.ancestors_with_self:
-            super()._on_tab_pane_focused(event)
-        else:
+        if focused is None or event.tab_pane not in focused.ancestors_with_self:
             event.stop()
+            event.prevent_default()
+
+    def _on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        tabs = self.get_child_by_type(ContentTabs)
+        if event.tabs is tabs and event.tab.id != tabs.active:
+            event.stop()  # the tab row has moved on since it was posted
+            event.prevent_default()
 
 
 class WorkspaceScreen(Screen[None]):
