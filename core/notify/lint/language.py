@@ -33,7 +33,7 @@ _DETECT: dict[str, frozenset[str]] = {}
 
 def votes(words: Iterable[str]) -> tuple[int, int]:
     """(English votes, French votes) for folded ``words``."""
-    listed = list(words)
+    listed = words if isinstance(words, list) else list(words)
     en, fr = _words("en"), _words("fr")
     return sum(map(en.__contains__, listed)), sum(map(fr.__contains__, listed))
 

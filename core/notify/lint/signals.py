@@ -9,6 +9,8 @@ right after an action verb ("change your password") is an action, not an exposur
 from __future__ import annotations
 
 import re
+from itertools import accumulate
+from operator import not_
 
 from email_crisis.core.notify.lint.model import TEXT_FIELDS
 from email_crisis.core.notify.lint.rules.base import Para
@@ -102,14 +104,12 @@ def _data(para: Para) -> None:
 
 def _sentences(para: Para) -> list[int]:
     """The sentence number of each word (sentences end at . ! ? and line breaks)."""
-    tokens = para.tokens
-    number = 0
-    found = []
-    for i in range(len(tokens.words)):
-        if i and any(c in _SENTENCE_END for c in tokens.parts[2 * i]):
-            number += 1
-        found.append(number)
-    return found
+    count = len(para.tokens.words)
+    if not count:
+        return []
+    # The gap before word i (i >= 1) is parts[2i]; each gap holding an end adds one.
+    gaps = para.tokens.parts[2 : 2 * count - 1 : 2]
+    return list(accumulate(map(not_, map(_SENTENCE_END.isdisjoint, gaps)), initial=0))
 
 
 def _after_action(para: Para, first: int, actions: frozenset[str]) -> bool:
@@ -130,7 +130,7 @@ def _contacts(para: Para) -> None:
         position = text.find(_OBFUSCATED)
         if position >= 0:
             para.signal("contact", position, position + len(_OBFUSCATED))
-    if any(digit in text for digit in _DIGITS):
+    if any(map(text.__contains__, _DIGITS)):
         for found in _PHONE.finditer(text):
             start, end = found.span()
             if (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
@@ -145,7 +145,7 @@ def _contacts(para: Para) -> None:
 def _heading(para: Para) -> None:
     """A greeting line or a short heading ("Whoops", "What happened:") says nothing yet."""
     text = para.text.strip(" \t\r\n\ue000")
-    words = len(text.split())
+    words = len(text.split(None, _HEADING_WORDS + 3))  # enough to tell "too long"
     if not text:  # template code only ({% ... %}), nothing said
         para.signal("heading", 0, len(para.text))
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from email_crisis.core.notify.lint import literal_scan
 from email_crisis.core.notify.lint.model import TEXT_FIELDS, Severity
 from email_crisis.core.notify.lint.rules.base import Para, RuleInfo
 from email_crisis.core.notify.lint.tags import (
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 LANGUAGES = ("en", "fr")
 PERSONALIZATION = frozenset({"broken-personalization"})
+_TRIGGER_CHARS = "<{$*%[-"
+"""Every match of ``TRIGGER`` holds one of these: text without any needs no regex scan."""
 
 RULES = (
     RuleInfo(
@@ -62,9 +65,9 @@ def scan(para: Para) -> None:
     if para.field not in TEXT_FIELDS:
         return
     text = para.text
-    if TRIGGER.search(text):
+    if any(map(text.__contains__, _TRIGGER_CHARS)) and TRIGGER.search(text):
         pattern = TAGS if para.template else TAGS_AND_JINJA
-        for found in pattern.finditer(text):
+        for found in literal_scan.finditer(pattern, text):
             kind = found.lastgroup
             if kind == "angle" and found.group("name").lower() in HTML_TAGS:
                 continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from email_crisis.core.notify.lint import literal_scan
 from email_crisis.core.notify.lint.model import TEXT_FIELDS, Hit, Severity
 from email_crisis.core.notify.lint.rules.apology import LOCKED, hedging_tails
 from email_crisis.core.notify.lint.rules.base import BREACH, Para, RuleInfo
@@ -173,7 +174,7 @@ def _patterns(para: Para) -> None:
     text = para.text
     irony = para.lex.patterns.get("irony")
     if irony is not None and _may_be_ironic(text):
-        for found in irony.finditer(text):
+        for found in literal_scan.finditer(irony, text):
             para.hit(
                 "humor",
                 found.start(),
@@ -198,13 +199,13 @@ _IRONY_MARKS = ("!", "?", "(", "eally", "EALLY", "wink", "Wink", "aying", "raime
 
 def _may_be_ironic(text: str) -> bool:
     """A cheap test before the irony pattern: each irony mark holds one of these."""
-    return any(mark in text for mark in _IRONY_MARKS)
+    return any(map(text.__contains__, _IRONY_MARKS))
 
 
 def _pictures(para: Para) -> None:
     text = para.text
     # Emoji are outside the BMP (4-byte UTF-8) but for three faces: test that first.
-    if not text.isascii() and (b"\xf0" in utf8(text) or any(c in text for c in _FACES)):
+    if not text.isascii() and (b"\xf0" in utf8(text) or any(map(text.__contains__, _FACES))):
         for found in EMOJI.finditer(text):
             para.hit("humor", found.start(), found.end(), para.message("humor.emoji"), "")
     for start, end in _emoticons(para):
