@@ -24,18 +24,28 @@ class ParagraphCache(Generic[V]):
 
     def get(self, key: Hashable, compute: Callable[[], V]) -> V:
         """The cached value for ``key``, computing (and storing) it on a miss."""
-        try:
-            value = self._entries[key]
-        except KeyError:
+        value = self.find(key)
+        if value is None:
+            value = self.keep(key, compute())
+        return value
+
+    def find(self, key: Hashable) -> V | None:
+        """The cached value for ``key``, or ``None`` (a miss; ``keep`` the value then).
+        The engine's hot path: no exception and no callable per paragraph."""
+        value = self._entries.get(key)
+        if value is None:
             self.misses += 1
-            value = compute()
-            if len(self._entries) >= self.max_entries:
-                # Drop the oldest quarter in one go rather than one entry per miss.
-                for old in list(self._entries)[: max(1, self.max_entries // 4)]:
-                    del self._entries[old]
-            self._entries[key] = value
-            return value
-        self.hits += 1
+        else:
+            self.hits += 1
+        return value
+
+    def keep(self, key: Hashable, value: V) -> V:
+        """Store ``value`` (never ``None``) for ``key`` and return it."""
+        if len(self._entries) >= self.max_entries:
+            # Drop the oldest quarter in one go rather than one entry per miss.
+            for old in list(self._entries)[: max(1, self.max_entries // 4)]:
+                del self._entries[old]
+        self._entries[key] = value
         return value
 
     def clear(self) -> None:

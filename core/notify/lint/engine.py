@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 
 from email_crisis.core.notify.lint import signals
 from email_crisis.core.notify.lint.cache import ParagraphCache
@@ -139,7 +138,7 @@ class Linter:
         self, fields: Mapping[str, str | None], context: LintContext, template: bool
     ) -> Document:
         texts: dict[str, FieldText] = {}
-        pending: list[tuple[FieldText, int, int, Prepared]] = []
+        pending: list[tuple[FieldText, int, int, str, Prepared]] = []
         en_total = fr_total = 0
         for name in FIELDS:
             text = fields.get(name)
@@ -148,22 +147,21 @@ class Linter:
             field = texts[name] = FieldText(name, text, mask(text, template=template))
             for start, end in paragraphs(field.masked):
                 piece = field.masked[start:end]
-                prepared = self.prepared.get(piece, partial(_prepare, piece))
+                prepared = self.prepared.find(piece) or self.prepared.keep(piece, _prepare(piece))
                 en_total += prepared[1]
                 fr_total += prepared[2]
-                pending.append((field, start, end, prepared))
+                pending.append((field, start, end, piece, prepared))
         auto = context.language == "auto"
         lang = overall(en_total, fr_total) if auto else context.language
         words_before: dict[str, int] = {}
         used: set[str] = set()
-        for field, start, end, (tokens, en, fr) in pending:
+        for field, start, end, piece, (tokens, en, fr) in pending:
             para_lang = (decided(en, fr) or lang) if auto else lang
             used.add(para_lang)
-            piece = field.masked[start:end]
             kind = _SCAN_KIND.get(field.name, field.name)
             key = (kind, para_lang, template, piece)  # one config per checker
-            analysis = self.analyses.get(
-                key, partial(self._analyse, kind, piece, para_lang, template, tokens)
+            analysis = self.analyses.find(key) or self.analyses.keep(
+                key, self._analyse(kind, piece, para_lang, template, tokens)
             )
             before = words_before.get(field.name, 0)
             previous = field.paragraphs[-1] if field.paragraphs else None
