@@ -35,7 +35,8 @@ def votes(words: Iterable[str]) -> tuple[int, int]:
     """(English votes, French votes) for folded ``words``."""
     listed = words if isinstance(words, list) else list(words)
     en, fr = _words("en"), _words("fr")
-    return sum(map(en.__contains__, listed)), sum(map(fr.__contains__, listed))
+    # filter() keeps the work in C; cheaper than summing a map of booleans.
+    return len(list(filter(en.__contains__, listed))), len(list(filter(fr.__contains__, listed)))
 
 
 def decided(en: int, fr: int) -> str | None:

@@ -28,7 +28,8 @@ from itertools import accumulate
 from typing import NamedTuple
 
 MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_SPLIT_ASCII = re.compile(r"(\w+)", re.ASCII)  # the same on ASCII text, twice as fast
+# On lower-cased ASCII text this is \w+ (a plain class is a little cheaper to scan).
+_SPLIT_ASCII = re.compile(r"([a-z0-9_]+)")
 _SPLIT_MARKS = re.compile(f"([\\w{MARKS}]+)")
 _APOSTROPHES = frozenset("'’ʼ‘`´")
 _SOFT = re.compile(r"[\s\-‐‑*_~]*")  # spaces, hyphens and emphasis marks join words
