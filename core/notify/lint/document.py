@@ -77,6 +77,9 @@ class Document:
     directives: list[Directive] = field(default_factory=list)
     hits: list[tuple[str, Hit]] = field(default_factory=list)
     _first: dict[tuple[str, tuple[str, ...]], Located | None] = field(default_factory=dict)
+    _where: dict[str, dict[str, list[int]]] | None = None
+    """Field -> signal -> numbers of the paragraphs that recorded it (built on first use:
+    judges ask for many signals that most paragraphs lack)."""
 
     def has(self, name: str) -> bool:
         """Whether the draft has this field at all (a bare body file has no subject)."""
@@ -92,12 +95,21 @@ class Document:
 
     def find_all(self, signal: str, names: tuple[str, ...] = TEXT_FIELDS) -> Iterator[Located]:
         """Every place ``signal`` was recorded, in field and text order."""
+        if self._where is None:
+            self._where = {}
+            for field_name, field_text in self.fields.items():
+                where: dict[str, list[int]] = {}
+                for number, para in enumerate(field_text.paragraphs):
+                    for recorded in para.analysis.signals:
+                        where.setdefault(recorded, []).append(number)
+                self._where[field_name] = where
         for name in names:
             text = self.fields.get(name)
             if text is None:
                 continue
-            for number, para in enumerate(text.paragraphs):
-                for found in para.analysis.signals.get(signal, ()):
+            for number in self._where[name].get(signal, ()):
+                para = text.paragraphs[number]
+                for found in para.analysis.signals[signal]:
                     yield Located(
                         name,
                         para.start + found.start,
