@@ -74,6 +74,7 @@ class Linter:
         self._lexicons: dict[str, Lexicon] = {}
         self.prepared: ParagraphCache[Prepared] = ParagraphCache(cache_size)
         self.analyses: ParagraphCache[Analysis] = ParagraphCache(cache_size)
+        self._plans: dict[tuple[object, ...], dict[str, tuple[bool, Severity, Refiner | None]]] = {}
 
     @property
     def config(self) -> LintConfig:
@@ -231,13 +232,9 @@ class Linter:
 
     # -- turning hits into findings ---------------------------------------------------------
 
-    def _findings(self, doc: Document) -> list[Finding]:
+    def _plan(self, doc: Document) -> dict[str, tuple[bool, Severity, Refiner | None]]:
+        """Per rule: whether its hits are dropped, their severity, and their refiner."""
         config = self.config
-        suppressions = Suppressions(
-            doc.directives,
-            {name: [(p.start, p.end) for p in f.paragraphs] for name, f in doc.fields.items()},
-        )
-        # What to do with each rule's hits, decided once per check.
         plans: dict[str, tuple[bool, Severity, Refiner | None]] = {}
         for rule, info in RULES.items():
             severity = info.severity_for(doc.kind, doc.breach)
@@ -251,6 +248,22 @@ class Linter:
                 or (info.scope == "apology" and not doc.apology)
             )
             plans[rule] = (skip, severity or info.severity, REFINERS.get(rule))
+        return plans
+
+    def _findings(self, doc: Document) -> list[Finding]:
+        config = self.config
+        suppressions = Suppressions(
+            doc.directives,
+            {name: [(p.start, p.end) for p in f.paragraphs] for name, f in doc.fields.items()},
+        )
+        # What to do with each rule's hits: it depends on these four only (the config is
+        # the checker's own), so it is worked out once per combination.
+        situation = (doc.kind, doc.breach, doc.kind_inferred, doc.apology)
+        plans = self._plans.get(situation)
+        if plans is None:
+            if len(self._plans) >= 64:  # kinds come from outside: keep it bounded
+                self._plans.clear()
+            plans = self._plans[situation] = self._plan(doc)
         overrides = config.severities
         found: list[Finding] = []
         for name, field in doc.fields.items():

@@ -85,8 +85,9 @@ def advice(doc: Document, categories: list[str]) -> str:
 
 
 def judge(doc: Document) -> None:
-    """Both breach rules (the engine keeps them for breach notices only)."""
-    if not doc.apology:
+    """Both breach rules, for breach notices only (their ``kinds``: the engine would
+    drop what they found in any other draft)."""
+    if not doc.apology or not doc.breach:
         return
     categories, assessed = exposed(doc)
     lex = doc.lexicon
