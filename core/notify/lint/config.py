@@ -32,8 +32,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 from email_crisis.core.base.toml_file import ConfigProblem
 from email_crisis.core.notify.lint.model import Severity
 
@@ -116,6 +114,8 @@ def _digest(parts: object) -> str:
 
 def default_config_path() -> Path:
     """``lint.toml`` in the user config folder (it need not exist)."""
+    import platformdirs  # not for ``--config`` or the variable, nor in the console
+
     return platformdirs.user_config_path("email-crisis") / CONFIG_NAME
 
 

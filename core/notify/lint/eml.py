@@ -31,6 +31,7 @@ from pathlib import Path
 
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.files import NotRegularFile, read_regular
+from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.model import Finding
 from email_crisis.core.notify.lint.positions import LineIndex
 from email_crisis.core.notify.lint.simple_eml import simple_message
@@ -50,7 +51,7 @@ TEXT_HEADERS = {
 }
 """Headers a plain text draft may start with (case-insensitive), and their fields."""
 TEXT_HEADERS_IGNORED = frozenset({"to", "cc", "date"})
-_HEADER_LINE = re.compile(r"(?P<name>[A-Za-z][A-Za-z-]*):[ \t]*(?P<value>.*)")
+_HEADER_LINE = lazy_compile(r"(?P<name>[A-Za-z][A-Za-z-]*):[ \t]*(?P<value>.*)")
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -266,7 +267,7 @@ def _clean(text: str) -> bool:
     return not any("\udc80" <= c <= "\udcff" or c == "\ufffd" for c in text)
 
 
-_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+_ENCODED_WORD = lazy_compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
 def _decode_header(raw: object) -> str:

@@ -22,11 +22,6 @@ from email_crisis.core.notify.lint.tokens import (
     tokenize,
 )
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 BODY_LISTS: tuple[str, ...] = (
@@ -106,6 +101,11 @@ class LexiconError(CrisisError):
 
 
 def _read(path: Path) -> dict[str, Any]:
+    # Only when the lists are built: the command line reads them from its cache.
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:

@@ -18,10 +18,11 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.jinja import DIRECTIVE
 
 ALL = "all"
-_DISABLE = re.compile(r"^\s*disable\s*=\s*(?P<ids>.*?)\s*$", re.S | re.I)
+_DISABLE = lazy_compile(r"^\s*disable\s*=\s*(?P<ids>.*?)\s*$", re.S | re.I)
 
 
 @dataclass(frozen=True)
