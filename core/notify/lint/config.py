@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from email_crisis.core.base.folders import user_folder
 from email_crisis.core.base.toml_file import ConfigProblem
 from email_crisis.core.notify.lint.model import Severity
 
@@ -117,9 +118,7 @@ def _digest(parts: object) -> str:
 
 def default_config_path() -> Path:
     """``lint.toml`` in the user config folder (it need not exist)."""
-    import platformdirs  # not for ``--config`` or the variable, nor in the console
-
-    return platformdirs.user_config_path("email-crisis") / CONFIG_NAME
+    return user_folder("config") / CONFIG_NAME
 
 
 def resolve_config_path(

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from email_crisis.core.base.folders import user_folder
+
 CACHE_ENV = "EMAIL_CRISIS_LINT_CACHE"
 FORMAT = 2
 """Bumped when what is pickled changes in a way the source checksums cannot see."""
@@ -47,9 +49,7 @@ def default_folder(env: Mapping[str, str] = os.environ) -> Path | None:
         return None
     if chosen:
         return Path(chosen).expanduser()
-    import platformdirs
-
-    return platformdirs.user_cache_path("email-crisis") / "lint"
+    return user_folder("cache") / "lint"
 
 
 def enable(folder: Path | None) -> None:
