@@ -7,7 +7,9 @@ one-file ``email-crisis lint`` after its imports. The command line turns this ca
 named after a checksum of everything it was built from: the data files and the source
 of the modules that define the compiled objects, with the Python version. An edited word
 list, a new version or another Python misses and is rebuilt; a missing, truncated or
-unreadable entry is rebuilt; a folder that cannot be written is simply not used. A
+unreadable entry is rebuilt; a folder that cannot be written is simply not used. The
+newest few entries of each list are kept (``KEEP``), so two installed versions (or two
+checkouts) used in turn do not rebuild each other's lists on every run. A
 pickle runs code when it is loaded, so the folder is made private (0700, files 0600),
 and an entry is read only when it and its folder belong to this user and nobody else may
 write them.
@@ -36,6 +38,9 @@ FORMAT = 2
 _HERE = Path(__file__).resolve().parent
 CODE = tuple(_HERE / name for name in ("lexicon.py", "tokens.py", "scope.py", "model.py"))
 """Modules whose classes and functions make the compiled objects."""
+
+KEEP = 4
+"""Entries kept per list: the newest, whatever versions of the code wrote them."""
 
 T = TypeVar("T")
 _folder: Path | None = None
@@ -97,8 +102,9 @@ def _trusted(path: Path) -> bool:
 
 
 def _store(folder: Path, name: str, entry: Path, value: object) -> None:
-    """Write ``entry`` atomically and drop older entries of ``name``; errors are ignored
-    (a read-only home, a full disk: the next run builds again)."""
+    """Write ``entry`` atomically and drop the entries of ``name`` beyond the ``KEEP``
+    newest; errors are ignored (a read-only home, a full disk: the next run builds
+    again)."""
     import io
     import pickle
 
@@ -116,9 +122,9 @@ def _store(folder: Path, name: str, entry: Path, value: object) -> None:
         with os.fdopen(os.open(partial, flags, 0o600), "wb") as stream:
             stream.write(data)
         os.replace(partial, entry)
-        for old in folder.glob(f"{name}-*.pickle"):
-            if old != entry:
-                old.unlink(missing_ok=True)
+        others = [(p.stat().st_mtime_ns, p) for p in folder.glob(f"{name}-*.pickle") if p != entry]
+        for _, old in sorted(others, reverse=True)[KEEP - 1 :]:
+            old.unlink(missing_ok=True)
     except Exception:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)

@@ -3,6 +3,7 @@ anything they came from changes, and never a reason to fail."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -66,14 +67,30 @@ def test_a_corrupt_entry_is_rebuilt_and_replaced(folder: Path) -> None:
     assert len(calls) == 2
 
 
-def test_an_edited_source_misses_and_the_old_entry_goes(folder: Path) -> None:
+def test_an_edited_source_misses_and_the_oldest_entries_go(folder: Path) -> None:
     source = folder.parent / "words.toml"
-    source.write_text("a = 1", encoding="utf-8")
-    assert lexicon_cache.cached("words", (source,), lambda: "first") == "first"
-    source.write_text("a = 2", encoding="utf-8")
-    assert lexicon_cache.cached("words", (source,), lambda: "second") == "second"
-    assert len(list(folder.glob("words-*.pickle"))) == 1
-    assert lexicon_cache.cached("words", (source,), lambda: "third") == "second"
+    stamped: set[Path] = set()
+
+    def cached(version: int, build: object) -> object:
+        source.write_text(f"a = {version}", encoding="utf-8")
+        found = lexicon_cache.cached("words", (source,), lambda: build)
+        # File times can be coarser than these quick writes: date each new entry apart.
+        for entry in set(folder.glob("words-*.pickle")) - stamped:
+            at = (1_000 + len(stamped)) * 10**9
+            os.utime(entry, ns=(at, at))
+            stamped.add(entry)
+        return found
+
+    assert cached(1, "first") == "first"
+    assert cached(2, "second") == "second"
+    assert cached(2, "third") == "second"
+    # Back to the first version (another checkout, another installed copy): still kept.
+    assert cached(1, "rebuilt") == "first"
+    for n in range(3, 3 + lexicon_cache.KEEP - 1):
+        assert cached(n, n) == n
+    assert len(list(folder.glob("words-*.pickle"))) == lexicon_cache.KEEP
+    assert cached(1, "rebuilt") == "rebuilt"  # the oldest went when the last one came
+    assert cached(2, "rebuilt") == "rebuilt"
 
 
 def test_a_folder_that_cannot_be_written_is_not_used(tmp_path: Path) -> None:
