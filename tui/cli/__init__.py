@@ -52,8 +52,9 @@ COMMANDS: dict[str, str] = {
 
 
 _whole_process = False
-"""Whether ``main`` runs this process (the console script), rather than a test calling
-the group in-process: only then does ``_loading`` touch the garbage collector."""
+"""Whether this process runs one command and ends: ``main()`` called without arguments,
+by the console script or ``python -m``, not a test calling the group (or ``main(argv)``)
+in its own long-lived process. Only then does ``_loading`` touch the garbage collector."""
 
 
 @contextlib.contextmanager
@@ -100,8 +101,11 @@ class LazyGroup(CrisisGroup):
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``email-crisis`` console script; returns the exit code."""
     global _whole_process
-    _whole_process = True
-    return cli.main(argv, prog_name=PROG, standalone_mode=False)
+    _whole_process = argv is None
+    try:
+        return cli.main(argv, prog_name=PROG, standalone_mode=False)
+    finally:
+        _whole_process = False
 
 
 def has_terminal() -> bool:
