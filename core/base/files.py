@@ -20,16 +20,16 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.regex import lazy_compile
 
 PARTIAL = ".email-crisis-partial."
-_PARTIAL_NAME = re.compile(rf".+{re.escape(PARTIAL)}(\d+)\.[0-9a-f]+$")
+_PARTIAL_NAME = lazy_compile(rf".+{re.escape(PARTIAL)}(\d+)\.[0-9a-f]+$")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -242,7 +242,8 @@ def private_output(
 
 def partial_for(target: Path) -> Path:
     """A new partial file's path beside ``target`` (recognisable, tied to this process)."""
-    return target.with_name(f"{target.name}{PARTIAL}{os.getpid()}.{secrets.token_hex(4)}")
+    # os.urandom is what secrets.token_hex reads, without importing secrets (hmac, OpenSSL).
+    return target.with_name(f"{target.name}{PARTIAL}{os.getpid()}.{os.urandom(4).hex()}")
 
 
 def publish(partial: Path, target: Path, *, force: bool, protect: Iterable[Path] = ()) -> None:

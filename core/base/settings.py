@@ -7,12 +7,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 from email_crisis.core.base.errors import ValidationError
+from email_crisis.core.base.folders import APP_NAME as APP_NAME  # where other modules find it
+from email_crisis.core.base.folders import user_folder
 from email_crisis.core.base.text import clean_line
 
-APP_NAME = "email-crisis"
 DB_ENV = "EMAIL_CRISIS_DB"
 OPERATOR_ENV = "EMAIL_CRISIS_OPERATOR"
 TEMPLATES_ENV = "EMAIL_CRISIS_TEMPLATES"
@@ -21,7 +20,7 @@ OPERATOR_MAX = 80
 
 def default_db_path() -> Path:
     """The database in the user data directory (e.g. ~/.local/share/email-crisis/)."""
-    return platformdirs.user_data_path(APP_NAME) / "incidents.db"
+    return user_folder("data") / "incidents.db"
 
 
 def resolve_db_path(option: str | None, env: Mapping[str, str] = os.environ) -> Path:
@@ -58,4 +57,4 @@ def org_templates_dir(env: Mapping[str, str] = os.environ) -> Path:
     chosen = env.get(TEMPLATES_ENV)
     if chosen:
         return Path(chosen).expanduser()
-    return platformdirs.user_config_path(APP_NAME) / "templates"
+    return user_folder("config") / "templates"

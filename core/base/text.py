@@ -6,14 +6,15 @@ import re
 import unicodedata
 
 from email_crisis.core.base.errors import ValidationError
+from email_crisis.core.base.regex import lazy_compile
 
 # Bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069):
 # they reorder the text around them on screen, so "txt.exe" can read as "exe.txt".
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # C0 controls except tab and newline, DEL, the C1 range and the bidi controls. ESC
 # (0x1b) is the one that matters most: it starts terminal escape sequences.
-_UNSAFE = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
-_UNSAFE_LINE = re.compile(rf"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_UNSAFE = lazy_compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_UNSAFE_LINE = lazy_compile(rf"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def _picture(match: re.Match[str]) -> str:

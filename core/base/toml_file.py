@@ -18,11 +18,7 @@ from typing import Any
 
 from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.files import NotRegularFile, read_regular
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+from email_crisis.core.base.regex import lazy_compile
 
 MAX_BYTES = 4 << 20  # far above any real configuration file
 MAX_DEPTH = 32  # nested arrays and inline tables; real settings use two or three
@@ -37,8 +33,8 @@ class _NotFinite(ValueError):
     """Raised from inside the parser for ``nan`` and ``inf``."""
 
 
-_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
-_NOT_FINITE = re.compile(r"(?<![\w\"'.-])[+-]?(?:nan|inf)(?![\w\"'])")
+_TOML_AT = lazy_compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+_NOT_FINITE = lazy_compile(r"(?<![\w\"'.-])[+-]?(?:nan|inf)(?![\w\"'])")
 
 
 def _finite_float(text: str) -> float:
@@ -120,6 +116,10 @@ def parse_toml(text: str, *, where: str, error: ErrorType = ConfigProblem) -> di
             f"{where}, line {deep}: arrays or tables are nested more than {MAX_DEPTH} deep; "
             "no setting needs that."
         )
+    try:  # here, not at import: a command that reads no TOML file never pays for it
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
     try:
         return tomllib.loads(text, parse_float=_finite_float)
     except _NotFinite as bad:

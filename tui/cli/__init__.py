@@ -13,9 +13,11 @@ Textual is imported only when the console itself is opened.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import click
 
@@ -49,6 +51,36 @@ COMMANDS: dict[str, str] = {
 """Command name -> ``module:attribute`` under ``email_crisis.tui.cli``."""
 
 
+_whole_process = False
+"""Whether this process runs one command and ends: ``main()`` called without arguments,
+by the console script or ``python -m``, not a test calling the group (or ``main(argv)``)
+in its own long-lived process. Only then does ``_loading`` touch the garbage collector."""
+
+
+@contextlib.contextmanager
+def _loading() -> Iterator[None]:
+    """Around the import of a command's module, in a process of its own: the garbage
+    collector paused, then what the import made frozen out of its sight (``gc.freeze``).
+
+    Modules, classes and functions live as long as the process, so a collection during
+    the import finds nothing to free, and every later one, the interpreter's at exit
+    included, would walk them again for nothing: about 15 ms of ``email-crisis lint
+    FILE``, on a ~100 ms run. Objects made afterwards (a command's data) are collected
+    as usual, so a long-running command (``serve``) is unaffected.
+    """
+    if not _whole_process:
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 class LazyGroup(CrisisGroup):
     """Resolves a command's module when the command is asked for, not at start-up."""
 
@@ -60,14 +92,20 @@ class LazyGroup(CrisisGroup):
         if where is None:
             return None
         module, attribute = where.split(":")
-        command = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+        with _loading():
+            command = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
         assert isinstance(command, click.Command), where
         return command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``email-crisis`` console script; returns the exit code."""
-    return cli.main(argv, prog_name=PROG, standalone_mode=False)
+    global _whole_process
+    _whole_process = argv is None
+    try:
+        return cli.main(argv, prog_name=PROG, standalone_mode=False)
+    finally:
+        _whole_process = False
 
 
 def has_terminal() -> bool:

@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 import click
 
-from email_crisis.core.base.domain import KINDS
 from email_crisis.core.base.text import visible
+from email_crisis.core.base.vocabulary import KINDS
 from email_crisis.core.notify.lint import (
     RULES,
     Finding,

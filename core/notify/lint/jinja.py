@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import re
 
+from email_crisis.core.base.regex import lazy_compile
+
 MASK = "\ue000"
-EXPRESSION = re.compile(r"\{\{(?!\s*\$\{)(?:[^}]|\}(?!\}))*\}\}")
-STATEMENT_OR_COMMENT = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
-_ANY_TAG = re.compile(r"\{\{|\{%|\{#")
-DIRECTIVE = re.compile(r"\{#-?\s*lint\s*:(?P<body>.*?)-?#\}", re.S | re.I)
+EXPRESSION = lazy_compile(r"\{\{(?!\s*\$\{)(?:[^}]|\}(?!\}))*\}\}")
+STATEMENT_OR_COMMENT = lazy_compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
+_ANY_TAG = lazy_compile(r"\{\{|\{%|\{#")
+DIRECTIVE = lazy_compile(r"\{#-?\s*lint\s*:(?P<body>.*?)-?#\}", re.S | re.I)
 
 
-_DEFAULTED = re.compile(r"\{\{[^{}]*\|\s*(?:default|d)\s*[(:]")
+_DEFAULTED = lazy_compile(r"\{\{[^{}]*\|\s*(?:default|d)\s*[(:]")
 
 
 def looks_like_template(text: str) -> bool:

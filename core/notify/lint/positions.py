@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from itertools import accumulate
 
-_BREAK = re.compile(r"\r\n?|\n")
+from email_crisis.core.base.regex import lazy_compile
+
+_BREAK = lazy_compile(r"\r\n?|\n")
 # A blank line (spaces and tabs allowed) ends a paragraph. The second pattern is the
 # same for text without carriage returns, and several times faster.
 _EOL = r"(?:\r\n|\r(?!\n)|\n)"
-_PARAGRAPH_BREAK = re.compile(rf"{_EOL}(?:[ \t]*{_EOL})+")
-_PARAGRAPH_BREAK_LF = re.compile(r"\n(?:[ \t]*\n)+")
+_PARAGRAPH_BREAK = lazy_compile(rf"{_EOL}(?:[ \t]*{_EOL})+")
+_PARAGRAPH_BREAK_LF = lazy_compile(r"\n(?:[ \t]*\n)+")
 
 
 class LineIndex:

@@ -13,16 +13,16 @@ characters, MIME parts, a quoted or commented address, an unusual line ending) r
 
 from __future__ import annotations
 
-import re
+from email_crisis.core.base.regex import lazy_compile
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _DOT_ATOM = rf"{_ATEXT}(?:\.{_ATEXT})*"
-_ADDRESS = re.compile(
+_ADDRESS = lazy_compile(
     rf"(?:(?P<name>{_ATEXT}(?: {_ATEXT})*) <(?P<addr>{_DOT_ATOM}@{_DOT_ATOM})>"
     rf"|(?P<bare>{_DOT_ATOM}@{_DOT_ATOM}))"
 )
 # A header line as the email package's parser recognises one, without folding.
-_HEADER = re.compile(r"([\x21-\x39\x3b-\x7e]+):[ \t]*(.*)")
+_HEADER = lazy_compile(r"([\x21-\x39\x3b-\x7e]+):[ \t]*(.*)")
 _MIME = ("content-", "mime-version")
 ADDRESS_HEADERS = frozenset({"from", "reply-to"})
 

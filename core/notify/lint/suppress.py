@@ -16,17 +16,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.jinja import DIRECTIVE
 
 ALL = "all"
-_DISABLE = re.compile(r"^\s*disable\s*=\s*(?P<ids>.*?)\s*$", re.S | re.I)
+_DISABLE = lazy_compile(r"^\s*disable\s*=\s*(?P<ids>.*?)\s*$", re.S | re.I)
 
 
-@dataclass(frozen=True)
-class Directive:
-    """One ``{# lint: ... #}`` comment."""
+class Directive(NamedTuple):
+    """One ``{# lint: ... #}`` comment (a NamedTuple: built faster than a dataclass)."""
 
     field: str
     start: int

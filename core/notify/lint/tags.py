@@ -24,6 +24,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from email_crisis.core.base.regex import lazy_compile
+
 # Tag names that are HTML, not merge fields.
 HTML_TAGS = frozenset(
     (  # noqa: SIM905
@@ -53,14 +55,14 @@ FOREIGN = (
     r"|[A-Z][A-Z_]*(?:,\s*[A-Z][A-Z_]*)+)>)"  # <FirstName>, <CITY, STATE, ZIP>
 )
 JINJA = r"(?P<jinja>\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})"
-TAGS = re.compile(FOREIGN)
-TAGS_AND_JINJA = re.compile(FOREIGN + "|" + JINJA, re.S)
-TRIGGER = re.compile(r"[<{$*%\[]|-\w+-")
-EXPRESSION = re.compile(r"\{\{(?:[^}]|\}(?!\}))*\}\}")
-_FALLBACK = re.compile(
+TAGS = lazy_compile(FOREIGN)
+TAGS_AND_JINJA = lazy_compile(FOREIGN + "|" + JINJA, re.S)
+TRIGGER = lazy_compile(r"[<{$*%\[]|-\w+-")
+EXPRESSION = lazy_compile(r"\{\{(?:[^}]|\}(?!\}))*\}\}")
+_FALLBACK = lazy_compile(
     r"\|\s*(?:default|d)\s*[(:]|\|\|\s*[\"']|\bdefault=|\bfallback=|\bif\(.*empty", re.I
 )
-_NAME = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*")
+_NAME = lazy_compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*")
 _QUOTES = {"“": "”", "«": "»", '"': '"', "„": "“", "‘": "’"}
 
 

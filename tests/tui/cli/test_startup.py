@@ -7,6 +7,7 @@ previous test imported can hide an import.
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -69,3 +70,41 @@ def test_list_loads_the_store_but_not_textual(tmp_path: Path) -> None:
     assert code == 0
     assert "email_crisis.core.store.database" in modules
     assert matching(modules, TEXTUAL) == []
+
+
+def test_the_console_script_freezes_what_a_command_imported(tmp_path: Path) -> None:
+    # main() without arguments runs the process (the console script, python -m): the
+    # modules a command loaded are frozen out of the garbage collector's sight.
+    draft = tmp_path / "draft.txt"
+    draft.write_text("We are sorry.\n", encoding="utf-8")
+    code = (
+        "import gc, sys\nfrom email_crisis.tui.cli import main\n"
+        f"sys.argv = ['email-crisis', 'lint', {str(draft)!r}]\n"
+        "before = gc.get_freeze_count()\nmain()\n"
+        "print(before, gc.get_freeze_count(), gc.isenabled())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    before, after, enabled = done.stdout.split()[-3:]
+    assert (int(before), enabled) == (0, "True")
+    assert int(after) > 1000
+
+
+def test_in_process_calls_leave_the_collector_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A test (or any caller) running commands in its own process keeps its objects
+    # collectable: main(argv) and the click group never freeze anything.
+    from click.testing import CliRunner
+
+    from email_crisis.tui import cli
+
+    monkeypatch.setenv("EMAIL_CRISIS_LINT_CACHE", "off")
+    draft = tmp_path / "draft.txt"
+    draft.write_text("We are sorry.\n", encoding="utf-8")
+    frozen = gc.get_freeze_count()
+    assert cli.main(["lint", str(draft)]) in (0, 1)
+    assert CliRunner().invoke(cli.cli, ["lint", str(draft)]).exit_code in (0, 1)
+    assert gc.get_freeze_count() == frozen
+    assert gc.isenabled()
