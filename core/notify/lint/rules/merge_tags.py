@@ -15,9 +15,9 @@ from email_crisis.core.notify.lint.tags import (
     HTML_TAGS,
     TAGS,
     TAGS_AND_JINJA,
-    TRIGGER,
     find_tags,
     has_fallback,
+    may_hold_tags,
     quoted,
 )
 from email_crisis.core.notify.lint.tokens import fold_word
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 LANGUAGES = ("en", "fr")
 PERSONALIZATION = frozenset({"broken-personalization"})
-_TRIGGER_CHARS = "<{$*%[-"
-"""Every match of ``TRIGGER`` holds one of these: text without any needs no regex scan."""
 
 RULES = (
     RuleInfo(
@@ -65,7 +63,7 @@ def scan(para: Para) -> None:
     if para.field not in TEXT_FIELDS:
         return
     text = para.text
-    if any(map(text.__contains__, _TRIGGER_CHARS)) and TRIGGER.search(text):
+    if may_hold_tags(text):
         pattern = TAGS if para.template else TAGS_AND_JINJA
         for found in literal_scan.finditer(pattern, text):
             kind = found.lastgroup

@@ -31,6 +31,12 @@ TEXTS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _every_text_is_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path is only taken on long texts: take it on these short ones too."""
+    monkeypatch.setattr(literal_scan, "LONG", 0)
+
+
 def _spans(matches: object) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in matches]  # type: ignore[attr-defined]
 
@@ -98,3 +104,26 @@ def test_every_character_that_matches_ascii_case_insensitively_is_caught() -> No
         char = chr(code)
         if letter.fullmatch(char):
             assert not literal_scan._safe(char), hex(code)
+
+
+def test_a_short_text_never_pays_for_parsing_the_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(literal_scan, "LONG", 2000)
+    pattern = re.compile(r"unlikely|pattern")
+    text = "an unlikely pattern " * 10
+    assert _spans(literal_scan.finditer(pattern, text)) == _spans(pattern.finditer(text))
+    assert (pattern.pattern, pattern.flags) not in literal_scan._STARTS
+    long_text = text * 20
+    assert _spans(literal_scan.finditer(pattern, long_text)) == _spans(pattern.finditer(long_text))
+    assert literal_scan._STARTS[(pattern.pattern, pattern.flags)] == ("pattern", "unlikely")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "plain words", "a-b", "-x-", "e-mail - x", "{", "50%", "<p>", "a [b]", "$", "*", "--"],
+)
+def test_may_hold_tags_is_the_old_trigger(text: str) -> None:
+    """``may_hold_tags`` replaced one regex, ``[<{$*%\\[]|-\\w+-``: same answers."""
+    from email_crisis.core.notify.lint.tags import may_hold_tags
+
+    old = re.compile(r"[<{$*%\[]|-\w+-")
+    assert may_hold_tags(text) == (old.search(text) is not None)
