@@ -43,7 +43,6 @@ FAMILIES: tuple[ModuleType, ...] = (
     branding,
     custom,
     directives,
-    one_click,
 )
 """Rule family modules, in the order their scanners and judges run."""
 

@@ -99,3 +99,12 @@ def test_rule_ids_are_stable_kebab_case() -> None:
     assert issue_ids <= set(RULES)
     for rule in RULES:
         assert rule == rule.lower() and " " not in rule and "_" not in rule
+
+
+def test_every_rule_family_runs_once() -> None:
+    """A family listed twice ran its judge twice (its hits were only saved by the
+    engine's de-duplication)."""
+    from email_crisis.core.notify.lint.rules import FAMILIES, JUDGES, SCANNERS
+
+    assert len(set(FAMILIES)) == len(FAMILIES)
+    assert len(set(JUDGES)) == len(JUDGES) and len(set(SCANNERS)) == len(SCANNERS)
