@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from email_crisis.core.notify.lint.model import (
     TEXT_FIELDS,
@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from email_crisis.core.notify.lint.suppress import Directive
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """What the scanners found in one paragraph; cached by paragraph text."""
+class Analysis(NamedTuple):
+    """What the scanners found in one paragraph; cached by paragraph text (a named tuple:
+    one is made per paragraph checked)."""
 
     hits: tuple[Hit, ...]
     signals: dict[str, tuple[Signal, ...]]

@@ -20,12 +20,12 @@ paragraph has, so a paragraph without any costs one set lookup per word.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
+from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.tokens import Tokens, gap_kind
 
-_BREAK = re.compile("[.;:!?…\n\r•]")
+_BREAK = lazy_compile("[.;:!?…\n\r•]")
 
 
 class Scope:

@@ -8,10 +8,10 @@ right after an action verb ("change your password") is an action, not an exposur
 
 from __future__ import annotations
 
-import re
 from itertools import accumulate
 from operator import not_
 
+from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.model import TEXT_FIELDS
 from email_crisis.core.notify.lint.rules.base import Para
 
@@ -36,10 +36,10 @@ NEGATABLE: tuple[str, ...] = ("incident", "breach", *PROTECTIVE, *KIND_HINTS)
 _NEGATABLE = frozenset(NEGATABLE)
 _DATA = frozenset(DATA)
 
-_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"[0-9][0-9 .()\-]{6,}[0-9]")
+_DOMAIN = lazy_compile(r"@[\w-]+(?:\.[\w-]+)+")
+_PHONE = lazy_compile(r"[0-9][0-9 .()\-]{6,}[0-9]")
 # A short service number ("39 49", "3949") counts when a word says it is a number to call.
-_SHORT = re.compile(
+_SHORT = lazy_compile(
     r"(?i)\b(?:au|call|phone|appelez(?:-nous)?|num[ée]ro|t[ée]l[ée]phon\w*)\b[^\n\d]{0,30}"
     r"(?P<number>\d{2} ?\d{2}(?: ?\d{2})?)\b"
 )

@@ -27,12 +27,14 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
 
+from email_crisis.core.base.regex import lazy_compile
+
 MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 # On lower-cased ASCII text this is \w+ (a plain class is a little cheaper to scan).
 _SPLIT_ASCII = re.compile(r"([a-z0-9_]+)")
-_SPLIT_MARKS = re.compile(f"([\\w{MARKS}]+)")
+_SPLIT_MARKS = lazy_compile(f"([\\w{MARKS}]+)")
 _APOSTROPHES = frozenset("'’ʼ‘`´")
-_SOFT = re.compile(r"[\s\-‐‑*_~]*")  # spaces, hyphens and emphasis marks join words
+_SOFT = lazy_compile(r"[\s\-‐‑*_~]*")  # spaces, hyphens and emphasis marks join words
 _FOLD_CACHE: dict[str, str] = {}
 _FOLD_CACHE_MAX = 50_000
 ANY = "?"
@@ -61,18 +63,21 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD_TABLE = _fold_table()
+_FOLD_TABLE: dict[int, str] = {}
 
 
 def lower_same_length(text: str) -> str:
     """``text.lower()`` when that keeps every offset, else a 1:1 per-character fold."""
     low = text.lower()
-    return low if len(low) == len(text) else text.translate(_FOLD_TABLE)
+    if len(low) == len(text):
+        return low
+    if not _FOLD_TABLE:  # rare text ("İ"): built on first need, not at import
+        _FOLD_TABLE.update(_fold_table())
+    return text.translate(_FOLD_TABLE)
 
 
-@dataclass(frozen=True, slots=True)
-class Tokens:
-    """A text split into words.
+class Tokens(NamedTuple):
+    """A text split into words (a named tuple: one is made per paragraph checked).
 
     ``parts`` alternates gap, word, gap, ..., gap; ``ends[k]`` is the offset just
     after ``parts[k]``, so word ``i`` spans ``ends[2i]`` to ``ends[2i + 1]``.

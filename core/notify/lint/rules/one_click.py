@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.model import Severity
 from email_crisis.core.notify.lint.rules.base import RuleInfo
 
@@ -38,7 +39,9 @@ RULES = (
 POST_VALUE = "List-Unsubscribe=One-Click"
 # An ESP merge tag or template placeholder: *|UNSUB|*, %unsubscribe_url%, {{ token }},
 # [unsubscribe], <%asm_group_unsubscribe_raw_url%>, {token}.
-_TAG = re.compile(r"\*\|[^|]+\|\*|%[A-Za-z_][\w.-]*%|\{\{.+?\}\}|\{[A-Za-z_]\w*\}|\[[A-Za-z_]\w*\]")
+_TAG = lazy_compile(
+    r"\*\|[^|]+\|\*|%[A-Za-z_][\w.-]*%|\{\{.+?\}\}|\{[A-Za-z_]\w*\}|\[[A-Za-z_]\w*\]"
+)
 
 
 def _uris(header: str) -> list[str]:

@@ -4,9 +4,9 @@ instead, in the paragraph's language."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint import literal_scan
 from email_crisis.core.notify.lint.model import TEXT_FIELDS, Hit, Severity
 from email_crisis.core.notify.lint.rules.apology import LOCKED, hedging_tails
@@ -87,7 +87,7 @@ _PICTO = (
     "\U0001f900-\U0001f9ff\U0001fa70-\U0001faff\u2639\u263a\u263b"
 )
 _FACES = "\u2639\u263a\u263b"
-EMOJI = re.compile(f"[{_PICTO}](?:[\ufe0f\u200d]|[{_PICTO}])*")
+EMOJI = lazy_compile(f"[{_PICTO}](?:[\ufe0f\u200d]|[{_PICTO}])*")
 
 _LISTS: dict[str, tuple[str, str]] = {
     "humor": ("humor", "humor"),

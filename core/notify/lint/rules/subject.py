@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.model import Severity
 from email_crisis.core.notify.lint.rules.base import Para, RuleInfo
 
@@ -34,8 +35,8 @@ RULES = (
     ),
 )
 
-_WORD = re.compile(r"[^\W\d_]+")
-_REPEATED = re.compile(r"[!?]{2,}|[!?]\s+[!?]")
+_WORD = lazy_compile(r"[^\W\d_]+")
+_REPEATED = lazy_compile(r"[!?]{2,}|[!?]\s+[!?]")
 _PREFIXES = frozenset({"re", "fwd", "fw", "tr"})
 MIN_SHOUT = 4
 
