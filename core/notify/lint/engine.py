@@ -211,7 +211,9 @@ class Linter:
         grouped: dict[str, list] = {}
         for match in matcher.scan(tokens):
             grouped.setdefault(match.tag, []).append(match)
-        matches = {tag: longest(found) for tag, found in grouped.items()}
+        matches = {
+            tag: found if len(found) == 1 else longest(found) for tag, found in grouped.items()
+        }
         para = Para(kind, text, template, lang, lexicon, self.config, tokens, matches)
         signals.scan(para)
         for scan in SCANNERS:

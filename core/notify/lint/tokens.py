@@ -257,6 +257,7 @@ class PhraseMatcher:
         continues = self._continues
         found: list[Match] = []
         append = found.append
+        new = tuple.__new__  # Match(...) without its Python-level __new__: same tuple
         for i, word in enumerate(words):
             try:
                 entry = entries[word]
@@ -267,7 +268,7 @@ class PhraseMatcher:
             single, pairs, others = entry
             if single:
                 for phrase in single:
-                    append(Match(phrase.tag, phrase, i, i))
+                    append(new(Match, (phrase.tag, phrase, i, i)))
             if pairs is not None and i + 1 < count:
                 following = words[i + 1]
                 candidates = pairs.get(following, ())
@@ -284,18 +285,18 @@ class PhraseMatcher:
                             continue
                         size = len(phrase.words)
                         if size == 2:
-                            append(Match(phrase.tag, phrase, i, i + 1))
+                            append(new(Match, (phrase.tag, phrase, i, i + 1)))
                         elif (
                             i + size - 1 < count
                             and _word_fits(phrase, 2, words[i + 2], lemmas)
                             and continues(phrase, tokens, i)
                         ):
-                            append(Match(phrase.tag, phrase, i, i + size - 1))
+                            append(new(Match, (phrase.tag, phrase, i, i + size - 1)))
             if others:
                 for phrase in others:
                     last = i + len(phrase.words) - 1
                     if last < count and continues(phrase, tokens, i):
-                        append(Match(phrase.tag, phrase, i, last))
+                        append(new(Match, (phrase.tag, phrase, i, last)))
         if len(found) > 1:
             found.sort(key=_order)
         return found
