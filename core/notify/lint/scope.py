@@ -72,12 +72,23 @@ class Scope:
         """First and last word of the clause of word ``i``."""
         found = self._spans.get(i)
         if found is None:
+            # _break_before, inlined: this walk is the clause work's inner loop.
+            parts = self.tokens.parts
+            words = self.tokens.words
+            breaks = self._breaks
+            search = _BREAK.search
             first = i
-            while first > 0 and not self._break_before(first):
+            while first > 0:
+                gap = parts[2 * first]
+                if (gap != " " and search(gap) is not None) or words[first] in breaks:
+                    break
                 first -= 1
             last = i
-            count = len(self.tokens.words)
-            while last + 1 < count and not self._break_before(last + 1):
+            count = len(words)
+            while last + 1 < count:
+                gap = parts[2 * last + 2]
+                if (gap != " " and search(gap) is not None) or words[last + 1] in breaks:
+                    break
                 last += 1
             found = self._spans[i] = (first, last)
         return found

@@ -43,6 +43,7 @@ _SHORT = lazy_compile(
     r"(?i)\b(?:au|call|phone|appelez(?:-nous)?|num[ée]ro|t[ée]l[ée]phon\w*)\b[^\n\d]{0,30}"
     r"(?P<number>\d{2} ?\d{2}(?: ?\d{2})?)\b"
 )
+_FOUR_DIGITS = lazy_compile(r"\d\d ?\d\d")  # what every _SHORT number holds
 _OBFUSCATED = "[email protected]"  # an address hidden by a web page's e-mail protection
 _DIGITS = "0123456789"
 _SENTENCE_END = frozenset(".!?\n")
@@ -137,7 +138,8 @@ def _contacts(para: Para) -> None:
                 continue
             if sum(c.isdigit() for c in found.group()) >= MIN_PHONE_DIGITS:
                 para.signal("contact", start - (start > 0 and text[start - 1] == "+"), end)
-        if "contact" not in para.signals:  # a short number only matters when nothing else does
+        # A short number only matters when nothing else does; it has four digits.
+        if "contact" not in para.signals and _FOUR_DIGITS.search(text):
             for found in _SHORT.finditer(text):
                 para.signal("contact", *found.span("number"))
 

@@ -118,6 +118,8 @@ def judge(doc: Document) -> None:
 
 
 def _line_starts(text: str) -> list[int]:
+    if "\n" not in text and "\r" not in text:
+        return [0]  # most paragraphs are one line
     starts = [0]
     for newline in ("\n", "\r"):
         position = text.find(newline)

@@ -13,6 +13,7 @@ nobody and is not reported.
 
 from __future__ import annotations
 
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from email_crisis.core.notify.lint.model import TEXT_FIELDS, Hit, Severity
@@ -80,9 +81,8 @@ def scan(para: Para) -> None:
     aux = lex.words["passive_aux"]
     skip = lex.words["passive_skip"]
     tails = {m.first: m for m in para.matches.get("agentless_tail", ())}
-    for i, word in enumerate(words):
-        if word not in forms:
-            continue
+    for i in compress(range(len(words)), map(forms.__contains__, words)):
+        word = words[i]
         lemma = lex.lemma(word)
         j = i - 1
         while j >= 0 and words[j] in skip:

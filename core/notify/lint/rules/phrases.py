@@ -225,8 +225,11 @@ def _emoticons(para: Para) -> list[tuple[int, int]]:
     if pattern is None:
         return []
     text = para.text
+    triggers = para.lex.emoticon_triggers
+    if not any(map(text.__contains__, triggers)):
+        return []
     found: dict[int, int] = {}
-    for trigger in para.lex.emoticon_triggers:
+    for trigger in triggers:
         position = text.find(trigger)
         while position >= 0:
             for start in (position - 1, position):
