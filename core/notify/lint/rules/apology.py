@@ -52,10 +52,14 @@ RULES = (
 )
 
 
+_NAMES = frozenset({"conditional", "apology", "regret"})
+"""The word lists ``scan`` reads (``conditional_tail`` only matters beside an apology)."""
+
+
 def scan(para: Para) -> None:
     """Record apologies (hedged ones are hits), regrets and where sentences hedge them."""
-    if para.field not in TEXT_FIELDS:
-        return
+    if para.field not in TEXT_FIELDS or _NAMES.isdisjoint(para.matches):
+        return  # nothing to record: most paragraphs
     hedged: list[tuple[int, int]] = []
     for match in para.matches.get("conditional", ()):
         start, end = para.span(match)
