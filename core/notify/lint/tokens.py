@@ -212,6 +212,11 @@ class PhraseMatcher:
                 self._exact.setdefault(first, []).append(phrase)
         self._prefix_lengths = sorted({len(p) for p in self._prefixed})
         self._entries: dict[str, _Entry | None] = {}
+        self._forms: dict[str, list[str]] = {}
+        """Dictionary form -> its other forms (the lemma table turned round)."""
+        for form, base in self.lemmas.items():
+            if form != base:
+                self._forms.setdefault(base, []).append(form)
 
     def clear_memo(self) -> None:
         """Forget the per-word lookups (they are rebuilt on demand)."""
@@ -241,11 +246,28 @@ class PhraseMatcher:
                 # A one-word prefix phrase ("error*") matched by reaching this entry.
                 (singles if len(phrase.words) == 1 else others).append(phrase)
         single = tuple(singles)
+        if pairs:
+            pairs = self._by_next_form(pairs)
         entry = (single, pairs, tuple(others)) if single or pairs or others else None
         if len(self._entries) >= _FOLD_CACHE_MAX:
             self._entries.clear()
         self._entries[word] = entry
         return entry
+
+    def _by_next_form(self, pairs: dict[str, list[Phrase]]) -> dict[str, list[Phrase]]:
+        """``pairs`` keyed by every form the next word may take: its own phrases, then
+        those of its dictionary form that match inflections (as the scan once worked
+        out at every word; now once per first word)."""
+        lemmas = self.lemmas
+        by_form: dict[str, list[Phrase]] = {}
+        for form in {*pairs, *(f for key in pairs for f in self._forms.get(key, ()))}:
+            found = list(pairs.get(form, ()))
+            lemma = lemmas.get(form)
+            if lemma is not None and lemma != form and lemma in pairs:
+                found += [p for p in pairs[lemma] if p.inflect]
+            if found:
+                by_form[form] = found
+        return by_form
 
     def scan(self, tokens: Tokens) -> list[Match]:
         """Every phrase occurrence, in text order (longest first at one position)."""
@@ -270,11 +292,7 @@ class PhraseMatcher:
                 for phrase in single:
                     append(new(Match, (phrase.tag, phrase, i, i)))
             if pairs is not None and i + 1 < count:
-                following = words[i + 1]
-                candidates = pairs.get(following, ())
-                lemma = lemmas.get(following)
-                if lemma is not None and lemma != following and lemma in pairs:
-                    candidates = [*candidates, *(p for p in pairs[lemma] if p.inflect)]
+                candidates = pairs.get(words[i + 1])  # its forms worked out in _entry
                 if candidates:
                     gap = parts[2 * i + 2]
                     kind = "s" if gap == " " else gap_kind(gap)
