@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from email_crisis.core.notify.lint.model import (
@@ -35,8 +34,9 @@ class Analysis(NamedTuple):
     """(line, column, end line, end column) of each hit, relative to the paragraph."""
 
 
-@dataclass(slots=True)
-class Paragraph:
+class Paragraph(NamedTuple):
+    """One paragraph of a field, placed: where it is, its language, what it holds."""
+
     start: int
     end: int
     lang: str
@@ -46,40 +46,72 @@ class Paragraph:
     """The line the paragraph starts on; paragraphs always start a line."""
 
 
-@dataclass(slots=True)
+# FieldText and Document are plain classes, not dataclasses: a dataclass costs about a
+# millisecond to define, paid by every one-file ``email-crisis lint`` run.
 class FieldText:
     """One field: its source text, the text the rules read, and its paragraphs."""
 
-    name: str
-    text: str
-    masked: str
-    paragraphs: list[Paragraph] = field(default_factory=list)
+    __slots__ = ("masked", "name", "paragraphs", "text")
+
+    def __init__(self, name: str, text: str, masked: str) -> None:
+        self.name = name
+        self.text = text
+        self.masked = masked
+        self.paragraphs: list[Paragraph] = []
 
 
-@dataclass(slots=True)
 class Document:
     """A draft being checked; judges read it and add document-level hits."""
 
-    fields: dict[str, FieldText]
-    context: LintContext
-    config: LintConfig
-    lang: str
-    lexicons: dict[str, Lexicon]
-    template: bool
-    languages: frozenset[str] = frozenset()
-    apology: bool = False
-    breach: bool = False
-    kind: str | None = None
-    """The incident kind the rules follow: given (``context.kind``) or inferred."""
-    kind_inferred: bool = False
-    kind_evidence: Located | None = None
-    """For an inferred kind, the words it was inferred from (``None``: no clue found)."""
-    directives: list[Directive] = field(default_factory=list)
-    hits: list[tuple[str, Hit]] = field(default_factory=list)
-    _first: dict[tuple[str, tuple[str, ...]], Located | None] = field(default_factory=dict)
-    _where: dict[str, dict[str, list[int]]] | None = None
-    """Field -> signal -> numbers of the paragraphs that recorded it (built on first use:
-    judges ask for many signals that most paragraphs lack)."""
+    __slots__ = (
+        "_first",
+        "_where",
+        "apology",
+        "breach",
+        "config",
+        "context",
+        "directives",
+        "fields",
+        "hits",
+        "kind",
+        "kind_evidence",
+        "kind_inferred",
+        "lang",
+        "languages",
+        "lexicons",
+        "template",
+    )
+
+    def __init__(
+        self,
+        fields: dict[str, FieldText],
+        context: LintContext,
+        config: LintConfig,
+        lang: str,
+        lexicons: dict[str, Lexicon],
+        template: bool,
+        languages: frozenset[str] = frozenset(),
+    ) -> None:
+        self.fields = fields
+        self.context = context
+        self.config = config
+        self.lang = lang
+        self.lexicons = lexicons
+        self.template = template
+        self.languages = languages
+        self.apology = False
+        self.breach = False
+        self.kind: str | None = None
+        """The incident kind the rules follow: given (``context.kind``) or inferred."""
+        self.kind_inferred = False
+        self.kind_evidence: Located | None = None
+        """For an inferred kind, the words it was inferred from (``None``: no clue)."""
+        self.directives: list[Directive] = []
+        self.hits: list[tuple[str, Hit]] = []
+        self._first: dict[tuple[str, tuple[str, ...]], Located | None] = {}
+        self._where: dict[str, dict[str, list[int]]] | None = None
+        """Field -> signal -> numbers of the paragraphs that recorded it (built on first
+        use: judges ask for many signals that most paragraphs lack)."""
 
     def has(self, name: str) -> bool:
         """Whether the draft has this field at all (a bare body file has no subject)."""

@@ -8,7 +8,7 @@ the document rules (cheap: they read what the scans recorded) run every time.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from email_crisis.core.notify.lint import signals
 from email_crisis.core.notify.lint.cache import ParagraphCache
@@ -49,8 +49,7 @@ _BREACH_KINDS = frozenset({"data-breach"})
 Prepared = tuple[Tokens, int, int]
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """A check's findings, with what the checker decided about the draft."""
 
     findings: list[Finding]

@@ -146,9 +146,9 @@ def has_errors(findings: list[Finding]) -> bool:
 # -- what the scanners find, before it becomes a Finding --------------------------------
 
 
-@dataclass(slots=True)
-class Hit:
-    """A finding before it has a line, a column and its final severity."""
+class Hit(NamedTuple):
+    """A finding before it has a line, a column and its final severity (a named tuple:
+    cheap to make and to define)."""
 
     rule: str
     start: int

@@ -130,7 +130,7 @@ class Para:
         severity: Severity | None = None,
     ) -> None:
         """Report a problem at ``start``..``end`` of this paragraph."""
-        self.hits.append(Hit(rule, start, end, message, suggestion, severity))
+        self.hits.append(_new(Hit, (rule, start, end, message, suggestion, severity)))
 
     def signal(self, name: str, start: int, end: int, word: int = 0) -> None:
         """Record that ``name`` was said here."""
