@@ -51,6 +51,11 @@ class _Deferred:
     def __repr__(self) -> str:
         return f"lazy_compile({self._source!r}, {self._flags!r})"
 
+    def __reduce__(self) -> tuple[object, tuple[str, int]]:
+        # Pickled as its source, compiled or not: unpickling compiles nothing (the
+        # rule checker's word lists are kept pickled between runs).
+        return (_Deferred, (self._source, self._flags))
+
 
 def lazy_compile(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, done on first use (see the module docstring).

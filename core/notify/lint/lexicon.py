@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from email_crisis.core.base.errors import CrisisError
+from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.config import LintConfig
 from email_crisis.core.notify.lint.lexicon_cache import cached
 from email_crisis.core.notify.lint.scope import watched
@@ -289,10 +290,14 @@ def _alternation(words: tuple[str, ...]) -> str:
 def _pattern(sources: list[str], path: str) -> re.Pattern[str] | None:
     if not sources:
         return None
+    source = "|".join(f"(?:{s})" for s in sources)
     try:
-        return re.compile("|".join(f"(?:{s})" for s in sources), re.I)
+        re.compile(source, re.I)  # a bad pattern is an error now, not at its first use
     except re.error as error:
         raise LexiconError(f"pattern {path} is not a valid regular expression: {error}") from None
+    # Kept as its source: most drafts never need it (irony, discounts), and a compiled
+    # pattern read back from the word-list cache would be compiled again at every start.
+    return lazy_compile(source, re.I)
 
 
 def compiled(lang: str, config: LintConfig) -> Lexicon:
@@ -321,7 +326,7 @@ def build(lang: str, config: LintConfig) -> Lexicon:
     )
     emoticons = lists["emoticons"]
     emoticon_re = (
-        re.compile(
+        lazy_compile(  # only drafts holding a trigger character need it
             r"(?<![\w:;=^<>/\\])(?:"
             + "|".join(re.escape(e) for e in sorted(emoticons, key=len, reverse=True))
             + r")(?![\w/])"

@@ -32,7 +32,7 @@ from typing import TypeVar
 from email_crisis.core.base.folders import user_folder
 
 CACHE_ENV = "EMAIL_CRISIS_LINT_CACHE"
-FORMAT = 2
+FORMAT = 3
 """Bumped when what is pickled changes in a way the source checksums cannot see."""
 
 _HERE = Path(__file__).resolve().parent
