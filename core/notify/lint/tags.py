@@ -116,12 +116,12 @@ def _field_name(tag: str) -> str:
     return found.group() if found else inner
 
 
-@lru_cache(maxsize=64)
 def may_hold_tags(text: str) -> bool:
     """Whether ``text`` may hold a merge tag (a quick test before the tag patterns)."""
     return _TAG_CHARS.search(text) is not None or ("-" in text and _DASHED.search(text) is not None)
 
 
+@lru_cache(maxsize=64)
 def find_tags(text: str) -> tuple[Tag, ...]:
     """Every merge tag of ``text`` (Jinja2 expressions included, statements not)."""
     if not may_hold_tags(text):
