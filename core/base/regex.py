@@ -43,10 +43,13 @@ class _Deferred:
         # then shadow this method for good.
         if name.startswith("__") or name not in _ATTRIBUTES:
             raise AttributeError(name)
-        compiled = re.compile(self._source, self._flags)
+        return getattr(self._adopt(re.compile(self._source, self._flags)), name)
+
+    def _adopt(self, compiled: re.Pattern[str]) -> re.Pattern[str]:
+        """Answer from now on with ``compiled``'s own methods and attributes."""
         for attribute in _ATTRIBUTES:
             setattr(self, attribute, getattr(compiled, attribute))
-        return getattr(compiled, name)
+        return compiled
 
     def __repr__(self) -> str:
         return f"lazy_compile({self._source!r}, {self._flags!r})"
@@ -57,10 +60,18 @@ class _Deferred:
         return (_Deferred, (self._source, self._flags))
 
 
-def lazy_compile(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
+def lazy_compile(
+    pattern: str, flags: int | re.RegexFlag = 0, *, check: bool = False
+) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, done on first use (see the module docstring).
+
+    ``check``: compile now (a bad pattern raises ``re.error`` here) and keep the result;
+    it is still pickled as its source, so what reads it back compiles on first use.
 
     It offers the methods and attributes of ``re.Pattern`` but is not one: pass it to
     no ``re`` function (``re.sub(p, ...)``), and test no ``isinstance(p, re.Pattern)``.
     """
-    return cast("re.Pattern[str]", _Deferred(pattern, int(flags)))
+    deferred = _Deferred(pattern, int(flags))
+    if check:
+        deferred._adopt(re.compile(pattern, flags))
+    return cast("re.Pattern[str]", deferred)

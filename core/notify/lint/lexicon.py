@@ -290,14 +290,13 @@ def _alternation(words: tuple[str, ...]) -> str:
 def _pattern(sources: list[str], path: str) -> re.Pattern[str] | None:
     if not sources:
         return None
-    source = "|".join(f"(?:{s})" for s in sources)
     try:
-        re.compile(source, re.I)  # a bad pattern is an error now, not at its first use
+        # Checked now (a bad pattern is an error when the lists are built), but kept in
+        # the word-list cache as its source: most drafts never need it (irony,
+        # discounts), and a pickled compiled pattern is compiled again at every start.
+        return lazy_compile("|".join(f"(?:{s})" for s in sources), re.I, check=True)
     except re.error as error:
         raise LexiconError(f"pattern {path} is not a valid regular expression: {error}") from None
-    # Kept as its source: most drafts never need it (irony, discounts), and a compiled
-    # pattern read back from the word-list cache would be compiled again at every start.
-    return lazy_compile(source, re.I)
 
 
 def compiled(lang: str, config: LintConfig) -> Lexicon:

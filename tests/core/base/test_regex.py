@@ -56,3 +56,16 @@ def test_what_a_pattern_lacks_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError):
         pattern.no_such_method  # type: ignore[attr-defined]  # noqa: B018
     assert repr(pattern) == "lazy_compile('x', 0)"
+
+
+def test_a_checked_pattern_fails_at_once_and_pickles_as_its_source() -> None:
+    import pickle
+
+    with pytest.raises(re.error):
+        lazy_compile("(unclosed", check=True)
+    checked = lazy_compile("a+b", re.I, check=True)
+    assert "search" in vars(checked)  # compiled already: no second compile on first use
+    assert checked.search("xAAB") is not None
+    copy = pickle.loads(pickle.dumps(checked))
+    assert "search" not in vars(copy)  # read back as its source, compiled when used
+    assert copy.search("ab") is not None
