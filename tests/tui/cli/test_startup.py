@@ -106,5 +106,7 @@ def test_in_process_calls_leave_the_collector_alone(
     frozen = gc.get_freeze_count()
     assert cli.main(["lint", str(draft)]) in (0, 1)
     assert CliRunner().invoke(cli.cli, ["lint", str(draft)]).exit_code in (0, 1)
-    assert gc.get_freeze_count() == frozen
+    # No freeze (it would add every live object); the count may drop, as frozen objects
+    # of an earlier test in this worker are freed (CI saw 1094825 -> 1094823).
+    assert gc.get_freeze_count() <= frozen
     assert gc.isenabled()
