@@ -29,14 +29,24 @@ def _words(lang: str) -> frozenset[str]:
 
 
 _DETECT: dict[str, frozenset[str]] = {}
+_EITHER: list[tuple[frozenset[str], frozenset[str], bool]] = []
+"""(English words, both languages' words, whether no word is in both), built once."""
 
 
 def votes(words: Iterable[str]) -> tuple[int, int]:
     """(English votes, French votes) for folded ``words``."""
     listed = words if isinstance(words, list) else list(words)
-    en, fr = _words("en"), _words("fr")
-    # filter() keeps the work in C; cheaper than summing a map of booleans.
-    return len(list(filter(en.__contains__, listed))), len(list(filter(fr.__contains__, listed)))
+    if not _EITHER:
+        en, fr = _words("en"), _words("fr")
+        _EITHER.append((en, en | fr, en.isdisjoint(fr)))
+    en, either, apart = _EITHER[0]
+    # One pass over every word keeps the voters (a fifth of them), the second pass only
+    # those; filter() keeps both in C, cheaper than summing a map of booleans.
+    voters = list(filter(either.__contains__, listed))
+    english = len(list(filter(en.__contains__, voters)))
+    if apart:
+        return english, len(voters) - english
+    return english, len(list(filter(_words("fr").__contains__, voters)))
 
 
 def decided(en: int, fr: int) -> str | None:

@@ -61,7 +61,7 @@ TAGS_AND_JINJA = lazy_compile(FOREIGN + "|" + JINJA, re.S)
 # Where a tag may be: one of its opening characters, or a word between hyphens. Two
 # patterns, each with a fixed start the regex engine scans for quickly (one alternation
 # of both is tried at every character: 0.1 ms on a 2,000-word body).
-_TAG_CHARS = lazy_compile(r"[<{$*%\[]")
+_TAG_CHARS = "<{$*%["  # one of these starts every tag but the dashed one
 _DASHED = lazy_compile(r"-\w+-")
 EXPRESSION = lazy_compile(r"\{\{(?:[^}]|\}(?!\}))*\}\}")
 _FALLBACK = lazy_compile(
@@ -118,7 +118,10 @@ def _field_name(tag: str) -> str:
 
 def may_hold_tags(text: str) -> bool:
     """Whether ``text`` may hold a merge tag (a quick test before the tag patterns)."""
-    return _TAG_CHARS.search(text) is not None or ("-" in text and _DASHED.search(text) is not None)
+    # Six substring tests (memchr) cost a quarter of one character-class search.
+    return any(map(text.__contains__, _TAG_CHARS)) or (
+        "-" in text and _DASHED.search(text) is not None
+    )
 
 
 @lru_cache(maxsize=64)

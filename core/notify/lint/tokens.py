@@ -246,28 +246,51 @@ class PhraseMatcher:
                 # A one-word prefix phrase ("error*") matched by reaching this entry.
                 (singles if len(phrase.words) == 1 else others).append(phrase)
         single = tuple(singles)
-        if pairs:
-            pairs = self._by_next_form(pairs)
-        entry = (single, pairs, tuple(others)) if single or pairs or others else None
+        following = self._by_next_form(pairs) if pairs else None
+        entry = (single, following, tuple(others)) if single or following or others else None
         if len(self._entries) >= _FOLD_CACHE_MAX:
             self._entries.clear()
         self._entries[word] = entry
         return entry
 
-    def _by_next_form(self, pairs: dict[str, list[Phrase]]) -> dict[str, list[Phrase]]:
+    def _by_next_form(self, pairs: dict[str, list[Phrase]]) -> dict[str, _Following]:
         """``pairs`` keyed by every form the next word may take: its own phrases, then
         those of its dictionary form that match inflections (as the scan once worked
-        out at every word; now once per first word)."""
+        out at every word; now once per first word), each split by ``_following``."""
         lemmas = self.lemmas
-        by_form: dict[str, list[Phrase]] = {}
+        by_form: dict[str, _Following] = {}
         for form in {*pairs, *(f for key in pairs for f in self._forms.get(key, ()))}:
             found = list(pairs.get(form, ()))
             lemma = lemmas.get(form)
             if lemma is not None and lemma != form and lemma in pairs:
                 found += [p for p in pairs[lemma] if p.inflect]
             if found:
-                by_form[form] = found
+                by_form[form] = self._following(found)
         return by_form
+
+    def _following(self, candidates: list[Phrase]) -> _Following:
+        """Phrases whose first two words matched: the two-word ones, and the longer ones
+        by every form their third word may take (a word that fits none of them gets the
+        default: those whose third word is ``?`` or a prefix). Each list keeps the order
+        of ``candidates``, so equal matches come out in the same order as before."""
+        twos = tuple(p for p in candidates if len(p.words) == 2)
+        longer = [p for p in candidates if len(p.words) > 2]
+        if not longer:
+            return twos, None, ()
+        fits: list[tuple[Phrase, frozenset[str] | None]] = []  # None: a wild third word
+        for p in longer:
+            third = p.words[2]
+            if third == ANY or p.prefix[2]:
+                fits.append((p, None))
+            else:
+                others = self._forms.get(third, ()) if p.inflect else ()
+                fits.append((p, frozenset((third, *others))))
+        keys = {form for _, found in fits if found is not None for form in found}
+        by_third = {
+            key: tuple(p for p, found in fits if found is None or key in found) for key in keys
+        }
+        wild = tuple(p for p, found in fits if found is None)
+        return twos, by_third, wild
 
     def scan(self, tokens: Tokens) -> list[Match]:
         """Every phrase occurrence, in text order (longest first at one position)."""
@@ -275,7 +298,6 @@ class PhraseMatcher:
         parts = tokens.parts
         count = len(words)
         entries = self._entries
-        lemmas = self.lemmas
         continues = self._continues
         found: list[Match] = []
         append = found.append
@@ -292,24 +314,24 @@ class PhraseMatcher:
                 for phrase in single:
                     append(new(Match, (phrase.tag, phrase, i, i)))
             if pairs is not None and i + 1 < count:
-                candidates = pairs.get(words[i + 1])  # its forms worked out in _entry
-                if candidates:
+                following = pairs.get(words[i + 1])  # its forms worked out in _entry
+                if following is not None:
                     gap = parts[2 * i + 2]
                     kind = "s" if gap == " " else gap_kind(gap)
-                    for phrase in candidates:
-                        # Both words matched already: the gap, then the rest (its third
-                        # word first, where most candidates part ways).
-                        if kind != phrase.gaps[0]:
-                            continue
-                        size = len(phrase.words)
-                        if size == 2:
+                    twos, by_third, wild = following
+                    for phrase in twos:
+                        if kind == phrase.gaps[0]:
                             append(new(Match, (phrase.tag, phrase, i, i + 1)))
-                        elif (
-                            i + size - 1 < count
-                            and _word_fits(phrase, 2, words[i + 2], lemmas)
-                            and continues(phrase, tokens, i)
-                        ):
-                            append(new(Match, (phrase.tag, phrase, i, i + size - 1)))
+                    if by_third is not None and i + 2 < count:
+                        # Only the phrases whose third word fits this one (or is wild).
+                        for phrase in by_third.get(words[i + 2], wild):
+                            last = i + len(phrase.words) - 1
+                            if (
+                                kind == phrase.gaps[0]
+                                and last < count
+                                and continues(phrase, tokens, i, 2)  # words 0, 1 fit
+                            ):
+                                append(new(Match, (phrase.tag, phrase, i, last)))
             if others:
                 for phrase in others:
                     last = i + len(phrase.words) - 1
@@ -319,13 +341,13 @@ class PhraseMatcher:
             found.sort(key=_order)
         return found
 
-    def _continues(self, phrase: Phrase, tokens: Tokens, first: int) -> bool:
-        """Whether ``phrase`` (whose first word matched at ``first``) matches entirely."""
+    def _continues(self, phrase: Phrase, tokens: Tokens, first: int, start: int = 1) -> bool:
+        """Whether ``phrase`` (whose words before ``start`` matched at ``first`` and on, with
+        the gaps between them) matches entirely."""
         words = tokens.words
         parts = tokens.parts
         lemmas = self.lemmas
-        for k in range(1, len(phrase.words)):
-            # _word_fits, inlined: a call per word here costs 3 % of a whole check.
+        for k in range(start, len(phrase.words)):
             want = phrase.words[k]
             got = words[first + k]
             if (
@@ -343,19 +365,9 @@ class PhraseMatcher:
         return True
 
 
-def _word_fits(phrase: Phrase, k: int, got: str, lemmas: Mapping[str, str]) -> bool:
-    """Whether the text's word ``got`` can be word ``k`` of ``phrase`` (as ``_continues``
-    tests it)."""
-    want = phrase.words[k]
-    return (
-        got == want
-        or want == ANY
-        or (phrase.prefix[k] and got.startswith(want))
-        or (phrase.inflect and lemmas.get(got) == want)
-    )
-
-
-_Entry = tuple[tuple[Phrase, ...], "dict[str, list[Phrase]] | None", tuple[Phrase, ...]]
+_Following = tuple[tuple[Phrase, ...], "dict[str, tuple[Phrase, ...]] | None", tuple[Phrase, ...]]
+"""What may follow a matched pair: two-word phrases, longer ones by third word, wild ones."""
+_Entry = tuple[tuple[Phrase, ...], "dict[str, _Following] | None", tuple[Phrase, ...]]
 
 
 def _order(match: Match) -> tuple[int, int]:

@@ -173,7 +173,7 @@ def _overlaps(match: Match, others: list[Match]) -> bool:
 def _patterns(para: Para) -> None:
     text = para.text
     irony = para.lex.patterns.get("irony")
-    if irony is not None and _may_be_ironic(text):
+    if irony is not None and _may_be_ironic(text, para.tokens.words):
         for found in literal_scan.finditer(irony, text):
             para.hit(
                 "humor",
@@ -194,12 +194,30 @@ def _patterns(para: Para) -> None:
             )
 
 
-_IRONY_MARKS = ("!", "?", "(", "eally", "EALLY", "wink", "Wink", "aying", "raiment", "lin d")
+_IRONY_CHARS = "!?("
+# re's IGNORECASE also matches "i" to dotless "ı" and "s" to long "ſ", which folding
+# keeps apart: the pre-test knows those spellings too, so it never hides a match.
+_LOOKALIKES = {"i": "ı", "s": "ſ"}
 
 
-def _may_be_ironic(text: str) -> bool:
-    """A cheap test before the irony pattern: each irony mark holds one of these."""
-    return any(map(text.__contains__, _IRONY_MARKS))
+def _spellings(word: str) -> set[str]:
+    found = {""}
+    for char in word:
+        found = {f + c for f in found for c in (char, _LOOKALIKES.get(char, char))}
+    return found
+
+
+_IRONY_WORDS = frozenset(
+    spelling
+    for word in ("really", "wink", "saying", "vraiment", "clin")
+    for spelling in _spellings(word)
+)
+
+
+def _may_be_ironic(text: str, words: list[str]) -> bool:
+    """A cheap test before the irony pattern: each irony mark holds one of these
+    characters or (folded: in any case) one of these words."""
+    return any(map(text.__contains__, _IRONY_CHARS)) or not _IRONY_WORDS.isdisjoint(words)
 
 
 def _pictures(para: Para) -> None:

@@ -127,3 +127,63 @@ def test_may_hold_tags_is_the_old_trigger(text: str) -> None:
 
     old = re.compile(r"[<{$*%\[]|-\w+-")
     assert may_hold_tags(text) == (old.search(text) is not None)
+
+
+def test_the_irony_pretest_never_hides_a_match() -> None:
+    """The irony pattern runs only where ``_may_be_ironic`` says it may match: on every
+    text here (odd case, look-alike letters, the real corpus) that test must hold
+    wherever the pattern matches, in both languages."""
+    from pathlib import Path
+
+    from email_crisis.core.notify.lint.rules.phrases import _may_be_ironic
+    from email_crisis.core.notify.lint.tokens import tokenize
+
+    corpus = Path(__file__).parent / "corpus" / "emails"
+    texts = [
+        *TEXTS,
+        "WINK. Just SAYING. nO, rEaLlY. NON, VRAIMENT. CLIN D'ŒIL.",
+        "wınk, juſt ſayıng, no, reallY, non, vraıment, clın d’œil",
+        *(path.read_text(encoding="utf-8") for path in sorted(corpus.iterdir())),
+    ]
+    checker = Linter()
+    checked = 0
+    for lang in ("en", "fr"):
+        irony = checker.lexicon(lang).patterns["irony"]
+        assert irony is not None
+        for text in texts:
+            for piece in text.split("\n\n"):
+                if irony.search(piece):
+                    checked += 1
+                    assert _may_be_ironic(piece, tokenize(piece).words), piece
+    assert checked > 10
+
+
+def test_look_alike_letters_are_every_one_re_matches() -> None:
+    """Beyond ASCII, IGNORECASE matches a letter of the irony words only with characters
+    that folding turns into that letter, or with the two look-alikes the pre-test lists."""
+    from email_crisis.core.notify.lint.rules.phrases import _LOOKALIKES
+    from email_crisis.core.notify.lint.tokens import fold_word
+
+    letters = "".join(sorted(set("reallywinksayingvraimentclin")))
+    any_letter = re.compile(f"[{letters}]", re.I)
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        if not any_letter.fullmatch(char):
+            continue
+        for letter in letters:
+            if re.fullmatch(letter, char, re.I) and fold_word(char) != letter:
+                assert _LOOKALIKES.get(letter) == char, (hex(code), letter)
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "phrase"),
+    [
+        ("en", "We are sorry for the early email. No, rEally, we are.", "No, rEally"),
+        ("en", "We sent it twice. WINK.", "WINK"),
+        ("fr", "Nous sommes désolés pour ce message. Non, VRAIMENT, désolés.", "Non, VRAIMENT"),
+    ],
+)
+def test_irony_in_odd_case_is_reported(lang: str, body: str, phrase: str) -> None:
+    """The old pre-test looked for "eally" and "EALLY", so "rEally" slipped through."""
+    findings = Linter().check({"body": body})
+    assert [body[f.start : f.end] for f in findings if f.rule == "humor"] == [phrase], lang
