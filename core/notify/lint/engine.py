@@ -47,6 +47,7 @@ _APOLOGY_SIGNALS = (
 _BREACH_KINDS = frozenset({"data-breach"})
 
 Prepared = tuple[Tokens, int, int]
+_new = tuple.__new__  # a named tuple without its Python-level __new__: one per paragraph
 
 
 class Report(NamedTuple):
@@ -170,7 +171,9 @@ class Linter:
             else:
                 gap = line_breaks(field.masked[previous.end : start])
                 line = previous.line + previous.analysis.breaks + gap
-            field.paragraphs.append(Paragraph(start, end, para_lang, analysis, before, line))
+            field.paragraphs.append(
+                _new(Paragraph, (start, end, para_lang, analysis, before, line))
+            )
             words_before[field.name] = before + analysis.words
         doc = Document(
             fields=texts,
@@ -219,16 +222,22 @@ class Linter:
             scan(para)
         places: tuple[tuple[int, int, int, int], ...] = ()
         if para.hits:
-            index = LineIndex(text)
-            places = tuple(
-                (*index.position(hit.start), *index.position(hit.end)) for hit in para.hits
-            )
-        return Analysis(
-            tuple(para.hits),
-            {name: tuple(found) for name, found in para.signals.items()},
-            len(tokens.words),
-            line_breaks(text),
-            places,
+            if "\n" in text or "\r" in text:
+                index = LineIndex(text)
+                places = tuple(
+                    (*index.position(hit.start), *index.position(hit.end)) for hit in para.hits
+                )
+            else:  # one line (most paragraphs): columns are offsets plus one
+                places = tuple((1, hit.start + 1, 1, hit.end + 1) for hit in para.hits)
+        return _new(
+            Analysis,
+            (
+                tuple(para.hits),
+                {name: tuple(found) for name, found in para.signals.items()},
+                len(tokens.words),
+                line_breaks(text),
+                places,
+            ),
         )
 
     # -- turning hits into findings ---------------------------------------------------------

@@ -21,6 +21,7 @@ paragraph has, so a paragraph without any costs one set lookup per word.
 from __future__ import annotations
 
 from collections.abc import Collection
+from itertools import compress, count
 
 from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.tokens import Tokens, gap_kind
@@ -45,13 +46,16 @@ class Scope:
         self._breaks = breaks
         self._back = back
         words = tokens.words
-        if (watch if watch is not None else watched(cues)).isdisjoint(words):
+        watch = watch if watch is not None else watched(cues)
+        if watch.isdisjoint(words):
             self.cues: list[int] = []
         else:
+            # The few watched words are picked out in C; only they are looked at here.
             self.cues = [
                 i
-                for i, word in enumerate(words)
-                if word in cues or ((word == "t" or word == "n") and _contracted(tokens, i, word))
+                for i in compress(count(), map(watch.__contains__, words))
+                if words[i] in cues
+                or ((words[i] == "t" or words[i] == "n") and _contracted(tokens, i, words[i]))
             ]
         self._spans: dict[int, tuple[int, int]] = {}
 

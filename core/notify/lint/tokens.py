@@ -112,8 +112,10 @@ def tokenize(text: str) -> Tokens:
         # Marks join the word they follow; on text without any, this splits as ``\w+``
         # does, at the same speed. ASCII words are lower case already.
         parts = _SPLIT_MARKS.split(low)
-        words = [w if w.isascii() else fold_word(w) for w in parts[1::2]]
-    return Tokens(parts, list(accumulate(map(len, parts))), words)
+        folded = _FOLD_CACHE.get  # fold_word's cache, read here: a call fewer per word
+        words = [w if w.isascii() else folded(w) or fold_word(w) for w in parts[1::2]]
+    # Tokens(...) without the named tuple's Python-level __new__: the same tuple.
+    return tuple.__new__(Tokens, (parts, list(accumulate(map(len, parts))), words))
 
 
 def gap_kind(gap: str) -> str:
