@@ -256,11 +256,11 @@ def shell_runs(folder: Path, names: list[str]) -> dict[str, Any]:
 def _report(report: Report) -> dict[str, Any]:
     return {
         "findings": [
-            {**dataclasses.asdict(f), "severity": f.severity.value} for f in report.findings
+            {**f._asdict(), "severity": f.severity.value} for f in report.findings
         ],
         "kind": report.kind,
         "inferred": report.kind_inferred,
-        "evidence": dataclasses.asdict(report.kind_evidence) if report.kind_evidence else None,
+        "evidence": report.kind_evidence._asdict() if report.kind_evidence else None,
         "language": report.language,
         "apology": report.apology,
     }

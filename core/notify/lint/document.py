@@ -15,6 +15,8 @@ from email_crisis.core.notify.lint.model import (
 )
 from email_crisis.core.notify.lint.positions import first_line
 
+_new = tuple.__new__  # a named tuple without its Python-level __new__
+
 if TYPE_CHECKING:
     from email_crisis.core.notify.lint.config import LintConfig
     from email_crisis.core.notify.lint.lexicon import Lexicon
@@ -142,12 +144,15 @@ class Document:
             for number in self._where[name].get(signal, ()):
                 para = text.paragraphs[number]
                 for found in para.analysis.signals[signal]:
-                    yield Located(
-                        name,
-                        para.start + found.start,
-                        para.start + found.end,
-                        para.words_before + found.word,
-                        number,
+                    yield _new(
+                        Located,
+                        (
+                            name,
+                            para.start + found.start,
+                            para.start + found.end,
+                            para.words_before + found.word,
+                            number,
+                        ),
                     )
 
     def find(self, signal: str, names: tuple[str, ...] = TEXT_FIELDS) -> Located | None:

@@ -25,7 +25,6 @@ has no one-to-one mapping to the file's lines.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -91,8 +90,7 @@ class Draft(NamedTuple):
             line, column = index.position(start)
             end_line, end_column = index.position(end)
             moved.append(
-                replace(
-                    finding,
+                finding._replace(
                     start=start,
                     end=end,
                     line=line,

@@ -294,18 +294,21 @@ class Linter:
                         continue
                     # Paragraphs start a line, so columns carry over unchanged.
                     found.append(
-                        Finding(
-                            hit.rule,
-                            overrides.get(hit.rule, severity),
-                            name,
-                            start,
-                            para.start + hit.end,
-                            para.line + place[0] - 1,
-                            place[1],
-                            para.line + place[2] - 1,
-                            place[3],
-                            hit.message,
-                            hit.suggestion,
+                        _new(
+                            Finding,
+                            (
+                                hit.rule,
+                                overrides.get(hit.rule, severity),
+                                name,
+                                start,
+                                para.start + hit.end,
+                                para.line + place[0] - 1,
+                                place[1],
+                                para.line + place[2] - 1,
+                                place[3],
+                                hit.message,
+                                hit.suggestion,
+                            ),
                         )
                     )
         indexes: dict[str, LineIndex] = {}
