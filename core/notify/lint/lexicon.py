@@ -217,7 +217,10 @@ class Lexicon(NamedTuple):
     greeting: re.Pattern[str]
     needs_name: frozenset[str]
     emoticons: re.Pattern[str] | None
-    emoticon_triggers: tuple[str, ...]
+    emoticon_triggers: dict[str, tuple[tuple[int, str | None], ...]]
+    """Short strings one of which every emoticon holds, each with where an emoticon holding
+    it starts (characters before it) and the characters that may follow it there (``None``:
+    any)."""
     fault_forms: frozenset[str] = frozenset()
     """Every form of the ``fault_verbs`` (a quick test before the passive-voice scan)."""
     negation_watch: frozenset[str] | None = None
@@ -364,13 +367,22 @@ def build(lang: str, config: LintConfig) -> Lexicon:
     )
 
 
-def _triggers(emoticons: tuple[str, ...]) -> tuple[str, ...]:
-    """Short strings one of which every emoticon holds: a cheap test before the regex."""
-    found = set()
+def _triggers(emoticons: tuple[str, ...]) -> dict[str, tuple[tuple[int, str | None], ...]]:
+    """Short strings one of which every emoticon holds (its first mark, else the whole
+    emoticon): a cheap test before the regex, and where to try the regex around each."""
+    found: dict[str, dict[int, set[str]]] = {}
     for emoticon in emoticons:
-        marks = [c for c in emoticon if not c.isalnum()]
-        found.add(marks[0] if marks else emoticon)
-    return tuple(sorted(found))
+        at = next((n for n, c in enumerate(emoticon) if not c.isalnum()), 0)
+        trigger = emoticon[at] if at or not emoticon[0].isalnum() else emoticon
+        after = emoticon[at + len(trigger) : at + len(trigger) + 1]
+        found.setdefault(trigger, {}).setdefault(at, set()).add(after)
+    return {
+        trigger: tuple(
+            (at, None if "" in afters else "".join(sorted(afters)))
+            for at, afters in sorted(ways.items())
+        )
+        for trigger, ways in sorted(found.items())
+    }
 
 
 def fold_key(phrase: str) -> str:

@@ -12,7 +12,7 @@ from itertools import accumulate
 from operator import not_
 
 from email_crisis.core.base.regex import lazy_compile
-from email_crisis.core.notify.lint.model import TEXT_FIELDS
+from email_crisis.core.notify.lint.model import TEXT_FIELDS, Signal
 from email_crisis.core.notify.lint.rules.base import Para
 
 DATA: tuple[str, ...] = ("data_credentials", "data_payment", "data_contact", "data_identity")
@@ -35,6 +35,7 @@ NEGATABLE: tuple[str, ...] = ("incident", "breach", *PROTECTIVE, *KIND_HINTS)
 """Lists recorded only where they are not negated."""
 _NEGATABLE = frozenset(NEGATABLE)
 _DATA = frozenset(DATA)
+_new = tuple.__new__
 
 _DOMAIN = lazy_compile(r"@[\w-]+(?:\.[\w-]+)+")
 _PHONE = lazy_compile(r"[0-9][0-9 .()\-]{6,}[0-9]")
@@ -57,16 +58,23 @@ def scan(para: Para) -> None:
     if para.field not in TEXT_FIELDS:
         return
     data = False
+    ends = para.tokens.ends
+    recorded = para.signals
     for name, matches in para.matches.items():
         if name in _NEGATABLE:
-            for match in matches:
-                if not para.negated(match):
-                    para.signal(name, *para.span(match), match.first)
-        elif name == "contact":
-            for match in matches:
-                para.signal("contact", *para.span(match), match.first)
+            clauses = para.clauses
+            if clauses.cues:
+                matches = [m for m in matches if not clauses.negated(m.first, m.last)]
         elif name in _DATA:
             data = True
+            continue
+        elif name != "contact":
+            continue
+        if matches:
+            # Para.signal and Para.span, inlined: this is every phrase the rules record.
+            recorded.setdefault(name, []).extend(
+                [_new(Signal, (ends[2 * m.first], ends[2 * m.last + 1], m.first)) for m in matches]
+            )
     if data:
         _data(para)
     _contacts(para)

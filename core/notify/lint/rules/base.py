@@ -74,25 +74,51 @@ class RuleInfo:
         return self.kind_severity.get(kind or "", self.severity)
 
 
-@dataclass(slots=True)
 class Para:
     """One paragraph of a field as the scanners see it (offsets are paragraph-relative).
 
     ``text`` has the Jinja tags hidden (see ``jinja.mask``); ``matches`` holds the
     phrases found, by list name, longest first and without overlaps in one list.
+    A plain slotted class: one is made per paragraph checked, and a dataclass's
+    ``__init__`` (default factories) costs twice as much.
     """
 
-    field: str
-    text: str
-    template: bool
-    lang: str
-    lex: Lexicon
-    config: LintConfig
-    tokens: Tokens
-    matches: dict[str, list[Match]]
-    hits: list[Hit] = field(default_factory=list)
-    signals: dict[str, list[Signal]] = field(default_factory=dict)
-    _clauses: Clauses | None = None
+    __slots__ = (
+        "_clauses",
+        "config",
+        "field",
+        "hits",
+        "lang",
+        "lex",
+        "matches",
+        "signals",
+        "template",
+        "text",
+        "tokens",
+    )
+
+    def __init__(
+        self,
+        field: str,
+        text: str,
+        template: bool,
+        lang: str,
+        lex: Lexicon,
+        config: LintConfig,
+        tokens: Tokens,
+        matches: dict[str, list[Match]],
+    ) -> None:
+        self.field = field
+        self.text = text
+        self.template = template
+        self.lang = lang
+        self.lex = lex
+        self.config = config
+        self.tokens = tokens
+        self.matches = matches
+        self.hits: list[Hit] = []
+        self.signals: dict[str, list[Signal]] = {}
+        self._clauses: Clauses | None = None
 
     @property
     def clauses(self) -> Clauses:

@@ -238,7 +238,9 @@ def _pictures(para: Para) -> None:
 
 def _emoticons(para: Para) -> list[tuple[int, int]]:
     """Spans of emoticons. Each holds one of a few trigger strings; the full pattern is
-    only tried where a trigger occurs (or one character before it, for "o_O")."""
+    only tried where an emoticon holding the trigger could start: the right number of
+    characters before it ("o_O"), and only when the character after it fits (the colon
+    of "Note : " starts nothing)."""
     pattern = para.lex.emoticons
     if pattern is None:
         return []
@@ -247,11 +249,17 @@ def _emoticons(para: Para) -> list[tuple[int, int]]:
     if not any(map(text.__contains__, triggers)):
         return []
     found: dict[int, int] = {}
-    for trigger in triggers:
+    for trigger, ways in triggers.items():
+        size = len(trigger)
         position = text.find(trigger)
         while position >= 0:
-            for start in (position - 1, position):
-                if start >= 0 and start not in found:
+            for before, after in ways:
+                start = position - before
+                if (
+                    start >= 0
+                    and start not in found
+                    and (after is None or text[position + size : position + size + 1] in after)
+                ):
                     match = pattern.match(text, start)
                     if match is not None:
                         found[start] = match.end()

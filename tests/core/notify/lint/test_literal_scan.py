@@ -187,3 +187,32 @@ def test_irony_in_odd_case_is_reported(lang: str, body: str, phrase: str) -> Non
     """The old pre-test looked for "eally" and "EALLY", so "rEally" slipped through."""
     findings = Linter().check({"body": body})
     assert [body[f.start : f.end] for f in findings if f.rule == "humor"] == [phrase], lang
+
+
+def test_the_emoticon_pretest_finds_what_trying_every_position_finds() -> None:
+    """``_emoticons`` tries the pattern only around trigger characters whose next
+    character fits: on random text made of emoticons, their pieces and French spacing
+    ("Note : "), it finds what trying the pattern at every position finds."""
+    from types import SimpleNamespace
+
+    from email_crisis.core.notify.lint.rules.phrases import _emoticons
+
+    rng = random.Random(3)
+    checker = Linter()
+    for lang in ("en", "fr"):
+        lex = checker.lexicon(lang)
+        pattern = lex.emoticons
+        assert pattern is not None
+        emoticons = list(lex.lists["emoticons"])
+        pieces = [*emoticons, " ", " : ", "o", "O", "x", "D", ":", "_", "^", "(", "word", "\n"]
+        for _ in range(400):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+            expected = []
+            reach = -1
+            for start in range(len(text)):
+                match = pattern.match(text, start)
+                if match is not None and start >= reach:
+                    expected.append((start, match.end()))
+                    reach = match.end()
+            para = SimpleNamespace(lex=lex, text=text)
+            assert _emoticons(para) == expected, text  # type: ignore[arg-type]
