@@ -81,6 +81,28 @@ def _loading() -> Iterator[None]:
             gc.enable()
 
 
+def runs_alone() -> bool:
+    """Whether this process runs the one command being run and then ends (the console
+    script, ``python -m``), rather than being a test or a caller with more to do."""
+    return _whole_process
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Around a batch whose objects are all freed by reference counting (``lint`` over
+    many files makes no reference cycle): the garbage collector paused, in a process of
+    its own only. Its passes over the growing paragraph cache cost about 8 % of a
+    100-file run, and find nothing to free."""
+    if not _whole_process or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class LazyGroup(CrisisGroup):
     """Resolves a command's module when the command is asked for, not at start-up."""
 

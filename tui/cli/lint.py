@@ -32,6 +32,7 @@ from email_crisis.core.notify.lint import (
 from email_crisis.core.notify.lint.eml import Draft, UnreadableDraft, read_draft
 from email_crisis.core.notify.lint.engine import Report
 from email_crisis.core.notify.lint.positions import LineIndex
+from email_crisis.tui.cli import collector_paused
 from email_crisis.tui.cli import lint_parallel as parallel
 from email_crisis.tui.cli.common import json_text
 
@@ -223,9 +224,10 @@ def lint(
         # The email package and the HTML reader are left to a worker whose draft needs
         # them: most plain drafts need neither.
         checker.prepare()
-    outcomes = parallel.run(
-        partial(_lint_file, checker, paths, fmt, kind, lang, template), len(files), jobs
-    )
+    with collector_paused():
+        outcomes = parallel.run(
+            partial(_lint_file, checker, paths, fmt, kind, lang, template), len(files), jobs
+        )
     unreadable = False
     found = [0, 0, 0]
     records: list[str] = []

@@ -28,7 +28,8 @@ class Analysis(NamedTuple):
     one is made per paragraph checked)."""
 
     hits: tuple[Hit, ...]
-    signals: dict[str, tuple[Signal, ...]]
+    signals: dict[str, list[Signal]]
+    """Signal name -> where it was said (lists, but never changed once analysed)."""
     words: int
     breaks: int
     """Line breaks inside the paragraph (``\r\n`` counts once)."""

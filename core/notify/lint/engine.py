@@ -233,7 +233,7 @@ class Linter:
             Analysis,
             (
                 tuple(para.hits),
-                {name: tuple(found) for name, found in para.signals.items()},
+                para.signals,  # read-only from here on (the judges only read it)
                 len(tokens.words),
                 line_breaks(text),
                 places,

@@ -110,3 +110,52 @@ def test_in_process_calls_leave_the_collector_alone(
     # of an earlier test in this worker are freed (CI saw 1094825 -> 1094823).
     assert gc.get_freeze_count() <= frozen
     assert gc.isenabled()
+
+
+def test_a_lint_batch_runs_with_the_collector_paused_in_a_process_of_its_own(
+    tmp_path: Path,
+) -> None:
+    # The console script checks its files with the collector paused (they make no
+    # reference cycle: nothing is left for it), and turns it back on after.
+    drafts = []
+    for n in range(3):
+        draft = tmp_path / f"draft{n}.txt"
+        draft.write_text(f"We are sorry ({n}).\n", encoding="utf-8")
+        drafts.append(str(draft))
+    code = (
+        "import gc, sys\nfrom email_crisis.tui.cli import main\n"
+        "import email_crisis.tui.cli.lint as lint\n"
+        "seen = []\ncheck = lint._check\n"
+        "def spy(*args, **kwargs):\n"
+        "    seen.append(gc.isenabled())\n    return check(*args, **kwargs)\n"
+        "lint._check = spy\n"
+        f"sys.argv = ['email-crisis', 'lint', '--jobs', '1', *{drafts!r}]\n"
+        "main()\nprint(seen, gc.isenabled(), gc.collect())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stdout.splitlines()[-1] == "[False, False, False] True 0"
+
+
+def test_an_in_process_lint_batch_keeps_the_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from email_crisis.tui import cli
+    from email_crisis.tui.cli import lint
+
+    drafts = []
+    for n in range(2):
+        draft = tmp_path / f"draft{n}.txt"
+        draft.write_text(f"We are sorry ({n}).\n", encoding="utf-8")
+        drafts.append(str(draft))
+    seen: list[bool] = []
+    check = lint._check
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return check(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lint, "_check", spy)
+    assert cli.main(["lint", "--jobs", "1", *drafts]) in (0, 1)
+    assert seen == [True, True]
