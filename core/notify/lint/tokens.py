@@ -35,22 +35,33 @@ _SPLIT_ASCII = re.compile(r"([a-z0-9_]+)")
 _SPLIT_MARKS = lazy_compile(f"([\\w{MARKS}]+)")
 _APOSTROPHES = frozenset("'’ʼ‘`´")
 _SOFT = lazy_compile(r"[\s\-‐‑*_~]*")  # spaces, hyphens and emphasis marks join words
-_FOLD_CACHE: dict[str, str] = {}
 _FOLD_CACHE_MAX = 50_000
 ANY = "?"
 """A phrase word that matches any one word."""
 
 
-def fold_word(word: str) -> str:
-    """Lower-case ``word`` and strip its accents (NFD, marks dropped)."""
-    folded = _FOLD_CACHE.get(word)
-    if folded is None:
+class _FoldCache(dict[str, str]):
+    """Word -> its folded form, worked out on first sight: ``cache[word]`` is a dict
+    lookup in C (``map(cache.__getitem__, words)`` folds a paragraph without a Python
+    call per word), and only an unseen word runs ``__missing__``."""
+
+    __slots__ = ()
+
+    def __missing__(self, word: str) -> str:
         decomposed = unicodedata.normalize("NFD", word.lower())
         folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-        if len(_FOLD_CACHE) >= _FOLD_CACHE_MAX:
-            _FOLD_CACHE.clear()
-        _FOLD_CACHE[word] = folded
-    return folded
+        if len(self) >= _FOLD_CACHE_MAX:
+            self.clear()
+        self[word] = folded
+        return folded
+
+
+_FOLD_CACHE = _FoldCache()
+
+
+def fold_word(word: str) -> str:
+    """Lower-case ``word`` and strip its accents (NFD, marks dropped)."""
+    return _FOLD_CACHE[word]
 
 
 def _fold_table() -> dict[int, str]:
@@ -112,8 +123,7 @@ def tokenize(text: str) -> Tokens:
         # Marks join the word they follow; on text without any, this splits as ``\w+``
         # does, at the same speed. ASCII words are lower case already.
         parts = _SPLIT_MARKS.split(low)
-        folded = _FOLD_CACHE.get  # fold_word's cache, read here: a call fewer per word
-        words = [w if w.isascii() else folded(w) or fold_word(w) for w in parts[1::2]]
+        words = list(map(_FOLD_CACHE.__getitem__, parts[1::2]))
     # Tokens(...) without the named tuple's Python-level __new__: the same tuple.
     return tuple.__new__(Tokens, (parts, list(accumulate(map(len, parts))), words))
 
