@@ -12,6 +12,7 @@ from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.config import LintConfig
 from email_crisis.core.notify.lint.lexicon_cache import cached
+from email_crisis.core.notify.lint.model import FAULT_FORM, NEGATION_WATCH
 from email_crisis.core.notify.lint.scope import watched
 from email_crisis.core.notify.lint.tokens import (
     ANY,
@@ -221,10 +222,6 @@ class Lexicon(NamedTuple):
     """Short strings one of which every emoticon holds, each with where an emoticon holding
     it starts (characters before it) and the characters that may follow it there (``None``:
     any)."""
-    fault_forms: frozenset[str] = frozenset()
-    """Every form of the ``fault_verbs`` (a quick test before the passive-voice scan)."""
-    negation_watch: frozenset[str] | None = None
-    """The negation cues and the halves of "n't" (a quick test before the clause work)."""
 
     def lemma(self, word: str) -> str:
         """The dictionary form of a folded word (itself when the table does not know it)."""
@@ -318,7 +315,11 @@ def build(lang: str, config: LintConfig) -> Lexicon:
     lists = {name: tuple(data["lists"][name]) + tuple(extra.get(name, ())) for name in LIST_NAMES}
     lemmas = load_lemmas(lang)
     custom = _custom_phrases(config, lang)
-    shared = _phrases(lists, BODY_LISTS) + custom  # compiled once, matched in both
+    fault = frozenset(fold_word(w) for w in lists["fault_verbs"])
+    fault_forms = fault | frozenset(f for f, lemma in lemmas.items() if lemma in fault)
+    watch = watched(fold_word(w) for w in lists["negation"])
+    marks = _marks({FAULT_FORM: fault_forms, NEGATION_WATCH: watch})
+    shared = _phrases(lists, BODY_LISTS) + custom + marks  # compiled once, matched in both
     body = PhraseMatcher(shared, lemmas)
     subject = PhraseMatcher(shared + _phrases(lists, SUBJECT_LISTS), lemmas)
     greeting = re.compile(
@@ -337,7 +338,6 @@ def build(lang: str, config: LintConfig) -> Lexicon:
         else None
     )
     patterns = data.get("patterns", {})
-    fault = frozenset(fold_word(w) for w in lists["fault_verbs"])
     return Lexicon(
         lang=lang,
         lists=lists,
@@ -362,9 +362,16 @@ def build(lang: str, config: LintConfig) -> Lexicon:
         needs_name=frozenset(fold_word(w) for w in lists["greeting_needs_name"]),
         emoticons=emoticon_re,
         emoticon_triggers=_triggers(emoticons),
-        fault_forms=fault | frozenset(f for f, lemma in lemmas.items() if lemma in fault),
-        negation_watch=watched(fold_word(w) for w in lists["negation"]),
     )
+
+
+def _marks(sets: dict[str, frozenset[str]]) -> list[Phrase]:
+    """One-word phrases, matched as written (the sets hold every form already)."""
+    return [
+        Phrase((word,), (False,), (), tag, word, inflect=False)
+        for tag, words in sets.items()
+        for word in sorted(words)
+    ]
 
 
 def _triggers(emoticons: tuple[str, ...]) -> dict[str, tuple[tuple[int, str | None], ...]]:

@@ -145,6 +145,13 @@ def has_errors(findings: list[Finding]) -> bool:
 
 # -- what the scanners find, before it becomes a Finding --------------------------------
 
+FAULT_FORM = "~fault_form"
+NEGATION_WATCH = "~negation_watch"
+"""Tags of words the phrase matcher marks as it passes, for the scanners that need their
+places: every form of a fault verb (passive voice) and every word negation starts from
+(clauses). The matcher looks at every word anyway; a set test per paragraph would be one
+more pass. ``~`` keeps them apart from the word lists' names."""
+
 
 class Hit(NamedTuple):
     """A finding before it has a line, a column and its final severity (a named tuple:

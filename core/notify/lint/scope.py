@@ -20,7 +20,7 @@ paragraph has, so a paragraph without any costs one set lookup per word.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from itertools import compress, count
 
 from email_crisis.core.base.regex import lazy_compile
@@ -40,23 +40,24 @@ class Scope:
         cues: Collection[str],
         breaks: Collection[str],
         back: Collection[str] = ("*",),
-        watch: frozenset[str] | None = None,
+        watched_at: Iterable[int] | None = None,
     ) -> None:
+        """``watched_at``: where the words of ``watched(cues)`` are, when the caller knows
+        (the phrase matcher marks them); else they are looked for here."""
         self.tokens = tokens
         self._breaks = breaks
         self._back = back
         words = tokens.words
-        watch = watch if watch is not None else watched(cues)
-        if watch.isdisjoint(words):
-            self.cues: list[int] = []
-        else:
+        if watched_at is None:
+            watch = watched(cues)
             # The few watched words are picked out in C; only they are looked at here.
-            self.cues = [
-                i
-                for i in compress(count(), map(watch.__contains__, words))
-                if words[i] in cues
-                or ((words[i] == "t" or words[i] == "n") and _contracted(tokens, i, words[i]))
-            ]
+            watched_at = compress(count(), map(watch.__contains__, words))
+        self.cues: list[int] = [
+            i
+            for i in watched_at
+            if words[i] in cues
+            or ((words[i] == "t" or words[i] == "n") and _contracted(tokens, i, words[i]))
+        ]
         self._spans: dict[int, tuple[int, int]] = {}
 
     def _backward(self, cue: int) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from email_crisis.core.notify.lint.model import Hit, Severity, Signal
+from email_crisis.core.notify.lint.model import NEGATION_WATCH, Hit, Severity, Signal
 from email_crisis.core.notify.lint.scope import Scope as Clauses
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class Para:
                 words["negation"],
                 words["clause_break"],
                 words["negation_back"],
-                self.lex.negation_watch,
+                [m.first for m in self.matches.get(NEGATION_WATCH, ())],  # marked by the matcher
             )
         return self._clauses
 

@@ -13,10 +13,9 @@ nobody and is not reported.
 
 from __future__ import annotations
 
-from itertools import compress
 from typing import TYPE_CHECKING
 
-from email_crisis.core.notify.lint.model import TEXT_FIELDS, Hit, Severity
+from email_crisis.core.notify.lint.model import FAULT_FORM, TEXT_FIELDS, Hit, Severity
 from email_crisis.core.notify.lint.rules.apology import LOCKED
 from email_crisis.core.notify.lint.rules.base import Para, RuleInfo
 
@@ -74,14 +73,14 @@ def scan(para: Para) -> None:
     fault = lex.words["fault_verbs"]
     if not fault:
         return
-    words = para.tokens.words
-    forms = lex.fault_forms
-    if forms.isdisjoint(words):
+    at = para.matches.get(FAULT_FORM)  # every form of a fault verb, marked by the matcher
+    if not at:
         return
+    words = para.tokens.words
     aux = lex.words["passive_aux"]
     skip = lex.words["passive_skip"]
     tails = {m.first: m for m in para.matches.get("agentless_tail", ())}
-    for i in compress(range(len(words)), map(forms.__contains__, words)):
+    for i in [m.first for m in at]:
         word = words[i]
         lemma = lex.lemma(word)
         j = i - 1
