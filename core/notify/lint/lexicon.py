@@ -12,7 +12,7 @@ from email_crisis.core.base.errors import CrisisError
 from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint.config import LintConfig
 from email_crisis.core.notify.lint.lexicon_cache import cached
-from email_crisis.core.notify.lint.model import FAULT_FORM, NEGATION_WATCH
+from email_crisis.core.notify.lint.model import FAULT_FORM, IRONY_WORD, NEGATION_WATCH
 from email_crisis.core.notify.lint.scope import watched
 from email_crisis.core.notify.lint.tokens import (
     ANY,
@@ -318,7 +318,7 @@ def build(lang: str, config: LintConfig) -> Lexicon:
     fault = frozenset(fold_word(w) for w in lists["fault_verbs"])
     fault_forms = fault | frozenset(f for f, lemma in lemmas.items() if lemma in fault)
     watch = watched(fold_word(w) for w in lists["negation"])
-    marks = _marks({FAULT_FORM: fault_forms, NEGATION_WATCH: watch})
+    marks = _marks({FAULT_FORM: fault_forms, NEGATION_WATCH: watch, IRONY_WORD: IRONY_WORDS})
     shared = _phrases(lists, BODY_LISTS) + custom + marks  # compiled once, matched in both
     body = PhraseMatcher(shared, lemmas)
     subject = PhraseMatcher(shared + _phrases(lists, SUBJECT_LISTS), lemmas)
@@ -363,6 +363,28 @@ def build(lang: str, config: LintConfig) -> Lexicon:
         emoticons=emoticon_re,
         emoticon_triggers=_triggers(emoticons),
     )
+
+
+# re's IGNORECASE also matches "i" to dotless "ı" and "s" to long "ſ", which folding
+# keeps apart: the irony pre-test knows those spellings too, so it never hides a match.
+LOOKALIKES = {"i": "ı", "s": "ſ"}
+
+
+def _spellings(word: str) -> set[str]:
+    found = {""}
+    for char in word:
+        found = {f + c for f in found for c in (char, LOOKALIKES.get(char, char))}
+    return found
+
+
+IRONY_WORDS = frozenset(
+    spelling
+    for word in ("really", "wink", "saying", "vraiment", "clin")
+    for spelling in _spellings(word)
+)
+"""The words one of which each irony mark of the data files' ``irony`` patterns holds,
+unless it holds "!", "?" or "(" (folded, so in any case, and in every spelling those
+patterns match)."""
 
 
 def _marks(sets: dict[str, frozenset[str]]) -> list[Phrase]:

@@ -147,10 +147,12 @@ def has_errors(findings: list[Finding]) -> bool:
 
 FAULT_FORM = "~fault_form"
 NEGATION_WATCH = "~negation_watch"
+IRONY_WORD = "~irony_word"
 """Tags of words the phrase matcher marks as it passes, for the scanners that need their
-places: every form of a fault verb (passive voice) and every word negation starts from
-(clauses). The matcher looks at every word anyway; a set test per paragraph would be one
-more pass. ``~`` keeps them apart from the word lists' names."""
+places: every form of a fault verb (passive voice), every word negation starts from
+(clauses), and the words an irony mark holds (a test before the irony pattern). The
+matcher looks at every word anyway; a set test per paragraph would be one more pass.
+``~`` keeps them apart from the word lists' names."""
 
 
 class Hit(NamedTuple):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from email_crisis.core.base.regex import lazy_compile
 from email_crisis.core.notify.lint import literal_scan
-from email_crisis.core.notify.lint.model import TEXT_FIELDS, Hit, Severity
+from email_crisis.core.notify.lint.model import IRONY_WORD, TEXT_FIELDS, Hit, Severity
 from email_crisis.core.notify.lint.rules.apology import LOCKED, hedging_tails
 from email_crisis.core.notify.lint.rules.base import BREACH, Para, RuleInfo
 from email_crisis.core.notify.lint.tags import quoted
@@ -173,7 +173,7 @@ def _overlaps(match: Match, others: list[Match]) -> bool:
 def _patterns(para: Para) -> None:
     text = para.text
     irony = para.lex.patterns.get("irony")
-    if irony is not None and _may_be_ironic(text, para.tokens.words):
+    if irony is not None and _may_be_ironic(text, para.matches):
         for found in literal_scan.finditer(irony, text):
             para.hit(
                 "humor",
@@ -195,29 +195,12 @@ def _patterns(para: Para) -> None:
 
 
 _IRONY_CHARS = "!?("
-# re's IGNORECASE also matches "i" to dotless "ı" and "s" to long "ſ", which folding
-# keeps apart: the pre-test knows those spellings too, so it never hides a match.
-_LOOKALIKES = {"i": "ı", "s": "ſ"}
 
 
-def _spellings(word: str) -> set[str]:
-    found = {""}
-    for char in word:
-        found = {f + c for f in found for c in (char, _LOOKALIKES.get(char, char))}
-    return found
-
-
-_IRONY_WORDS = frozenset(
-    spelling
-    for word in ("really", "wink", "saying", "vraiment", "clin")
-    for spelling in _spellings(word)
-)
-
-
-def _may_be_ironic(text: str, words: list[str]) -> bool:
+def _may_be_ironic(text: str, matches: dict[str, list[Match]]) -> bool:
     """A cheap test before the irony pattern: each irony mark holds one of these
-    characters or (folded: in any case) one of these words."""
-    return any(map(text.__contains__, _IRONY_CHARS)) or not _IRONY_WORDS.isdisjoint(words)
+    characters or one of the words the matcher marks (``lexicon.IRONY_WORDS``)."""
+    return any(map(text.__contains__, _IRONY_CHARS)) or IRONY_WORD in matches
 
 
 def _pictures(para: Para) -> None:
