@@ -271,13 +271,18 @@ class PhraseMatcher:
         out at every word; now once per first word), each split by ``_following``."""
         lemmas = self.lemmas
         by_form: dict[str, _Following] = {}
+        made: dict[tuple[int, ...], _Following] = {}  # the forms of one lemma share theirs
         for form in {*pairs, *(f for key in pairs for f in self._forms.get(key, ()))}:
             found = list(pairs.get(form, ()))
             lemma = lemmas.get(form)
             if lemma is not None and lemma != form and lemma in pairs:
                 found += [p for p in pairs[lemma] if p.inflect]
             if found:
-                by_form[form] = self._following(found)
+                key = tuple(map(id, found))
+                following = made.get(key)
+                if following is None:
+                    following = made[key] = self._following(found)
+                by_form[form] = following
         return by_form
 
     def _following(self, candidates: list[Phrase]) -> _Following:
