@@ -232,9 +232,10 @@ class Lexicon(NamedTuple):
         template = self.messages.get(key)
         if template is None:
             template = self.messages.get(key.split(".", 1)[0], key)
-        values.setdefault("fix", "")
+        if "fix" not in values:
+            values["fix"] = ""
         try:
-            return template.format(**values)
+            return template.format_map(values)  # values is this call's own dict already
         except (KeyError, IndexError, ValueError):
             return template
 
