@@ -15,7 +15,8 @@ negate "report any payment". ``*`` in that list (French) means always.
 
 Cues are data (``negation`` in each language's word list); "n't" and French "n'" are
 recognised from their apostrophe. Clauses are only worked out around the cues a
-paragraph has, so a paragraph without any costs one set lookup per word.
+paragraph has; the phrase matcher marks where those words are as it passes (tag
+``~negation_watch``), so a paragraph without any costs nothing more.
 """
 
 from __future__ import annotations
