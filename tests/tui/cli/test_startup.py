@@ -112,16 +112,21 @@ def test_in_process_calls_leave_the_collector_alone(
     assert gc.isenabled()
 
 
+def _drafts(folder: Path, count: int) -> list[str]:
+    paths = []
+    for n in range(count):
+        draft = folder / f"draft{n}.txt"
+        draft.write_text(f"We are sorry ({n}).\n", encoding="utf-8")
+        paths.append(str(draft))
+    return paths
+
+
 def test_a_lint_batch_runs_with_the_collector_paused_in_a_process_of_its_own(
     tmp_path: Path,
 ) -> None:
     # The console script checks its files with the collector paused (they make no
     # reference cycle: nothing is left for it), and turns it back on after.
-    drafts = []
-    for n in range(3):
-        draft = tmp_path / f"draft{n}.txt"
-        draft.write_text(f"We are sorry ({n}).\n", encoding="utf-8")
-        drafts.append(str(draft))
+    drafts = _drafts(tmp_path, 3)
     code = (
         "import gc, sys\nfrom email_crisis.tui.cli import main\n"
         "import email_crisis.tui.cli.lint as lint\n"
@@ -144,11 +149,7 @@ def test_an_in_process_lint_batch_keeps_the_collector_on(
     from email_crisis.tui import cli
     from email_crisis.tui.cli import lint
 
-    drafts = []
-    for n in range(2):
-        draft = tmp_path / f"draft{n}.txt"
-        draft.write_text(f"We are sorry ({n}).\n", encoding="utf-8")
-        drafts.append(str(draft))
+    drafts = _drafts(tmp_path, 2)
     seen: list[bool] = []
     check = lint._check
 
