@@ -81,12 +81,6 @@ def _loading() -> Iterator[None]:
             gc.enable()
 
 
-def runs_alone() -> bool:
-    """Whether this process runs the one command being run and then ends (the console
-    script, ``python -m``), rather than being a test or a caller with more to do."""
-    return _whole_process
-
-
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Around a batch whose objects are all freed by reference counting (``lint`` over

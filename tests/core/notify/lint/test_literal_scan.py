@@ -171,7 +171,7 @@ def test_the_irony_pretest_never_hides_a_match() -> None:
 def test_look_alike_letters_are_every_one_re_matches() -> None:
     """Beyond ASCII, IGNORECASE matches a letter of the irony words only with characters
     that folding turns into that letter, or with the two look-alikes the pre-test lists."""
-    from email_crisis.core.notify.lint.lexicon import LOOKALIKES as _LOOKALIKES
+    from email_crisis.core.notify.lint.lexicon import LOOKALIKES
     from email_crisis.core.notify.lint.tokens import fold_word
 
     letters = "".join(sorted(set("reallywinksayingvraimentclin")))
@@ -182,7 +182,7 @@ def test_look_alike_letters_are_every_one_re_matches() -> None:
             continue
         for letter in letters:
             if re.fullmatch(letter, char, re.I) and fold_word(char) != letter:
-                assert _LOOKALIKES.get(letter) == char, (hex(code), letter)
+                assert LOOKALIKES.get(letter) == char, (hex(code), letter)
 
 
 @pytest.mark.parametrize(
