@@ -61,6 +61,7 @@ from email_crisis.core.base.text import clean_line
 from email_crisis.core.contain.store import STORAGE_HOSTS_KEY
 from email_crisis.core.monitor.importers import ImportHints, read_file
 from email_crisis.core.monitor.importers.checks import checked
+from email_crisis.core.monitor.importers.postmaster_v2 import V2_NOTE
 from email_crisis.core.monitor.metric_ids import (
     _DOMAIN,
     ESP_SOURCES,
@@ -83,6 +84,9 @@ from email_crisis.core.monitor.store import (
 )
 from email_crisis.core.monitor.thresholds import STATUSES, Thresholds, load
 from email_crisis.core.store.database import Store
+
+POSTMASTER_API_KEY = "postmaster_api"
+"""Key of a ``metrics_imported`` event whose file held Postmaster Tools v2 records."""
 
 if TYPE_CHECKING:
     from email_crisis.core.base.domain import Event
@@ -160,6 +164,8 @@ def import_file(
         "points": len(points),
         "skipped": dict(skipped),
     }
+    if V2_NOTE in parsed.notes:  # the Monitor panel says what v2 no longer reports
+        details[POSTMASTER_API_KEY] = "v2"
     if parsed.storage_hosts:  # domains and hosts only: where Mailgun keeps their messages
         details[STORAGE_HOSTS_KEY] = {d: sorted(h) for d, h in sorted(parsed.storage_hosts.items())}
     saved = save_points(

@@ -364,6 +364,28 @@ async def test_gmail_compliance_shows_only_once_imported(
         assert "no domain or IP reputation any more" in text
 
 
+async def test_v2_domain_stats_alone_say_what_v2_no_longer_reports(
+    store: Store, make_app: AppFactory, tmp_path: Path
+) -> None:
+    # Issue 15: a Postmaster Tools v2 domainStats answer without Gmail's compliance status
+    # still says, in the panel as in the import summary, that v2 has no reputation.
+    incident_id = _incident(store, tmp_path)
+    spec = Path(__file__).parents[1] / "core" / "monitor" / "fixtures" / "spec"
+    app = make_app(store)
+    async with app.run_test(size=(80, 60)) as pilot:
+        panel = await _open_monitor(pilot, app, incident_id)
+        assert "reputation any more" not in " ".join(screen_text(app).split())
+        report = metrics.import_file(
+            store, incident_id, spec / "postmaster_v2_query_then_response.json", operator="x"
+        )
+        assert report.points and any("no domain or IP reputation" in n for n in report.notes)
+        panel.load(store.get_incident(incident_id), active=True)
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "Gmail sender requirements" not in text  # no compliance status imported
+        assert "Postmaster Tools v2 (imported) reports no domain or IP reputation any more" in text
+
+
 async def test_hidden_tab_waits_and_new_points_empty_the_cache(
     store: Store, make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,7 +26,7 @@ from email_crisis.core.base.clock import humanize
 from email_crisis.core.base.domain import Event, Incident
 from email_crisis.core.monitor import caution, thresholds
 from email_crisis.core.monitor.metric_ids import METRICS, WINDOWS, format_value, metric_label
-from email_crisis.core.monitor.metrics import window_start
+from email_crisis.core.monitor.metrics import POSTMASTER_API_KEY, window_start
 from email_crisis.core.monitor.store import Point, latest_points, series_overview
 from email_crisis.core.monitor.thresholds import STATUSES, Thresholds
 from email_crisis.tui import keymap_monitor
@@ -46,6 +46,7 @@ from email_crisis.tui.widgets.monitor_sections import (
     empty_message,
     thresholds_text,
     timeline_text,
+    v2_gap_text,
 )
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
@@ -112,6 +113,7 @@ class MonitorPanel(VerticalScroll):
         self._review = (None, [], [])
         self._shown_sections: dict[str, object] = {}
         self._compliance: list[Point] = []
+        self._v2 = False
 
     def compose(self) -> ComposeResult:
         yield _Chart(id="monitor-chart")
@@ -145,6 +147,7 @@ class MonitorPanel(VerticalScroll):
         store = self.app.store
         if self._incident is None or self._incident.id != incident.id:
             self._events = []
+            self._v2 = False  # a Postmaster Tools v2 file was imported for this incident
         fresh = store.events(incident.id, after_id=self._events[-1].id if self._events else 0)
         if fresh or self._incident is None:
             self._cache.clear()  # any change to the incident may touch its points
@@ -156,6 +159,10 @@ class MonitorPanel(VerticalScroll):
         newest = latest_points(store, incident.id)
         self._latest = _newest_by_metric(newest, self._rules)
         self._compliance = [p for p in newest if p.metric == "gmail_compliance"]
+        self._v2 = self._v2 or any(
+            e.type == "metrics_imported" and e.details.get(POSTMASTER_API_KEY) == "v2"
+            for e in fresh
+        )
         self._marks = milestones(incident, load_assessment(store, incident).send_start)
         if self._latest and self._first is None:
             # Read here, when the data changed, so the "all" window costs one query per
@@ -242,9 +249,13 @@ class MonitorPanel(VerticalScroll):
             "thresholds", (id(rules), wanted), lambda: thresholds_text(rules, wanted, styles)
         )
         compliance = self.query_one("#monitor-compliance", Static)
-        compliance.display = bool(self._compliance)  # only once Gmail's status was imported
+        # Only once Gmail's status or other v2 data was imported; v2 without the status
+        # still says what v2 no longer reports (domain and IP reputation).
+        compliance.display = bool(self._compliance) or self._v2
         if self._compliance:
             self._update("compliance", key, lambda: compliance_text(self._compliance, styles))
+        elif self._v2:
+            self._update("compliance", key, v2_gap_text)
         events = (key, start, end)
         self._update("events", events, lambda: timeline_text(self._events, self._marks, start, end))
 

@@ -184,6 +184,19 @@ V2_GAP = (
 )
 
 
+V2_GAP_ALONE = (
+    "Postmaster Tools v2 (imported) reports no domain or IP reputation any more: judge "
+    "reputation from the spam rate and the delivery errors; import Gmail's compliance "
+    "status (complianceStatus) to see its sender requirements here."
+)
+
+
+def v2_gap_text() -> Text:
+    """What Postmaster Tools v2 no longer reports, when v2 data came without Gmail's
+    compliance status."""
+    return Text(V2_GAP_ALONE, style="dim")
+
+
 def compliance_text(points: Sequence[Point], styles: Styles = STATUS_STYLE) -> Group:
     """Gmail's sender requirements (Postmaster Tools v2), those that need work first
     (Google's NEEDS_WORK reads "TO FIX")."""
