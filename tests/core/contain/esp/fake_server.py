@@ -17,15 +17,39 @@ Sources of the documented bodies and headers (quoted in the contract tests too):
   rate-limits (body verbatim, trailing comma included: it is not valid JSON as printed);
   a second status on a paused batch is a 400 (twilio/sendgrid-oai
   ``spec/yaml/tsg_scheduled_sends_v3.yaml``, CreateScheduledSend).
+  Other errors: the same file's ErrorResponse (``errors: [{message, field, help}]``, for
+  400/401/403/404) and ScheduledSends500 (``errors: [{message}]``, no ``field``); texts
+  from the spec's examples: ``tsg_lmc_campaigns_v3.yaml`` 401 "authorization required",
+  ``tsg_ip_warmup_v3.yaml`` 404 "resource not found", ``tsg_email_activity_v3.yaml`` 500
+  "internal server error".
 - Mailgun 429: mailgun/documentation ``source/api-sending.rst`` ("try again after
   <date>") and ``source/api-domains.rst`` (``{"retry-seconds": 60,}``, verbatim).
+  Other errors: ``source/api-sending.rst`` "Error codes" table (401 "Forbidden", 404
+  "Domain not found: example.com", 500 "Internal Server Error"), as ``{"message": ...}``
+  (``source/api-domains.rst`` "Sample response 401"); the 401 comes as a bare string, which
+  the official client accepts as a body (mailgun/mailgun.js ``lib/Classes/common/Error.ts``,
+  ``typeof body === 'string'``).
 - Brevo: developers.brevo.com/docs/limit-headers (``x-sib-ratelimit-*``); ErrorModel
-  ``{code, message}`` from getbrevo/brevo-python ``brevo_python/models/error_model.py``.
-- SparkPost: developers.sparkpost.com ``content/api/index.apib`` (429, no header: "wait
-  1 to 5 seconds") and ``transmissions.apib`` (409 code 2003, verbatim).
-- Amazon SES: botocore ``data/sesv2/2019-09-27/service-2.json`` (TooManyRequestsException,
-  429) read the way ``botocore/parsers.py`` reads rest-json errors.
-- Mailchimp: mailchimp.com/developer/marketing/docs/errors/ (problem+json, ``instance``).
+  ``{code, message}`` from getbrevo/brevo-python ``brevo_python/models/error_model.py``
+  (``code`` one of its enum: ``bad_request``, ``unauthorized``, ``document_not_found``);
+  texts from the "Possible responses" table in the client's module docstrings (401
+  "Authentication Needed", 404 "Object does not exist"). That table has no 5xx and the
+  enum no code for one: the 500 body carries a message only (the HTTP reason phrase).
+- SparkPost: SparkPost/developers.sparkpost.com ``content/api/index.apib`` (429, no header: "wait
+  1 to 5 seconds"; "Errors": ``{"errors": [{message, description, code}]}``, and the
+  error table's 500 text) and ``transmissions.apib`` (409 code 2003, verbatim; 404
+  "resource not found", code "1600"); 401 ``{"errors": [{"message": "Unauthorized"}]}``
+  with no code, from ``relay-webhooks.apib``. No other status has a documented code.
+- Amazon SES: botocore ``data/sesv2/2019-09-27/service-2.json`` (BadRequestException 400,
+  NotFoundException 404, TooManyRequestsException 429, InternalServiceErrorException 500,
+  their texts from the shapes' documentation) read the way ``botocore/parsers.py``
+  (RestJSONParser) reads rest-json errors: ``message`` or ``Message`` in the body, the
+  type from the ``x-amzn-ErrorType`` header; a rejected key or signature is
+  UnrecognizedClientException, HTTP 403 (the JSON services' common errors, e.g.
+  docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html).
+- Mailchimp: mailchimp.com/developer/marketing/docs/errors/ (problem+json, ``instance``;
+  glossary titles and details for 401 "API Key Invalid" and 404 "Resource Not Found"; for
+  400 and 500 the title is the HTTP reason phrase, the 500 detail not checked against it).
 """
 
 from __future__ import annotations
@@ -218,12 +242,14 @@ APIS: dict[str, Api] = {
         "sparkpost",
         (Route("DELETE", r"/api/v1/transmissions", 204, query=("campaign_id",)),),
         lambda seen, secret, _: seen.headers.get("authorization") == secret,
-        lambda status, text: _json({"errors": [{"message": text, "code": str(1000 + status)}]}),
+        lambda status, text: _json(
+            {"errors": [{"message": text, **SPARKPOST_CODES.get(status, {})}]}
+        ),
         {
-            401: "Unauthorized.",
+            401: "Unauthorized",
             404: "resource not found",
             429: "Too many requests",
-            500: "internal error, try again later",
+            500: "Something went wrong on our end.",
         },
     ),
     "sendgrid": Api(
@@ -254,10 +280,13 @@ APIS: dict[str, Api] = {
             ),
         ),
         lambda seen, secret, _: seen.headers.get("authorization") == f"Bearer {secret}",
-        lambda status, text: _json({"errors": [{"field": None, "message": text}]}),
+        # ErrorResponse for 4xx; ScheduledSends500 has no "field".
+        lambda status, text: _json(
+            {"errors": [{"message": text} if status >= 500 else {"field": None, "message": text}]}
+        ),
         {
-            401: "The provided authorization grant is invalid, expired, or revoked",
-            404: "batch id not found",
+            401: "authorization required",
+            404: "resource not found",
             429: "too many requests",
             500: "internal server error",
         },
@@ -266,7 +295,7 @@ APIS: dict[str, Api] = {
         "mailgun",
         (Route("DELETE", r"/v3/[a-z0-9.-]+/envelopes", 200, {"message": "done"}),),
         lambda seen, secret, _: _basic_password(seen) == ("api", secret),
-        # Mailgun answers a bad key with a plain-text body.
+        # Mailgun answers a bad key with a bare string, not JSON.
         lambda status, text: (
             (text.encode(), {"Content-Type": "text/plain"})
             if status == 401
@@ -274,7 +303,7 @@ APIS: dict[str, Api] = {
         ),
         {
             401: "Forbidden",
-            404: "domain not found",
+            404: "Domain not found: mg.example.com",
             429: "Too many requests",
             500: "Internal Server Error",
         },
@@ -304,10 +333,13 @@ APIS: dict[str, Api] = {
             },
         ),
         {
+            # Type and status documented; this text is AWS's usual one for a bad key, the
+            # common-errors page words it "... does not exist in our records".
             401: "The security token included in the request is invalid.",
-            404: "Configuration set <crisis> does not exist.",
+            404: "The resource you attempted to access doesn't exist.",
             429: "Too many requests have been made to the operation.",
-            500: "An internal error occurred.",
+            500: "The request couldn't be processed because an error occurred with the "
+            "Amazon SES API v2.",
         },
     ),
     "mailchimp": Api(
@@ -342,23 +374,36 @@ APIS: dict[str, Api] = {
             ),
         ),
         lambda seen, secret, _: seen.headers.get("api-key") == secret,
-        lambda status, text: _json({"code": BREVO_CODES.get(status, "error"), "message": text}),
+        lambda status, text: _json(
+            {"code": BREVO_CODES[status], "message": text}
+            if status in BREVO_CODES
+            else {"message": text}
+        ),
         {
-            401: "Key not found",
-            404: "Campaign id does not exist",
+            401: "Authentication Needed",
+            404: "Object does not exist",
             429: "Too many requests",
-            500: "Internal server error",
+            500: "Internal Server Error",
         },
     ),
 }
-SES_TYPES = {
-    401: "UnrecognizedClientException",
-    403: "SignatureDoesNotMatch",
+SES_TYPES = {  # any other status: InternalFailure (CommonErrors, HTTP 500)
+    400: "BadRequestException",
+    401: "UnrecognizedClientException",  # the fake's "401" mode; SES itself answers 403
+    403: "UnrecognizedClientException",
     404: "NotFoundException",
     429: "TooManyRequestsException",
+    500: "InternalServiceErrorException",
 }
-MAILCHIMP_TITLES = {401: "API Key Invalid", 404: "Resource Not Found", 429: "Too Many Requests"}
-BREVO_CODES = {401: "unauthorized", 404: "document_not_found", 429: "too_many_requests"}
+MAILCHIMP_TITLES = {
+    400: "Bad Request",
+    401: "API Key Invalid",
+    404: "Resource Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
+BREVO_CODES = {400: "bad_request", 401: "unauthorized", 404: "document_not_found"}
+SPARKPOST_CODES = {404: {"code": "1600"}}  # the only status with a documented code
 
 
 @dataclass

@@ -8,6 +8,7 @@ answers with the documented bodies and rate-limit headers (``fake_server.py``).
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -30,6 +31,26 @@ def _plan(target: StopTarget, **settings: object) -> PlannedRequest:
     return esp.plan(target, EspSettings(esp=target.esp, **settings))  # type: ignore[arg-type]
 
 
+def _sent(
+    fake: FakeFactory, target: StopTarget, state: dict[str, str] | None = None, **settings: object
+) -> dict[str, str]:
+    """The headers the fake ESP received when ``target`` was executed (names lower-cased)."""
+    name = target.esp
+    server = fake(name, SECRETS[name])
+    server.batches.update(state or {})
+    result = esp.execute(_plan(target, base_url=server.base_url, **settings), SECRETS[name])
+    assert result.ok and server.problems == [], (result, server.problems)
+    [seen] = server.requests
+    return seen.headers
+
+
+def _basic(value: str) -> tuple[str, str]:
+    scheme, _, token = value.partition(" ")
+    assert scheme == "Basic"
+    user, _, password = base64.b64decode(token).decode().partition(":")
+    return user, password
+
+
 def _answer(name: str, status: int, body: bytes, headers: dict[str, str] | None = None) -> object:
     """What the connector makes of an answer (no network)."""
     conn: Connector = esp.connector(name)
@@ -40,10 +61,12 @@ def _answer(name: str, status: int, body: bytes, headers: dict[str, str] | None 
 # Source: github.com/twilio/sendgrid-oai @ dbe0e0d2, spec/yaml/tsg_scheduled_sends_v3.yaml
 # (servers api.sendgrid.com / api.eu.sendgrid.com; CreateScheduledSend POST 201,
 # UpdateScheduledSend PATCH 204; header on-behalf-of; ErrorResponse {"errors": [...]}),
-# spec/yaml/tsg_mc_singlesends_v3.yaml (DeleteScheduledSingleSend, 200).
+# spec/yaml/tsg_mc_singlesends_v3.yaml (DeleteScheduledSingleSend, 200). Both files:
+# "security: - BearerAuth", securitySchemes BearerAuth "type: http, scheme: bearer" ("The
+# API key must be sent as a bearer token in the Authorization header").
 
 
-def test_sendgrid_create_scheduled_send() -> None:
+def test_sendgrid_create_scheduled_send(fake: FakeFactory) -> None:
     planned = _plan(StopTarget("sendgrid", "cancel-batch", batch="MGE2ZTk4"))
     assert (planned.method, planned.url) == (
         "POST",
@@ -52,24 +75,33 @@ def test_sendgrid_create_scheduled_send() -> None:
     assert json.loads(planned.body or "") == {"batch_id": "MGE2ZTk4", "status": "cancel"}
     assert ("Authorization", "Bearer ********") in planned.headers  # BearerAuth
     assert ("Content-Type", "application/json") in planned.headers
+    sent = _sent(fake, StopTarget("sendgrid", "cancel-batch", batch="MGE2ZTk4"))
+    assert sent["authorization"] == f"Bearer {SECRETS['sendgrid']}"
 
 
-def test_sendgrid_update_scheduled_send_is_a_patch_on_the_batch() -> None:
-    planned = _plan(StopTarget("sendgrid", "cancel-paused-batch", batch="MGE2ZTk4"))
+def test_sendgrid_update_scheduled_send_is_a_patch_on_the_batch(fake: FakeFactory) -> None:
+    target = StopTarget("sendgrid", "cancel-paused-batch", batch="MGE2ZTk4")
+    planned = _plan(target)
     assert (planned.method, planned.url) == (
         "PATCH",
         "https://api.sendgrid.com/v3/user/scheduled_sends/MGE2ZTk4",
     )
     assert json.loads(planned.body or "") == {"status": "cancel"}
+    assert ("Authorization", "Bearer ********") in planned.headers  # BearerAuth
+    sent = _sent(fake, target, state={"MGE2ZTk4": "pause"})  # a batch paused earlier
+    assert sent["authorization"] == f"Bearer {SECRETS['sendgrid']}"
 
 
-def test_sendgrid_single_send_schedule_delete() -> None:
-    planned = _plan(StopTarget("sendgrid", "cancel-single-send", single_send="27d1d5f4-6c5c"))
+def test_sendgrid_single_send_schedule_delete(fake: FakeFactory) -> None:
+    target = StopTarget("sendgrid", "cancel-single-send", single_send="27d1d5f4-6c5c")
+    planned = _plan(target)
     assert (planned.method, planned.url, planned.body) == (
         "DELETE",
         "https://api.sendgrid.com/v3/marketing/singlesends/27d1d5f4-6c5c/schedule",
         None,
     )
+    assert ("Authorization", "Bearer ********") in planned.headers  # BearerAuth
+    assert _sent(fake, target)["authorization"] == f"Bearer {SECRETS['sendgrid']}"
 
 
 def test_sendgrid_on_behalf_of_reaches_a_subusers_batch() -> None:
@@ -128,7 +160,8 @@ def test_sendgrid_published_429_gives_a_wait() -> None:
 # the storage API host and in the domain's region ... storage-us-east4.api.mailgun.net,
 # storage-us-west1.api.mailgun.net, and storage-europe-west1.api.mailgun.net"; official
 # client github.com/mailgun/mailgun.js @ 2fa8ffff, lib/Classes/Messages.ts (allowedStorageUrls,
-# DELETE https://${storageUrl}/v3/${domain}/envelopes).
+# DELETE https://${storageUrl}/v3/${domain}/envelopes); authentication: mailgun/documentation
+# @ 32f41214, source/api-intro.rst (HTTP Basic Auth, "curl --user 'api:YOUR_API_KEY'").
 
 
 def test_mailgun_delete_envelopes_goes_to_the_storage_hosts_of_the_region() -> None:
@@ -185,9 +218,12 @@ def test_mailgun_each_storage_host_is_called_once_and_each_answer_reported(
     local = replace(planned, url=east.base_url + tail, also_urls=(west.base_url + tail,))
     result = esp.execute(local, SECRETS["mailgun"])
     assert result.ok and result.status == 200
-    assert "domain not found (HTTP 404)" in result.esp_message
+    # source/api-sending.rst, "Error codes": 404 "Domain not found: example.com".
+    assert "Domain not found: mg.example.com (HTTP 404)" in result.esp_message
     assert "done (HTTP 200)" in result.esp_message
     assert len(east.requests) == len(west.requests) == 1
+    for seen in east.requests + west.requests:  # each host gets the key, as user "api"
+        assert _basic(seen.headers["authorization"]) == ("api", SECRETS["mailgun"])
     record = esp.call_record(local, result, secret=SECRETS["mailgun"])
     assert record["also_urls"] == [west.base_url + tail]
     assert "(and 1 other host(s))" in esp.describe_event(record)
@@ -210,10 +246,12 @@ def test_mailgun_published_rate_limit_answers_give_a_wait() -> None:
 # Source: botocore 1.44.18 botocore/data/sesv2/2019-09-27/service-2.json
 # (PutConfigurationSetSendingOptions PUT /v2/email/configuration-sets/{name}/sending,
 # PutAccountSendingAttributes PUT /v2/email/account/sending, SendingEnabled; metadata
-# endpointPrefix "email", signingName "ses"); botocore/parsers.py reads "code" or "Code".
+# endpointPrefix "email", signingName "ses", signatureVersion "v4"); botocore/parsers.py reads
+# "code" or "Code"; botocore/auth.py SigV4Auth.add_auth sets X-Amz-Date and an Authorization
+# header "AWS4-HMAC-SHA256 Credential=<key id>/<date>/<region>/<service>/aws4_request, ...".
 
 
-def test_ses_operations() -> None:
+def test_ses_operations(fake: FakeFactory) -> None:
     config = _plan(
         StopTarget("ses", "disable-config-set", config_set="marketing"), region="eu-west-1"
     )
@@ -227,6 +265,20 @@ def test_ses_operations() -> None:
         "PUT",
         "https://email.us-east-1.amazonaws.com/v2/email/account/sending",
     )
+    access_key = SECRETS["ses"].split(":")[0]
+    for target in (
+        StopTarget("ses", "disable-config-set", config_set="marketing"),
+        StopTarget("ses", "disable-account", account=True),
+    ):
+        shown = dict(_plan(target, region="eu-west-1").headers)
+        assert shown["Authorization"].startswith("AWS4-HMAC-SHA256 ") and "X-Amz-Date" in shown
+        # The fake also checks the signature itself with botocore (no problems recorded).
+        sent = _sent(fake, target, region="eu-west-1")
+        assert sent["authorization"].startswith(
+            f"AWS4-HMAC-SHA256 Credential={access_key}/{sent['x-amz-date'][:8]}/eu-west-1/ses/"
+            "aws4_request, SignedHeaders="
+        )
+        assert "x-amz-date" in sent["authorization"].split("SignedHeaders=")[1].split(",")[0]
 
 
 def test_ses_error_code_in_either_case() -> None:
@@ -245,11 +297,12 @@ def test_ses_error_code_in_either_case() -> None:
 # -- Mailchimp -------------------------------------------------------------------------------
 # Source: github.com/mailchimp/mailchimp-marketing-python @ 3305fa45,
 # mailchimp_marketing/api/campaigns_api.py (unschedule, cancel_send: POST
-# /campaigns/{campaign_id}/actions/..., no body); errors page
+# /campaigns/{campaign_id}/actions/..., no body), mailchimp_marketing/api_client.py (request:
+# auth = ('user', self.api_key), HTTP Basic with the key as password); errors page
 # mailchimp.com/developer/marketing/docs/errors/ (problem+json with "instance").
 
 
-def test_mailchimp_operations_and_problem_document() -> None:
+def test_mailchimp_operations_and_problem_document(fake: FakeFactory) -> None:
     for operation, action in (("unschedule", "unschedule"), ("cancel-send", "cancel-send")):
         planned = _plan(
             StopTarget("mailchimp", operation, campaign="42694e9e57"), server_prefix="us19"
@@ -259,6 +312,9 @@ def test_mailchimp_operations_and_problem_document() -> None:
             f"https://us19.api.mailchimp.com/3.0/campaigns/42694e9e57/actions/{action}",
             None,
         )
+        assert ("Authorization", "Basic ********") in planned.headers
+        sent = _sent(fake, StopTarget("mailchimp", operation, campaign="42694e9e57"))
+        assert _basic(sent["authorization"])[1] == SECRETS["mailchimp"]  # any user name
     body = json.dumps(
         {
             "type": "https://mailchimp.com/developer/marketing/docs/errors/",
@@ -277,10 +333,11 @@ def test_mailchimp_operations_and_problem_document() -> None:
 # -- Brevo -----------------------------------------------------------------------------------
 # Source: github.com/getbrevo/brevo-python @ c280e379, brevo_python/api/email_campaigns_api.py
 # (update_campaign_status: PUT /emailCampaigns/{campaignId}/status, header api-key, 204),
-# models/error_model.py ({code, message}); developers.brevo.com/docs/limit-headers.
+# models/error_model.py ({code, message}), configuration.py (auth_settings: api_key "in":
+# "header", "key": "api-key"); developers.brevo.com/docs/limit-headers.
 
 
-def test_brevo_update_campaign_status_and_rate_limit() -> None:
+def test_brevo_update_campaign_status_and_rate_limit(fake: FakeFactory) -> None:
     planned = _plan(StopTarget("brevo", "suspend", campaign="12345"))
     assert (planned.method, planned.url) == (
         "PUT",
@@ -288,6 +345,8 @@ def test_brevo_update_campaign_status_and_rate_limit() -> None:
     )
     assert json.loads(planned.body or "") == {"status": "suspended"}
     assert ("api-key", "********") in planned.headers
+    sent = _sent(fake, StopTarget("brevo", "suspend", campaign="12345"))
+    assert sent["api-key"] == SECRETS["brevo"] and "authorization" not in sent
     refused = _answer(
         "brevo", 400, b'{"code": "campaign_sent", "message": "Campaign already sent"}'
     )
@@ -302,10 +361,11 @@ def test_brevo_update_campaign_status_and_rate_limit() -> None:
 # Source: github.com/SparkPost/developers.sparkpost.com @ 88f24dc3, content/api/
 # transmissions.apib ("Delete Scheduled Transmissions By Campaign ID [DELETE
 # /v1/transmissions{?campaign_id}]", 204; X-MSYS-SUBACCOUNT; 409 code 2003 verbatim),
-# content/api/index.apib (429: "wait 1 to 5 seconds").
+# content/api/index.apib (429: "wait 1 to 5 seconds"; Authentication: "We accept just the API
+# key" as the Authorization header, no scheme).
 
 
-def test_sparkpost_delete_by_campaign() -> None:
+def test_sparkpost_delete_by_campaign(fake: FakeFactory) -> None:
     planned = _plan(
         StopTarget("sparkpost", "cancel-scheduled", campaign="white-christmas"), subaccount="101"
     )
@@ -314,6 +374,9 @@ def test_sparkpost_delete_by_campaign() -> None:
         "https://api.sparkpost.com/api/v1/transmissions?campaign_id=white-christmas",
     )
     assert ("X-MSYS-SUBACCOUNT", "101") in planned.headers
+    assert ("Authorization", "********") in planned.headers
+    target = StopTarget("sparkpost", "cancel-scheduled", campaign="white-christmas")
+    assert _sent(fake, target)["authorization"] == SECRETS["sparkpost"]
     eu = _plan(StopTarget("sparkpost", "cancel-scheduled", campaign="x"), region="eu")
     assert eu.url.startswith("https://api.eu.sparkpost.com/api/v1/")
 
