@@ -137,8 +137,9 @@ class ConsoleApp(App[None]):
         """Quit; first ask when something typed is unsaved (q, ctrl+c, ctrl+q).
 
         Unsaved text is written as a working copy before quitting, so it is offered back
-        the next time the incident is opened. With nothing unsaved there is nothing to
-        lose (every change is in the database already): it quits at once.
+        the next time the incident (or, for a form's text, that form) is opened. With
+        nothing unsaved there is nothing to lose (every change is in the database
+        already): it quits at once.
         """
         stack = list(self.screen_stack)
         if any(screen.id == "quit-dialog" for screen in stack):
@@ -150,7 +151,10 @@ class ConsoleApp(App[None]):
             self.exit()
             return
         body = Text("Not saved yet: ", style="bold").append(", ".join(unsaved) + ".")
-        body.append("\nIt is kept as a working copy and offered back when you open the incident.")
+        body.append(
+            "\nIt is kept as a working copy and offered back when you open the incident again"
+            " (text typed in a form: when you open that form again)."
+        )
 
         def answered(answer: str | None) -> None:
             if answer == "quit":
