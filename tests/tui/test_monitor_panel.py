@@ -342,26 +342,34 @@ async def test_sections_below_the_chart(store: Store, make_app: AppFactory, tmp_
         assert "S send start" in screen_text(app)  # still inside 24 h (7.5 h ago)
 
 
-async def test_gmail_compliance_shows_only_once_imported(
-    store: Store, make_app: AppFactory, tmp_path: Path
-) -> None:
+async def _shown_after_import(
+    store: Store, make_app: AppFactory, tmp_path: Path, fixture: str, absent: str
+) -> tuple[str, metrics.ImportReport]:
+    """The Monitor panel's text once ``fixture`` (a v2 spec sample) is imported; ``absent``
+    must not be on screen before."""
     incident_id = _incident(store, tmp_path)
     spec = Path(__file__).parents[1] / "core" / "monitor" / "fixtures" / "spec"
     app = make_app(store)
     async with app.run_test(size=(80, 60)) as pilot:
         panel = await _open_monitor(pilot, app, incident_id)
-        assert "Gmail sender requirements" not in screen_text(app)
-        metrics.import_file(
-            store, incident_id, spec / "postmaster_v2_complianceStatus.json", operator="x"
-        )
+        assert absent not in " ".join(screen_text(app).split())
+        report = metrics.import_file(store, incident_id, spec / fixture, operator="x")
         panel.load(store.get_incident(incident_id), active=True)
         await pilot.pause()
-        text = " ".join(screen_text(app).split())
-        assert "Gmail sender requirements (Postmaster Tools v2, as of 11-27 09:30)" in text
-        assert "TO FIX one-click unsubscribe · Google's reason: NO_UNSUB_PROMO_SPAM_REPORTS" in text
-        assert "TO FIX user-reported spam rate" in text
-        assert "ok SPF" in text and "ok SPF and DKIM (subdomain)" in text
-        assert "no domain or IP reputation any more" in text
+        return " ".join(screen_text(app).split()), report
+
+
+async def test_gmail_compliance_shows_only_once_imported(
+    store: Store, make_app: AppFactory, tmp_path: Path
+) -> None:
+    text, _ = await _shown_after_import(
+        store, make_app, tmp_path, "postmaster_v2_complianceStatus.json", "Gmail sender"
+    )
+    assert "Gmail sender requirements (Postmaster Tools v2, as of 11-27 09:30)" in text
+    assert "TO FIX one-click unsubscribe · Google's reason: NO_UNSUB_PROMO_SPAM_REPORTS" in text
+    assert "TO FIX user-reported spam rate" in text
+    assert "ok SPF" in text and "ok SPF and DKIM (subdomain)" in text
+    assert "no domain or IP reputation any more" in text
 
 
 async def test_v2_domain_stats_alone_say_what_v2_no_longer_reports(
@@ -369,21 +377,12 @@ async def test_v2_domain_stats_alone_say_what_v2_no_longer_reports(
 ) -> None:
     # Issue 15: a Postmaster Tools v2 domainStats answer without Gmail's compliance status
     # still says, in the panel as in the import summary, that v2 has no reputation.
-    incident_id = _incident(store, tmp_path)
-    spec = Path(__file__).parents[1] / "core" / "monitor" / "fixtures" / "spec"
-    app = make_app(store)
-    async with app.run_test(size=(80, 60)) as pilot:
-        panel = await _open_monitor(pilot, app, incident_id)
-        assert "reputation any more" not in " ".join(screen_text(app).split())
-        report = metrics.import_file(
-            store, incident_id, spec / "postmaster_v2_query_then_response.json", operator="x"
-        )
-        assert report.points and any("no domain or IP reputation" in n for n in report.notes)
-        panel.load(store.get_incident(incident_id), active=True)
-        await pilot.pause()
-        text = " ".join(screen_text(app).split())
-        assert "Gmail sender requirements" not in text  # no compliance status imported
-        assert "Postmaster Tools v2 (imported) reports no domain or IP reputation any more" in text
+    text, report = await _shown_after_import(
+        store, make_app, tmp_path, "postmaster_v2_query_then_response.json", "reputation any"
+    )
+    assert report.points and any("no domain or IP reputation" in n for n in report.notes)
+    assert "Gmail sender requirements" not in text  # no compliance status imported
+    assert "Postmaster Tools v2 (imported) reports no domain or IP reputation any more" in text
 
 
 async def test_hidden_tab_waits_and_new_points_empty_the_cache(
