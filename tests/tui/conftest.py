@@ -41,3 +41,13 @@ def screen_text(app: EmailCrisisApp) -> str:
     """What the terminal shows right now, as plain text lines (styles dropped)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+async def notify_checked(pilot, panel) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the Notify panel's queued check and the list that follows it (a
+    generous bound)."""
+    for _ in range(50):
+        await pilot.pause()
+        if not panel.check_pending and not panel._list_pending:
+            break
+    await pilot.pause()

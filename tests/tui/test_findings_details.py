@@ -13,6 +13,7 @@ from email_crisis.tui.app import EmailCrisisApp
 from email_crisis.tui.screens.workspace import WorkspaceScreen
 from email_crisis.tui.widgets.notify_panel import NotifyPanel
 from tests.tui.conftest import AppFactory, screen_text
+from tests.tui.conftest import notify_checked as _checked
 
 TYPED = " Oops, lol. We apologize for any inconvenience."
 OOPS = '"Oops" sounds like a joke; an apology reads best plain and serious.'
@@ -25,15 +26,6 @@ CONDITIONAL = (
 
 def _flat(app: EmailCrisisApp) -> str:
     return " ".join(screen_text(app).split())
-
-
-async def _checked(pilot, panel: NotifyPanel) -> None:  # type: ignore[no-untyped-def]
-    """Wait for the queued check and the list that follows it, with a generous bound."""
-    for _ in range(50):
-        await pilot.pause()
-        if not panel.check_pending and not panel._list_pending:
-            break
-    await pilot.pause()
 
 
 async def test_the_details_line_shows_the_highlighted_finding_in_full_and_follows_the_cursor(

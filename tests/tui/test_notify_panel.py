@@ -29,6 +29,7 @@ from email_crisis.tui.widgets.notify_editor import NotifyEditor, Underline, unde
 from email_crisis.tui.widgets.notify_panel import NotifyPanel
 from tests.conftest import FROZEN_NOW
 from tests.tui.conftest import AppFactory, screen_text
+from tests.tui.conftest import notify_checked as _checked
 
 GOOD_BODY = (
     "Hello,\n\nYesterday we sent you an email meant for another group of customers.\n\n"
@@ -57,15 +58,6 @@ async def _open(pilot, app, incident_id: int) -> NotifyPanel:  # type: ignore[no
     assert panel.editor.cursor_location == panel.editor.document.end
     panel.editor.move_cursor((0, 0))  # the tests below type at the top of the body
     return panel
-
-
-async def _checked(pilot, panel: NotifyPanel) -> None:  # type: ignore[no-untyped-def]
-    """Wait for the queued check and the list that follows it, with a generous bound."""
-    for _ in range(50):
-        await pilot.pause()
-        if not panel.check_pending and not panel._list_pending:
-            break
-    await pilot.pause()
 
 
 def _messages(app) -> str:  # type: ignore[no-untyped-def]

@@ -141,6 +141,14 @@ async def _open_form(pilot, app: EmailCrisisApp, case: Case) -> _Form:  # type: 
     return form
 
 
+async def _typed_into(pilot, app: EmailCrisisApp, case: Case) -> _Form:  # type: ignore[no-untyped-def]
+    """The form opened by keys, with the case's text typed into it."""
+    form = await _open_form(pilot, app, case)
+    await pilot.press(*case.typed)
+    await pilot.pause()
+    return form
+
+
 def _field(form: _Form, case: Case) -> str:
     return str(form.query_one(f"#{case.field}").value)  # type: ignore[attr-defined]
 
@@ -153,9 +161,7 @@ async def test_escape_and_ctrl_c_ask_and_quitting_keeps_the_form_for_next_time(
     incident = _incident(store)
     app = make_app(store, operator="lea")
     async with app.run_test(size=(80, 24)) as pilot:
-        form = await _open_form(pilot, app, case)
-        await pilot.press(*case.typed)
-        await pilot.pause()
+        form = await _typed_into(pilot, app, case)
         assert _field(form, case) == case.kept
         await pilot.press("escape")  # escape asks once before throwing it away
         await pilot.pause()
@@ -197,9 +203,7 @@ async def test_the_autosave_keeps_a_form_through_a_crash_and_saving_it_clears_it
     incident = _incident(store)
     app = make_app(store, operator="lea")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_form(pilot, app, case)
-        await pilot.press(*case.typed)
-        await pilot.pause()
+        await _typed_into(pilot, app, case)
         assert _copies(store, incident) == []
         await pilot.pause(AUTOSAVE_SECONDS + 0.5)  # a few seconds after the last key
         (copy,) = _copies(store, incident)
