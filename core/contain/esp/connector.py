@@ -81,6 +81,11 @@ class Connector:
         """The real authentication headers, computed at send time."""
         raise NotImplementedError
 
+    def secret_values(self, auth: Mapping[str, str]) -> list[str]:
+        """What in the sent ``auth`` headers an answer must never show (all of them,
+        unless the connector knows which parts are public words)."""
+        return list(auth.values())
+
     def error_text(self, status: int, headers: Mapping[str, str], body: bytes) -> str:
         """The ESP's own explanation of an error answer."""
         data = json_body(body)
@@ -216,7 +221,7 @@ class Connector:
             auth = self.auth_headers(planned, key, headers, body)
         except EspError as error:
             return EspResult(False, None, redact(str(error), forms), None, 0.0, "not-sent")
-        forms = secret_forms(secret, auth.values())
+        forms = secret_forms(secret, self.secret_values(auth))
         headers.update(auth)
         from email_crisis.core.contain.esp import (
             http,  # urllib and ssl load only when a call is made

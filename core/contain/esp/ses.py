@@ -36,6 +36,7 @@ from email_crisis.core.contain.esp.connector import Connector, RequestSpec, quot
 
 SIGNING_SERVICE = "ses"
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
+SIGNATURE = re.compile(r"Signature=([0-9a-f]+)")
 INSTALL = (
     "signing Amazon SES requests needs botocore, which is not installed: run "
     "pip install 'email-crisis[ses]' (or pip install botocore); nothing was sent."
@@ -154,6 +155,17 @@ class Ses(Connector):
         SigV4Auth(credentials, SIGNING_SERVICE, planned.signing_region or "").add_auth(request)
         wanted = {"authorization", "x-amz-date", "x-amz-security-token"}
         return {k: v for k, v in request.headers.items() if k.lower() in wanted}
+
+    def secret_values(self, auth: Mapping[str, str]) -> list[str]:
+        """The signature and the session token. The rest of a SigV4 header is public
+        words ("SignedHeaders", "aws4_request", the date), and masking any run of them
+        turned AWS's own "SignatureDoesNotMatch: The request signature…" into
+        "********DoesNotMatch: The request s********"."""
+        values = [v for k, v in auth.items() if k.lower() == "x-amz-security-token"]
+        for key, value in auth.items():
+            if key.lower() == "authorization":
+                values += SIGNATURE.findall(value)
+        return values
 
     def error_text(self, status: int, headers: Mapping[str, str], body: bytes) -> str:
         data = json_body(body)

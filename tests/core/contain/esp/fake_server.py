@@ -46,7 +46,10 @@ Sources of the documented bodies and headers (quoted in the contract tests too):
   (RestJSONParser) reads rest-json errors: ``message`` or ``Message`` in the body, the
   type from the ``x-amzn-ErrorType`` header; a rejected key or signature is
   UnrecognizedClientException, HTTP 403 (the JSON services' common errors, e.g.
-  docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html).
+  docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html). A known key id
+  with a wrong secret key is SignatureDoesNotMatch, 403, with the text SES answered in
+  real reports: nodemailer/nodemailer-ses-transport#10 (code and message as JSON),
+  andrewpuch/aws-ses-node-js-examples#5, boto/boto#476.
 - Mailchimp: mailchimp.com/developer/marketing/docs/errors/ (problem+json, ``instance``;
   glossary titles and details for 401 "API Key Invalid" and 404 "Resource Not Found"; for
   400 and 500 the title is the HTTP reason phrase, the 500 detail not checked against it).
@@ -197,6 +200,15 @@ SIGV4 = re.compile(
 )
 
 
+SIGNATURE_WRONG = "signature does not match"
+SES_SIGNATURE_TEXT = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. Consult the service "
+    "documentation for details."
+)
+"""What SES answers a wrong secret key, as real answers quote it (see the docstring)."""
+
+
 def sigv4_problem(seen: Seen, secret: str, base_url: str, region: str) -> str | None:
     """Why the SigV4 ``Authorization`` header is wrong, or ``None`` (checked by botocore)."""
     from botocore.auth import SigV4Auth
@@ -229,7 +241,7 @@ def sigv4_problem(seen: Seen, secret: str, base_url: str, region: str) -> str | 
         signer.string_to_sign(request, signer.canonical_request(request)), request
     )
     if not hmac.compare_digest(expected, match["signature"]):
-        return "signature does not match"
+        return SIGNATURE_WRONG
     return None
 
 
@@ -445,6 +457,15 @@ class FakeEsp:
 
     # -- the behaviour ----------------------------------------------------------------
 
+    def _ses_refusal(self, seen: Seen) -> tuple[int, bytes, dict[str, str]]:
+        """403 either way: an unknown key id is UnrecognizedClientException, a known one
+        with a wrong signature (a wrong secret key) is SignatureDoesNotMatch."""
+        body, headers = self.api.error(403, self.api.messages[401])
+        if sigv4_problem(seen, self.secret, self.base_url, "eu-west-1") == SIGNATURE_WRONG:
+            body = json.dumps({"message": SES_SIGNATURE_TEXT}).encode()
+            headers = {**headers, "x-amzn-ErrorType": "SignatureDoesNotMatch"}
+        return 403, body, headers
+
     def answer(self, seen: Seen) -> tuple[int, bytes, dict[str, str]]:
         route, problem = self._route(seen)
         if problem:
@@ -455,8 +476,9 @@ class FakeEsp:
             )
         if not self.api.auth_ok(seen, self.secret, self.base_url):
             self.problems.append("authentication rejected")
-            status = 403 if self.api.name == "ses" else 401
-            return (status, *self.api.error(status, self.api.messages[401]))
+            if self.api.name == "ses":
+                return self._ses_refusal(seen)
+            return (401, *self.api.error(401, self.api.messages[401]))
         if self.reply is not None:
             return self.reply
         if self.mode == "hang":

@@ -11,7 +11,7 @@ import pytest
 from email_crisis.core.contain import esp
 from email_crisis.core.contain.esp import MASK
 from tests.core.contain.esp.cases import CASE, CASES, IDS, SECRETS, Case, planned_for
-from tests.core.contain.esp.fake_server import APIS, WAIT, FakeEsp
+from tests.core.contain.esp.fake_server import APIS, SES_SIGNATURE_TEXT, WAIT, FakeEsp
 
 FakeFactory = Callable[..., FakeEsp]
 
@@ -104,7 +104,9 @@ def test_ses_signature_is_verified_and_a_tampered_secret_fails(fake: FakeFactory
     key_id, secret_key = SECRETS["ses"].split(":")
     result = esp.execute(planned_for(case, server.base_url), f"{key_id}:{secret_key[:-1]}X")
     assert (result.status, result.ok) == (403, False)
-    assert result.esp_message.startswith("SignatureDoesNotMatch") or "invalid" in result.esp_message
+    # AWS's own words reach the operator whole: the signing header's public words
+    # ("Signature", "SignedHeaders", the date) are not masked as if they were the key.
+    assert result.esp_message == f"SignatureDoesNotMatch: {SES_SIGNATURE_TEXT}"
     header = server.requests[0].headers["authorization"]
     assert header.startswith(f"AWS4-HMAC-SHA256 Credential={key_id}/")
     assert "/eu-west-1/ses/aws4_request" in header
@@ -162,6 +164,10 @@ def test_a_key_echoed_by_the_server_is_masked(case: Case, fake: FakeFactory) -> 
     sent_auth = server.requests[0].headers.get("authorization", "")
     if sent_auth:
         assert sent_auth.split(" ", 1)[-1] not in result.esp_message
+    if name == "ses":  # the signature and its every 8-character run stay hidden
+        signature = sent_auth.rpartition("Signature=")[2]
+        assert len(signature) == 64
+        assert all(signature[i : i + 8] not in result.esp_message for i in range(57))
 
 
 def test_error_bodies_that_are_not_json_are_shown_as_text(fake: FakeFactory) -> None:
