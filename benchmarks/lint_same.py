@@ -255,9 +255,7 @@ def shell_runs(folder: Path, names: list[str]) -> dict[str, Any]:
 
 def _report(report: Report) -> dict[str, Any]:
     return {
-        "findings": [
-            {**f._asdict(), "severity": f.severity.value} for f in report.findings
-        ],
+        "findings": [{**f._asdict(), "severity": f.severity.value} for f in report.findings],
         "kind": report.kind,
         "inferred": report.kind_inferred,
         "evidence": report.kind_evidence._asdict() if report.kind_evidence else None,

@@ -10,12 +10,21 @@ the tab digits) are *priority* bindings: Textual runs those as it reads the key,
 the next key is handed to a widget, so a burst of keys (a paste typed by tmux, or
 text-tab-text) lands in the field that had the focus when each key was typed.
 
+``KeysInOrder`` keeps a burst in order inside a text field: Textual runs a focused
+widget's own (non-priority) bindings, backspace and ctrl+u among them, only once the
+key has bubbled up to the app, so a printable key right behind one in a burst was typed
+first ("abc", backspace, "X" gave "abc" instead of "abX"). Upstream: Textualize/textual
+#6605, open; the fix proposed in PR #6631 is the same (run the field's own bindings in
+its key handler); drop the mixin once Textual ships it.
+
 ``TypingGuard`` protects command mode from a sentence typed by mistake: a printable key
 that is no command arms it, and until a pause (or escape) every printable key is
 swallowed, so "quite so" never quits and "look into it" opens nothing but the log.
 """
 
 from __future__ import annotations
+
+from typing import cast
 
 from textual import events
 from textual.keys import _character_to_key
@@ -67,6 +76,21 @@ def enter_field(field: Widget) -> None:
 def focus_now(widget: Widget) -> None:
     """Give ``widget`` the focus at once (``Widget.focus`` waits for queued messages)."""
     widget.screen.set_focus(widget)
+
+
+class KeysInOrder:
+    """Mixin for a text field (before ``Input``/``TextArea`` in the bases): its own key
+    bindings act as the key arrives, in order with the keys typed around it."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        field = cast(Widget, self)
+        for binding in field._bindings.key_to_bindings.get(event.key, ()):
+            if binding.priority:
+                continue  # priority bindings already ran, before the key got here
+            if await field.app.run_action(binding.action, field):
+                event.stop()
+                event.prevent_default()  # the field's own key handler must not run too
+                return
 
 
 class TypingGuard:

@@ -309,6 +309,15 @@ CONTAIN_PANEL = [
         tooltip="Record an escalation (security, IT, legal, leadership, the ESP's support)",
         id="contain.escalate",
     ),
+    Binding(
+        "space",
+        "read_row",
+        "Read",
+        key_display="space",
+        show=False,  # the details pane says "space: read it all" when it had to cut
+        tooltip="Read the highlighted action in full: every note, the error, the advice",
+        id="contain.read",
+    ),
 ]
 
 ASSESS_PANEL = [

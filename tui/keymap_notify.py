@@ -120,6 +120,14 @@ FINDINGS_LIST = [
         tooltip="Jump to the highlighted finding (in the body or its header field)",
         id="notify.jump",
     ),
+    Binding(
+        "space",
+        "read",
+        "Read",
+        key_display="space",
+        tooltip="Read the highlighted finding in full, however long it is",
+        id="notify.read_finding",
+    ),
 ]
 
 PREVIEW = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.console import Console
 from rich.text import Text
 
 from email_crisis.core.base.clock import humanize
@@ -63,3 +64,23 @@ def age(incident: Incident, now: datetime) -> str:
 def article(word: str) -> str:
     """``a`` or ``an`` before ``word`` (by its spelling, good enough for the kind ids)."""
     return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+MORE = " … space: read it all"
+"""How a cut details pane ends while its table has the focus (``space`` acts there)."""
+CUT = " …"
+
+
+def fit_rows(text: Text, width: int, rows: int, console: Console, more: str = MORE) -> Text:
+    """``text`` wrapped to ``width`` cells, cut to ``rows`` lines; a cut one ends with
+    ``more``."""
+    lines = text.wrap(console, width)
+    if len(lines) <= rows:
+        return text
+    kept = list(lines[:rows])
+    for line in kept:
+        line.rstrip()
+    last = kept[-1]
+    last.truncate(max(1, width - len(more)))
+    kept[-1] = last.append(more, style="bold")
+    return Text("\n").join(kept)

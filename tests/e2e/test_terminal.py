@@ -124,3 +124,41 @@ def test_every_screen_works_in_other_terminals(
     tmux.wait_for("CMDR")
     tmux.keys("q")
     tmux.wait_for("EXITED:0")
+
+
+def test_keys_typed_faster_than_the_app_reads_them_are_applied_in_order(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    """Over a slow SSH link a fast typist's keys reach the app in one read: letters,
+    backspaces and ctrl+u must still apply in the order they were typed. Each
+    ``tmux.keys`` call below is one write to the terminal."""
+    from email_crisis.core.notify.drafts import latest_draft
+
+    db = tmp_path / "burst.db"
+    with Store.open(db) as store:
+        from email_crisis.core.own import incidents as ops
+
+        incident = ops.declare(
+            store, title="Shop database copied", kind="data-breach", operator="x"
+        )
+    tmux.start([_console_script(), "--db", str(db)], env=tmux_env("xterm-256color"))
+    tmux.wait_for("Shop database copied")
+    tmux.keys("Enter")
+    tmux.wait_for("NOT ACKNOWLEDGED")
+    tmux.keys("5")
+    tmux.wait_for("Preheader")
+    # Subject: up twice from the body, edit, clear, type with a typo and fix it.
+    tmux.keys("Up", "Up", "Enter", "C-u", "Notice of a data breach: your pasword")
+    tmux.keys("BSpace", "BSpace", "BSpace", "BSpace", "sword", "Escape")
+    tmux.wait_for("your password")
+    # The body: a word typed wrong, deleted with ctrl+w and typed again, in one write.
+    tmux.keys("Down", "Down", "i", "Kind regrads", "C-w", "regards", "Escape")
+    tmux.keys("s")
+    tmux.wait_for("version 1")
+    with Store.open(db) as store:
+        saved = latest_draft(store, incident.id)
+    assert saved is not None
+    assert saved.subject == "Notice of a data breach: your password"
+    assert saved.body.endswith("Kind regards")
+    tmux.keys("q")
+    tmux.wait_for("EXITED:0")

@@ -181,3 +181,55 @@ async def test_an_action_title_with_markup_opens_its_menu_literally(
         await pilot.pause()
         assert isinstance(app.screen, ChoiceMenu)
         assert "Fix [red the [b]x[/b]" in screen_text(app)
+
+
+# An ESP's answer pasted as it came: SES's reply to a wrongly signed request, as quoted in
+# nodemailer/nodemailer-ses-transport#10 (the canonical-request part shortened).
+PASTED_ERROR = (
+    "SignatureDoesNotMatch: The request signature we calculated does not match the "
+    "signature you provided. Check your AWS Secret Access Key and signing method. Consult "
+    "the service documentation for details. The Canonical String for this request should "
+    "have been 'POST / host:email.us-east-1.amazonaws.com x-amz-content-sha256:ac34d97cb3"
+    "6664b163c98008c85430ff8515a01484440098acdb3c1155aed997 x-amz-date:20150716T094548Z' "
+    "The String-to-Sign should have been 'AWS4-HMAC-SHA256 20150716T094548Z 20150716/"
+    "us-east-1/ses/aws4_request 7edd663040d569449ffe8588caa6365ca83caefa8554c0d5bba79481cb"
+    "3aa669'"
+)
+
+
+async def test_a_long_pasted_error_is_cut_in_the_pane_and_space_reads_it_whole(
+    store: Store, make_app: AppFactory
+) -> None:
+    """Issue 11, item 6: the pane under the actions has six lines at 80x24; a pasted
+    error is longer. The pane says so, ``space`` shows every word, ``enter`` there opens
+    the action's menu."""
+    from textual import events
+
+    incident_id = _owned(store, "wrong-content")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, app, incident_id)
+        first = contain.list_actions(store, incident_id)[0]
+        await _choose(pilot, app, "Mark failed")
+        assert isinstance(app.screen, PromptForm)
+        app.screen.focused.post_message(events.Paste(PASTED_ERROR))  # type: ignore[union-attr]
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        failed = contain.get_action(store, first.id)
+        assert (failed.status, failed.reason) == ("failed", PASTED_ERROR)
+        shown = " ".join(screen_text(app).split())
+        assert "Error: SignatureDoesNotMatch" in shown and "space: read it all" in shown
+        assert "7edd663040d5" not in "".join(shown.split())  # its end is past the pane
+        await pilot.press("space")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReadDialog"
+        inside = [
+            line.split("│")[1] for line in screen_text(app).splitlines() if line.count("│") >= 2
+        ]
+        # Long hex runs wrap mid-word: compare without the spaces.
+        assert f"Error: {PASTED_ERROR}".replace(" ", "") in "".join("".join(inside).split())
+        assert f"Action 1 of {len(contain.list_actions(store, incident_id))}" in screen_text(app)
+        await pilot.press("enter")  # what to do with it: the action's menu
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceMenu)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from textual import events
 from textual.binding import Binding
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input, TabbedContent, TextArea
 
 from email_crisis.core.own import incidents as ops
 from email_crisis.core.store.database import Store
@@ -143,6 +143,40 @@ async def test_a_burst_right_after_a_tab_switch_lands_in_the_right_field(
         values = [field.value for field in fields]  # type: ignore[attr-defined]
         assert values[2:5] == ["AB", "C", "D"]
         assert fields[4].has_focus
+
+
+async def test_editing_keys_in_a_burst_act_in_order_with_the_letters_around_them(
+    store: Store, make_app: AppFactory
+) -> None:
+    """Over a slow SSH link a fast typist's keys arrive in one read. Textual runs a
+    field's own bindings (backspace, ctrl+u, ctrl+w, the arrows) only once the key has
+    bubbled up to the app, after the letters queued behind it were typed: "abc",
+    backspace, "X" gave "abc". Every text field of the app applies them in order."""
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _workspace(pilot, app, store)
+        await pilot.press("5")
+        await pilot.pause()
+        panel = screen.query_one(NotifyPanel)
+        # An input line: the apology's subject.
+        _burst(app, "up", "up", "enter", "ctrl+u", "a", "b", "c", "backspace", "X", "left", "Z")
+        await pilot.pause(0.5)
+        assert panel.query_one("#field-subject", Input).value == "abZX"
+        # The body, a text area: ctrl+w takes the word just typed, not a later one.
+        before = panel.editor.text  # "i" puts the cursor at its end
+        _burst(app, "escape", "down", "down", "i", *"Best wrold", *["backspace"] * 4, *"orld")
+        _burst(app, "ctrl+w", *"team")
+        await pilot.pause(0.5)
+        assert panel.editor.text == before + "Best team"
+        # The internal statement's text area.
+        _burst(app, "escape", "1", "w")
+        await pilot.pause(0.5)
+        text = app.screen.query_one("#statement-text", TextArea)
+        before, row, column = text.text, *text.cursor_location
+        _burst(app, *"ab", "backspace", "c")
+        await pilot.pause(0.5)
+        assert text.text.splitlines()[row][column : column + 2] == "ac"
+        assert text.text.replace("ac", "", 1) == before
 
 
 async def test_a_paste_lands_in_the_field_being_edited_and_nowhere_in_command_mode(

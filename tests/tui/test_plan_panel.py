@@ -432,3 +432,32 @@ def test_plan_panel_snapshot(snap_compare, plan_demo: Store, make_app: AppFactor
         await _open(pilot, pilot.app, incident.id)
 
     assert snap_compare(make_app(plan_demo), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_space_reads_the_highlighted_task_whole_and_enter_opens_its_menu(
+    store: Store, make_app: AppFactory
+) -> None:
+    """Issue 11, item 6: the longest title a task may have (200 characters), its owner
+    and due time, all in the dialog ``space`` opens; ``enter`` there is the task menu."""
+    incident = _at_plan(store)
+    title = (
+        "Ask the ESP's support to confirm in writing that the suppression list was restored "
+        "from the backup taken before the import, and that the three segments built from it "
+        "are rebuilt"
+    )[: plan.TITLE_MAX]
+    _task(store, incident, title, owner="rosa", due_at=FROZEN_NOW + timedelta(hours=2))
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, app, incident.id)  # on Notify: an owned, due task ends Plan
+        await pilot.press("4", "space")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReadDialog"
+        inside = [
+            line.split("│")[1] for line in screen_text(app).splitlines() if line.count("│") >= 2
+        ]
+        words = " ".join(" ".join(inside).split())
+        assert title in words and "rosa" in words and "(in 2h 00m)" in words
+        assert "Task 1 of 1" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChoiceMenu"

@@ -14,7 +14,7 @@ from email_crisis.core.base.domain import Incident
 from email_crisis.core.base.templates import LANGUAGES, TemplateProblem
 from email_crisis.core.own.statement import draft_statement
 from email_crisis.tui import keymap
-from email_crisis.tui.keyboard import focus_now
+from email_crisis.tui.keyboard import KeysInOrder, focus_now
 from email_crisis.tui.screens.forms import Submit
 from email_crisis.tui.widgets.mode_footer import ModeFooter
 from email_crisis.tui.working_copy import Keeper
@@ -24,6 +24,10 @@ STATEMENT_LABEL = "the internal statement"
 
 if TYPE_CHECKING:
     from email_crisis.tui.console import ConsoleApp
+
+
+class StatementText(KeysInOrder, TextArea):
+    """The statement's text: a burst of keys is applied in order."""
 
 
 class StatementEditor(ModalScreen[bool]):
@@ -68,7 +72,7 @@ class StatementEditor(ModalScreen[bool]):
                     id="language",
                     compact=True,
                 )
-            yield TextArea(id="statement-text", soft_wrap=True, show_line_numbers=False)
+            yield StatementText(id="statement-text", soft_wrap=True, show_line_numbers=False)
             yield Static(classes="form-error")
         yield ModeFooter(compact=True, show_command_palette=False)
 

@@ -17,9 +17,13 @@ from email_crisis.core.contain.playbooks import ROLES, KindPlaybook
 from email_crisis.core.steps import machine as steps
 from email_crisis.tui import keymap
 from email_crisis.tui.keyboard import focus_now
-from email_crisis.tui.render import ellipsize, plain
+from email_crisis.tui.render import CUT, MORE, ellipsize, fit_rows, plain
 from email_crisis.tui.widgets.step_panel import WorkspaceHost
 
+DETAIL_ROWS = 6
+"""The details pane's height under the actions (``#contain-detail`` in app.tcss)."""
+PANE_NOTES = 3
+"""The notes the pane shows (the latest); ``space`` shows them all."""
 STATUS_STYLE = {
     "todo": "",
     "in-progress": "bold yellow",
@@ -180,27 +184,69 @@ class ContainPanel(Vertical):
         if action is None:
             detail.update("")
             return
-        # What this action is and what happened to it first; the playbook's advice last
-        # (it is the same for every incident, and the pane is short at 80x24).
-        lines: list[Text] = [action_heading(action)]
-        if action.reason:
-            label = "Error" if action.status == "failed" else "Reason"
-            lines.append(Text(f"{label}: ", style="bold").append_text(plain(action.reason)))
-        if action.manual:
-            lines.append(Text("Done by hand (outside this app).", style="italic"))
-        for note in action.notes[-3:]:
-            lines.append(
-                Text(
-                    f"{format_local(note.at, with_date=False)} {note.operator}: ", style="dim"
-                ).append_text(plain(note.body))
-            )
-        if action.stops_harm:
-            lines.append(
-                Text("* Doing this stops the harm: the incident counts as contained.", style="bold")
-            )
-        if action.guidance:
-            lines.append(plain(action.guidance, single_line=False))
-        detail.update(Text("\n").join(lines))
+        text = action_detail(action, notes=PANE_NOTES)
+        width = detail.content_size.width
+        if width:  # else the resize that follows the first layout fits it
+            table = self.query_one(ActionTable)
+            more = MORE if table.has_focus else CUT
+            text = fit_rows(text, width, DETAIL_ROWS, self.app.console, more)
+        detail.update(text)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_detail)
+
+    def on_descendant_focus(self) -> None:
+        self._show_detail()
+
+    def on_descendant_blur(self) -> None:
+        self._show_detail()
+
+    def action_read_row(self) -> None:
+        """The highlighted action whole in a dialog; ``enter`` there opens its menu."""
+        from email_crisis.tui.screens.read_dialog import ReadDialog
+
+        action = self._highlighted()
+        if action is None:
+            return
+        table = self.query_one(ActionTable)
+        title = f"Action {table.cursor_row + 1} of {table.row_count}"
+
+        def answered(act: bool | None) -> None:
+            current = self._highlighted()
+            if act and current is not None and current.id == action.id:
+                ContainActions(self).open_menu(current)
+
+        self.app.push_screen(
+            ReadDialog(title, action_detail(action), "What to do with it"), answered
+        )
+
+
+def action_detail(action: ContainAction, *, notes: int | None = None) -> Text:
+    """Everything about one action: what happened to it first, then its notes (the last
+    ``notes`` of them, or all), then the playbook's advice (the same for every incident)."""
+    lines: list[Text] = [action_heading(action)]
+    if action.reason:
+        label = "Error" if action.status == "failed" else "Reason"
+        lines.append(Text(f"{label}: ", style="bold").append_text(plain(action.reason)))
+    if action.manual:
+        lines.append(Text("Done by hand (outside this app).", style="italic"))
+    shown = action.notes if notes is None else action.notes[-notes:]
+    if len(shown) < len(action.notes):
+        earlier = len(action.notes) - len(shown)
+        lines.append(Text(f"({earlier} earlier note{'s' * (earlier != 1)})", style="dim"))
+    for note in shown:
+        lines.append(
+            Text(
+                f"{format_local(note.at, with_date=False)} {note.operator}: ", style="dim"
+            ).append_text(plain(note.body))
+        )
+    if action.stops_harm:
+        lines.append(
+            Text("* Doing this stops the harm: the incident counts as contained.", style="bold")
+        )
+    if action.guidance:
+        lines.append(plain(action.guidance, single_line=False))
+    return Text("\n").join(lines)
 
 
 def action_heading(action: ContainAction) -> Text:

@@ -15,10 +15,10 @@ from textual.events import DescendantFocus
 from textual.widget import Widget
 from textual.widgets import Input
 
-from email_crisis.tui.keyboard import enter_field, focus_now
+from email_crisis.tui.keyboard import KeysInOrder, enter_field, focus_now
 
 
-class TextField(Input):
+class TextField(KeysInOrder, Input):
     """An input line that never selects its text when entered (the app's one rule)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.events import Resize
+from textual.events import DescendantBlur, DescendantFocus, Resize
 from textual.widgets import DataTable, Static
 
 from email_crisis.core.notify import lint
 from email_crisis.core.notify.lint import Finding, Severity
 from email_crisis.tui import keymap_notify
-from email_crisis.tui.render import ellipsize, plain
+from email_crisis.tui.render import CUT, MORE, ellipsize, fit_rows, plain
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 FIELD_WORDS = {
@@ -185,6 +185,23 @@ class FindingsTable(DataTable[Text]):
         self._add_columns()
         self.sync(findings)
 
+    def action_read(self) -> None:
+        """Show the highlighted finding whole in a dialog; ``enter`` there jumps to it."""
+        from email_crisis.tui.screens.read_dialog import ReadDialog
+
+        finding = self.highlighted()
+        if finding is None:
+            self.notify(NO_FINDING)
+            return
+        title = f"Finding {self.cursor_row + 1} of {self.row_count}"
+
+        def answered(jump: bool | None) -> None:
+            if jump and self.highlighted() is finding:
+                self.action_select_cursor()
+
+        dialog = ReadDialog(title, detail(finding), "Jump to it in the draft")
+        self.app.push_screen(dialog, answered)
+
     def _order(self) -> list[str]:
         return [str(row.key.value) for row in self.ordered_rows if row.key.value is not None]
 
@@ -262,8 +279,22 @@ class QuietStatic(Static):
             self.update(text, layout=layout)
 
 
+DETAIL_ROWS = 2
+"""The details line's height below the editor while the list does not have the focus."""
+DETAIL_MAX_ROWS = 8
+"""The tallest the details pane gets; longer text ends with a pointer to the full view."""
+TABLE_MIN_ROWS = 4
+"""What the details pane leaves the list: its header and three findings."""
+NO_FINDING = "No finding: the checker is happy."
+
+
 class FindingsSide(Vertical):
-    """The findings table, titled with the counts, and the highlighted one in full."""
+    """The findings table, titled with the counts, and the highlighted one in full.
+
+    Below the editor (narrow screens) the list opens over the editor while it has the
+    focus, so the details pane has room for a whole message; longer text ends with a
+    pointer to ``space``, which shows the finding in a dialog (``ReadDialog``).
+    """
 
     def compose(self) -> ComposeResult:
         yield FindingsTable(id="notify-findings")
@@ -281,13 +312,47 @@ class FindingsSide(Vertical):
             self.border_title = title
         self.show_detail()
 
+    @property
+    def browsing(self) -> bool:
+        """The list has the focus below the editor: it takes the editor's place."""
+        return self.table.has_focus and not self.table.wide
+
     def show_detail(self) -> None:
         finding = self.table.highlighted()
-        text = detail(finding) if finding is not None else Text("No finding: the checker is happy.")
-        self.query_one(QuietStatic).show(text, layout=self.table.wide)
+        text = detail(finding) if finding is not None else Text(NO_FINDING)
+        box = self.query_one(QuietStatic)
+        width = self.content_size.width
+        if not width:  # not laid out yet: the resize that follows shows it
+            box.show(text, layout=False)
+            return
+        room = max(1, self.content_size.height - TABLE_MIN_ROWS)
+        if self.browsing:
+            rows = min(DETAIL_MAX_ROWS, room)
+        elif self.table.wide:
+            rows = min(DETAIL_MAX_ROWS, room, len(text.wrap(self.app.console, width)))
+        else:
+            rows = DETAIL_ROWS
+        if box.styles.height is None or box.styles.height.value != rows:
+            box.styles.height = rows
+        more = MORE if self.table.has_focus else CUT
+        box.show(fit_rows(text, width, rows, self.app.console, more), layout=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
+        self.show_detail()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        self._browse()
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        self._browse()
+
+    def _browse(self) -> None:
+        if self.parent is not None:
+            self.parent.set_class(self.browsing, "-browsing")
+        self.show_detail()
+
+    def on_resize(self, event: Resize) -> None:
         self.show_detail()
 
     def fit(self, *, wide: bool) -> None:

@@ -32,6 +32,7 @@ from textual.widgets.text_area import Selection
 from email_crisis.core.base.clock import format_local
 from email_crisis.core.notify.drafts import LINT_FIELDS, Draft
 from email_crisis.core.notify.lint import Finding
+from email_crisis.tui.keyboard import KeysInOrder
 from email_crisis.tui.render import plain
 from email_crisis.tui.widgets.fields import TextField
 from email_crisis.tui.widgets.findings_list import QuietStatic, field_marks
@@ -96,7 +97,7 @@ def span(finding: Finding) -> tuple[tuple[int, int], tuple[int, int]]:
     return (finding.line - 1, finding.column - 1), (finding.end_line - 1, finding.end_column - 1)
 
 
-class NotifyEditor(TextArea):
+class NotifyEditor(KeysInOrder, TextArea):
     """The body of the apology; problems are underlined in place, coloured by severity."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -71,11 +71,12 @@ class NotifyPanel(Vertical, FieldCursor):
     NotifyPanel FindingsSide { height: 7; border-top: solid $primary; }
     NotifyPanel FindingsSide > FindingsTable { height: 1fr; }
     NotifyPanel #notify-detail { height: 2; }
+    NotifyPanel #notify-work.-browsing > #notify-body { display: none; }
+    NotifyPanel #notify-work.-browsing > FindingsSide { height: 1fr; }
     NotifyPanel.-wide #notify-work { layout: horizontal; }
     NotifyPanel.-wide FindingsSide {
         height: 1fr; width: 45%; border-left: solid $primary; padding-left: 1;
     }
-    NotifyPanel.-wide #notify-detail { height: auto; max-height: 8; }
     """
     can_focus = True  # command mode: the panel itself has the focus, a cursor marks a field
     screen: WorkspaceHost

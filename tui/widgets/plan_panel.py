@@ -320,6 +320,26 @@ class PlanPanel(Vertical):
         if task is not None:
             self._actions().open_menu(task)
 
+    def action_read_row(self) -> None:
+        """The highlighted task whole in a dialog; ``enter`` there opens its menu."""
+        from email_crisis.tui.screens.read_dialog import ReadDialog
+
+        task = self.highlighted()
+        if task is None:
+            return
+        roles = self._book.roles if self._book else ROLES
+        owner_due = detail_owner_due(task, roles, self.app.now())
+        body = Text("\n").join([plain(task.title, style="bold"), owner_due, detail_facts(task)])
+        position = self._order.index(task.id) + 1 if task.id in self._order else 0
+        title = f"Task {position} of {len(self._order)}"
+
+        def answered(act: bool | None) -> None:
+            current = self.highlighted()
+            if act and current is not None and current.id == task.id:
+                self._actions().open_menu(current)
+
+        self.app.push_screen(ReadDialog(title, body, "What to do with it"), answered)
+
     def _actions(self) -> PlanActions:
         from email_crisis.tui.screens.plan_forms import PlanActions  # the forms import this module
 
