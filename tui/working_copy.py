@@ -24,6 +24,8 @@ from email_crisis.core.store.working import WorkingCopy
 
 AUTOSAVE_SECONDS = 2.0
 """A working copy is written this long after the last change."""
+FORM_SLOT = "form:"
+"""How a form's working-copy slot starts: it is given back when that form opens again."""
 
 
 class HoldsUnsaved(Protocol):
@@ -59,6 +61,14 @@ def keep_all(nodes: Iterable[object]) -> None:
 def offer_text(copy: WorkingCopy) -> str:
     """``Restore the unsaved apology from 22:41?``"""
     return f"Restore the unsaved {copy.label.removeprefix('the ')} from {when(copy)}?"
+
+
+def form_copy_text(copy: WorkingCopy) -> str:
+    """What opening the incident says of a form's copy (the form itself gives it back)."""
+    return (
+        f"{copy.label[:1].upper()}{copy.label[1:]} at {when(copy)} was never saved: "
+        "open that form again and it comes back."
+    )
 
 
 def when(copy: WorkingCopy) -> str:

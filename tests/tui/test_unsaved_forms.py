@@ -66,11 +66,13 @@ CASES = {
         opens=("4", "plus"),
         form=TaskForm,
         title="Add a task to the plan",
-        typed=tuple(TASK),
+        typed=(*TASK, "tab", "tab", "enter", *"legal", "enter"),  # a title and a role
         field="title",
         kept=TASK,
-        save=("tab", "tab", "enter", *"legal", "enter", "f2"),  # the role is not typed
-        saved=lambda store, i: any(t.title == TASK for t in plan.list_tasks(store, i.id)),
+        save=("f2",),  # the role chosen before the crash comes back with the title
+        saved=lambda store, i: any(
+            (t.title, t.owner_role) == (TASK, "legal") for t in plan.list_tasks(store, i.id)
+        ),
     ),
     "plan: edit a task's title": Case(
         opens=("4", "enter", "down", "down", "down", "enter"),  # menu: start, done, drop, title
@@ -216,9 +218,17 @@ async def test_the_autosave_keeps_a_form_through_a_crash_and_saving_it_clears_it
     async with other.run_test(size=(80, 24)) as pilot:
         form = await _open_form(pilot, other, case)
         assert _field(form, case) != case.kept and "it is back" not in _told(other)
+        assert "was never saved" not in _told(other)
 
     again = make_app(store, operator="lea")
     async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # opening the incident says where the text waits
+        await pilot.pause()
+        told = _told(again)
+        assert f"“{case.title}" in told and "was never saved: open that form again" in told
+        await pilot.press("escape")
+        await pilot.pause()
         form = await _open_form(pilot, again, case)
         assert _field(form, case) == case.kept
         await pilot.press(*case.save)
@@ -244,3 +254,36 @@ async def test_an_untouched_form_closes_and_quits_without_asking(
         await pilot.press("ctrl+c")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_task_forms_copy_follows_its_task_when_the_plan_is_reordered(
+    store: Store, make_app: AppFactory
+) -> None:
+    """The title form of the first task leaves a copy; another session moves that task
+    down. The copy comes back in that task's form, not in the one now first."""
+    incident = _incident(store)
+    plan.add_task(
+        store, incident, title="Second task", kind="internal-fix", owner_role="it", operator="x"
+    )
+    case = CASES["plan: edit a task's title"]
+    app = make_app(store, operator="lea")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _typed_into(pilot, app, case)
+        await pilot.pause(AUTOSAVE_SECONDS + 0.5)
+        assert len(_copies(store, incident)) == 1
+        app.exit()  # a crash
+
+    first = plan.list_tasks(store, incident.id)[0]
+    assert first.title == PLANNED
+    plan.move_down(store, first, operator="sam")  # now "Second task" is task 1
+
+    again = make_app(store, operator="lea")
+    async with again.run_test(size=(80, 24)) as pilot:
+        form = await _open_form(pilot, again, case)  # task 1's title form: the other task
+        assert _field(form, case) == "Second task"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("down", "enter", "down", "down", "down", "enter")  # task 2's
+        await pilot.pause()
+        assert isinstance(again.screen, PromptForm) and "Task 2: title" in _flat(again)
+        assert _field(again.screen, case) == case.kept

@@ -7,6 +7,7 @@ fails, so a rejected or stale write never loses the operator's input.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.widgets.select import InvalidSelectValueError
 
 from email_crisis.core.base.domain import KINDS, SEVERITIES, Incident
 from email_crisis.core.base.errors import CrisisError
@@ -23,7 +25,7 @@ from email_crisis.tui import keymap
 from email_crisis.tui.keyboard import focus_now
 from email_crisis.tui.render import title_text
 from email_crisis.tui.widgets.fields import TextField
-from email_crisis.tui.working_copy import Keeper, when
+from email_crisis.tui.working_copy import FORM_SLOT, Keeper, when
 
 if TYPE_CHECKING:
     from email_crisis.tui.console import ConsoleApp
@@ -40,8 +42,11 @@ class _Form(ModalScreen[object]):
     BINDINGS = keymap.FORM
     app: ConsoleApp
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_as: str | None = None) -> None:
         super().__init__()
+        self._keep_as = keep_as
+        """What the working copy is filed under (default: the title); a form about one
+        row names the row's id, so its copy follows the row when rows move."""
         self._initial: dict[str, str] = {}
         self._discard_armed = False
         self._keeper: Keeper | None = None
@@ -49,8 +54,11 @@ class _Form(ModalScreen[object]):
     def _fields(self) -> list[Input]:
         return [field for field in self.query(Input) if field.id]
 
+    def _lists(self) -> list[Select[object]]:
+        return [choice for choice in self.query(Select) if choice.id]
+
     def on_mount(self) -> None:
-        self._initial = {field.id or "": field.value for field in self._fields()}
+        self._initial = self._typed()
         self._keep_over_incident()
 
     def _keep_over_incident(self) -> None:
@@ -64,7 +72,7 @@ class _Form(ModalScreen[object]):
         name = str(title) if title else type(self).__name__
         self._keeper = Keeper(
             self,
-            f"form:{type(self).__name__}:{name}",
+            f"{FORM_SLOT}{type(self).__name__}:{self._keep_as or name}",
             f"text typed in “{name}”",
             lambda: self._typed() if self.unsaved_work() else None,
         )
@@ -75,6 +83,11 @@ class _Form(ModalScreen[object]):
         for field in self._fields():
             if field.id in copy.fields:
                 field.value = copy.fields[field.id]
+        for choice in self._lists():
+            # A value the list no longer offers (a role renamed since) stays unchosen.
+            if copy.fields.get(choice.id or ""):
+                with suppress(InvalidSelectValueError):
+                    choice.value = copy.fields[choice.id or ""]
         self.show_error(None)
         self.notify(
             f"What you typed here at {when(copy)} was never saved: it is back. "
@@ -83,9 +96,20 @@ class _Form(ModalScreen[object]):
         )
 
     def _typed(self) -> dict[str, str]:
-        return {field.id or "": field.value for field in self._fields()}
+        """What the form holds: its lines of text and the choices made in its lists."""
+        values = {field.id or "": field.value for field in self._fields()}
+        for choice in self._lists():
+            value = choice.value
+            values[choice.id or ""] = "" if value is Select.NULL else str(value)
+        return values
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._changed()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._changed()
+
+    def _changed(self) -> None:
         self._discard_armed = False
         if self._keeper is not None:
             self._keeper.changed()
@@ -241,8 +265,16 @@ class PromptForm(_Form):
 
     HELP_TITLE = "Prompt"
 
-    def __init__(self, title: str | Text, label: str, submit: Submit, *, value: str = "") -> None:
-        super().__init__()
+    def __init__(
+        self,
+        title: str | Text,
+        label: str,
+        submit: Submit,
+        *,
+        value: str = "",
+        keep_as: str | None = None,
+    ) -> None:
+        super().__init__(keep_as=keep_as)
         self._title = title
         self._label = label
         self._value = value

@@ -272,7 +272,10 @@ class PlanActions:
             return self._write(lambda _i: plan.edit_task(store, task, title=text, operator=who))
 
         title = f"Task {task.position}: title"
-        self.app.push_screen(PromptForm(title, "What has to be done?", submit, value=task.title))
+        form = PromptForm(
+            title, "What has to be done?", submit, value=task.title, keep_as=f"task {task.id} title"
+        )
+        self.app.push_screen(form)
 
     def _drop(self, task: PlanTask) -> None:
         store, who = self.store, self.who
@@ -287,6 +290,7 @@ class PlanActions:
                 f"Drop task {task.position}",
                 "Why is this task no longer needed? (a sentence; it goes into the postmortem)",
                 submit,
+                keep_as=f"task {task.id} drop",
             )
         )
 
@@ -333,7 +337,13 @@ class PlanActions:
             return self._write(change)
 
         self.app.push_screen(
-            PromptForm(f"Task {task.position}: due time", DUE_HINT, submit, value=shown)
+            PromptForm(
+                f"Task {task.position}: due time",
+                DUE_HINT,
+                submit,
+                value=shown,
+                keep_as=f"task {task.id} due",
+            )
         )
 
     def _kind(self, task: PlanTask) -> None:

@@ -22,7 +22,7 @@ from email_crisis.core.store.working import WorkingCopy
 from email_crisis.tui.screens.close_dialog import close_incident, reopen_incident
 from email_crisis.tui.screens.dialogs import KeyDialog
 from email_crisis.tui.screens.statement import STATEMENT_LABEL, STATEMENT_SLOT
-from email_crisis.tui.working_copy import offer_text
+from email_crisis.tui.working_copy import FORM_SLOT, form_copy_text, offer_text
 
 if TYPE_CHECKING:
     from email_crisis.tui.console import ConsoleApp
@@ -187,6 +187,10 @@ def offer_working_copies(screen: WorkspaceLike) -> None:
         keeper = getattr(panel, "keeper", None)
         if keeper is not None:
             keepers[keeper.slot] = panel
+    # A form's copy comes back when that form opens; say so now, or it may be forgotten.
+    for copy in copies:
+        if copy.slot.startswith(FORM_SLOT):
+            screen.notify(form_copy_text(copy), title="Unsaved text kept", timeout=30)
     # The statement last: restoring it opens its editor over the workspace.
     offers = [c for c in copies if c.slot in keepers]
     offers += [c for c in copies if c.slot == STATEMENT_SLOT]
