@@ -31,7 +31,7 @@ class ReadDialog(ModalScreen[bool]):
     HELP_TITLE = "Read in full"
     DEFAULT_CSS = """
     ReadDialog > .form { height: auto; max-height: 100%; }
-    ReadDialog #read-body { height: auto; max-height: 1fr; }
+    ReadDialog #read-body { height: auto; max-height: 70vh; }
     ReadDialog #read-keys { height: auto; margin-top: 1; }
     """
 
