@@ -11,6 +11,20 @@ from __future__ import annotations
 from textual.binding import Binding
 
 
+def read_row(row: str, what: str, *, id: str) -> Binding:
+    """``space``: the highlighted ``row`` whole in a dialog (``what`` it shows). Not in
+    the footer: a details pane that had to cut says "space: read it all"."""
+    return Binding(
+        "space",
+        "read_row",
+        "Read",
+        key_display="space",
+        show=False,
+        tooltip=f"Read the highlighted {row} in full: {what}",
+        id=id,
+    )
+
+
 def twin(
     fkeys: str,
     letter: str,
@@ -309,15 +323,7 @@ CONTAIN_PANEL = [
         tooltip="Record an escalation (security, IT, legal, leadership, the ESP's support)",
         id="contain.escalate",
     ),
-    Binding(
-        "space",
-        "read_row",
-        "Read",
-        key_display="space",
-        show=False,  # the details pane says "space: read it all" when it had to cut
-        tooltip="Read the highlighted action in full: every note, the error, the advice",
-        id="contain.read",
-    ),
+    read_row("action", "every note, the error, the advice", id="contain.read"),
 ]
 
 ASSESS_PANEL = [

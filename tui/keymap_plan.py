@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from email_crisis.tui.keymap import read_row
+
 WORKSPACE_TAB = [
     Binding(
         "4",
@@ -52,15 +54,7 @@ PLAN_PANEL = [
         "itself once every open task has an owner and a due time)",
         id="plan.finish",
     ),
-    Binding(
-        "space",
-        "read_row",
-        "Read",
-        key_display="space",
-        show=False,  # the details pane says "space: read it all" when it had to cut
-        tooltip="Read the highlighted task in full: title, owner, due time, status",
-        id="plan.read",
-    ),
+    read_row("task", "title, owner, due time, status", id="plan.read"),
 ]
 
 TASK_TABLE = [

@@ -102,6 +102,17 @@ def _breach(store: Store) -> int:
     return incident.id
 
 
+async def _breach_notice(pilot) -> NotifyPanel:  # type: ignore[no-untyped-def]
+    """From the board: the breach's Notify tab, its body a notice with no advice, checked."""
+    await pilot.pause()
+    await pilot.press("enter", "5")
+    await pilot.pause()
+    panel = pilot.app.screen.query_one(NotifyPanel)
+    panel.editor.load_text(BREACH_BODY)
+    await _checked(pilot, panel)
+    return panel
+
+
 async def test_at_80x24_the_list_opens_over_the_editor_and_shows_a_long_finding_with_its_fix(
     store: Store, make_app: AppFactory
 ) -> None:
@@ -110,11 +121,7 @@ async def test_at_80x24_the_list_opens_over_the_editor_and_shows_a_long_finding_
     _breach(store)
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter", "5")
-        await pilot.pause()
-        panel = app.screen.query_one(NotifyPanel)
-        panel.editor.load_text(BREACH_BODY)
+        panel = await _breach_notice(pilot)
         await pilot.press("up", "up", "enter", "ctrl+u", *"Account update", "escape")
         await _checked(pilot, panel)
         unclear = next(f for f in panel.findings if f.rule == "subject-unclear")
@@ -146,12 +153,7 @@ async def test_a_finding_longer_than_the_pane_says_so_and_space_shows_it_whole(
     _breach(store)
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter", "5")
-        await pilot.pause()
-        panel = app.screen.query_one(NotifyPanel)
-        panel.editor.load_text(BREACH_BODY)
-        await _checked(pilot, panel)
+        panel = await _breach_notice(pilot)
         advice = next(f for f in panel.findings if f.rule == "missing-action-steps")
         assert len(advice.message) > 500
         row = [f.rule for f in panel.findings].index("missing-action-steps")
@@ -228,12 +230,7 @@ def test_findings_list_with_the_focus_at_80x24_snapshot(  # type: ignore[no-unty
     _breach(store)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.pause()
-        await pilot.press("enter", "5")
-        await pilot.pause()
-        panel = pilot.app.screen.query_one(NotifyPanel)
-        panel.editor.load_text(BREACH_BODY)
-        await _checked(pilot, panel)
+        await _breach_notice(pilot)
         await pilot.press("tab")
         await pilot.pause()
 
@@ -246,12 +243,7 @@ def test_a_finding_read_in_full_at_80x24_snapshot(  # type: ignore[no-untyped-de
     _breach(store)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.pause()
-        await pilot.press("enter", "5")
-        await pilot.pause()
-        panel = pilot.app.screen.query_one(NotifyPanel)
-        panel.editor.load_text(BREACH_BODY)
-        await _checked(pilot, panel)
+        await _breach_notice(pilot)
         await pilot.press("tab", "space")
         await pilot.pause()
 
