@@ -39,6 +39,14 @@ LABELS = {
 }
 WIDE_ROW_HEIGHT = 3
 
+DETAIL_ROWS = 2
+"""The details line's height below the editor while the list does not have the focus."""
+DETAIL_MAX_ROWS = 8
+"""The tallest the details pane gets; longer text ends with a pointer to the full view."""
+TABLE_MIN_ROWS = 4
+"""What the details pane leaves the list: its header and three findings."""
+NO_FINDING = "No finding: the checker is happy."
+
 
 MARKS = {"error": "!", "warning": "?", "info": "i"}
 """The mark by a header field with a finding: meaning without colour."""
@@ -277,15 +285,6 @@ class QuietStatic(Static):
         if text != self._text:
             self._text = text
             self.update(text, layout=layout)
-
-
-DETAIL_ROWS = 2
-"""The details line's height below the editor while the list does not have the focus."""
-DETAIL_MAX_ROWS = 8
-"""The tallest the details pane gets; longer text ends with a pointer to the full view."""
-TABLE_MIN_ROWS = 4
-"""What the details pane leaves the list: its header and three findings."""
-NO_FINDING = "No finding: the checker is happy."
 
 
 class FindingsSide(Vertical):
