@@ -70,7 +70,7 @@ async def run(words: int, runs: int, size: tuple[int, int], seed: int) -> int:
             await pilot.pause()
             await pilot.press("enter")  # the board's only incident, as an operator opens it
             await pilot.pause()
-            await pilot.press("5")
+            await pilot.press("5", "i")  # the tab opens in command mode: i edits the body
             await pilot.pause()
             panel = app.screen.query_one(NotifyPanel)
             editor = panel.editor
