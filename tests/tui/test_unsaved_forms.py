@@ -6,6 +6,8 @@ containment action (Contain) and a value with its note (Monitor). Escape asks be
 throwing the text away, ctrl+c asks before quitting and keeps it as a working copy
 (nothing is saved to the incident), and the next session gives it back when the same
 form opens again, also after a crash (the autosave a few seconds after the last key).
+Opening the incident says which forms hold such text; a task's forms keep it under the
+task's id, and the choices made in a form's lists are kept with the text.
 """
 
 from __future__ import annotations
