@@ -21,7 +21,7 @@ from email_crisis.core.contain import actions as contain
 from email_crisis.core.plan import tasks as plan
 from email_crisis.core.store import working
 from email_crisis.core.store.database import Store
-from email_crisis.tui.widgets.contain_panel import menu_choices
+from email_crisis.tui.screens.contain_forms import menu_choices
 from tests.e2e.test_terminal import _console_script
 from tests.e2e.test_terminal import tmux as tmux  # the fixture: a private tmux server
 from tests.e2e.tmux import Tmux, tmux_env
