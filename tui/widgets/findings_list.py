@@ -295,6 +295,9 @@ class FindingsSide(Vertical):
     pointer to ``space``, which shows the finding in a dialog (``ReadDialog``).
     """
 
+    _drawn: tuple[object, ...] | None = None
+    """What the details pane was last drawn for (finding, size, focus, layout)."""
+
     def compose(self) -> ComposeResult:
         yield FindingsTable(id="notify-findings")
         yield QuietStatic(id="notify-detail")
@@ -317,23 +320,29 @@ class FindingsSide(Vertical):
         return self.table.has_focus and not self.table.wide
 
     def show_detail(self) -> None:
-        finding = self.table.highlighted()
+        table = self.table
+        finding = table.highlighted()
+        # Every check of the draft calls this; most leave the pane as it was.
+        drawn = (finding, self.content_size, table.has_focus, table.wide)
+        if drawn == self._drawn:
+            return
         text = detail(finding) if finding is not None else Text(NO_FINDING)
         box = self.query_one(QuietStatic)
         width = self.content_size.width
         if not width:  # not laid out yet: the resize that follows shows it
             box.show(text, layout=False)
             return
+        self._drawn = drawn
         room = max(1, self.content_size.height - TABLE_MIN_ROWS)
         if self.browsing:
             rows = min(DETAIL_MAX_ROWS, room)
-        elif self.table.wide:
+        elif table.wide:
             rows = min(DETAIL_MAX_ROWS, room, len(text.wrap(self.app.console, width)))
         else:
             rows = DETAIL_ROWS
         if box.styles.height is None or box.styles.height.value != rows:
             box.styles.height = rows
-        more = MORE if self.table.has_focus else CUT
+        more = MORE if table.has_focus else CUT
         box.show(fit_rows(text, width, rows, self.app.console, more), layout=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -237,6 +237,10 @@ class PlanPanel(Vertical):
             self._book = plan.load_suggestions()
         return self._book
 
+    def _roles(self) -> Mapping[str, str]:
+        """Role ids to names: the suggestions file's once read, else the playbook's."""
+        return self._book.roles if self._book else ROLES
+
     def highlighted(self) -> PlanTask | None:
         """The task under the cursor."""
         pk = self.query_one(TaskTable).highlighted()
@@ -307,7 +311,7 @@ class PlanPanel(Vertical):
         if task is None:
             detail.update("")
             return
-        roles = self._book.roles if self._book else ROLES
+        roles = self._roles()
         facts = [detail_owner_due(task, roles, self.app.now()), detail_facts(task)]
         for line in facts:
             line.no_wrap, line.overflow = True, "ellipsis"
@@ -327,7 +331,7 @@ class PlanPanel(Vertical):
         task = self.highlighted()
         if task is None:
             return
-        roles = self._book.roles if self._book else ROLES
+        roles = self._roles()
         owner_due = detail_owner_due(task, roles, self.app.now())
         body = Text("\n").join([plain(task.title, style="bold"), owner_due, detail_facts(task)])
         position = self._order.index(task.id) + 1 if task.id in self._order else 0

@@ -161,9 +161,11 @@ class Ses(Connector):
         words ("SignedHeaders", "aws4_request", the date), and masking any run of them
         turned AWS's own "SignatureDoesNotMatch: The request signature…" into
         "********DoesNotMatch: The request s********"."""
-        values = [v for k, v in auth.items() if k.lower() == "x-amz-security-token"]
+        values: list[str] = []
         for key, value in auth.items():
-            if key.lower() == "authorization":
+            if key.lower() == "x-amz-security-token":
+                values.append(value)
+            elif key.lower() == "authorization":
                 values += SIGNATURE.findall(value)
         return values
 
